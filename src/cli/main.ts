@@ -1,0 +1,75 @@
+import { readFileSync } from 'node:fs';
+import { Command, CommanderError, Option } from 'commander';
+import { addAppOptions, addPortOption } from './options.js';
+import { reportError } from './report.js';
+
+// Each command's module is imported only when that command runs: start-up time is a feature.
+type Action = (...args: never[]) => Promise<number>;
+
+function version(): string {
+  const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
+  return pkg.version;
+}
+
+function program(done: (status: number) => void): Command {
+  const tf = new Command('tf')
+    .description('Run twelve-factor apps from a Procfile: start a formation, run one-offs, check config.')
+    .version(version(), '-v, --version')
+    .enablePositionalOptions()
+    .showSuggestionAfterError()
+    .exitOverride()
+    .configureOutput({ writeErr: (text) => process.stderr.write(text), outputError: (text, write) => write(`tf: ${text.replace(/^error: /, '')}`) });
+
+  const lazy = (load: () => Promise<Action>) =>
+    async (...args: unknown[]): Promise<void> => {
+      const action = await load();
+      done(await (action as (...a: unknown[]) => Promise<number>)(...args.slice(0, -1)));
+    };
+
+  addPortOption(addAppOptions(tf.command('start').description('start the formation and multiplex its output')))
+    .argument('[formation...]', 'what to run: web=2 worker=3, a bare type (web = web=1 and nothing else), all=N')
+    .option('-m, --formation <items>', "foreman's formation syntax, e.g. web=2,worker=3", collect)
+    .option('-t, --timeout <seconds>', 'drain time after the stop signal before SIGKILL (default 5)')
+    .option('-r, --restart <types>', 'restart these types with backoff when they exit (comma list)', collect)
+    .option('--no-timestamps', 'do not print the time on each line')
+    .option('--json', 'print one JSON object a line: time, process, pid, stream, text')
+    .addHelpText('after', '\nExamples:\n  tf start\n  tf start web=2 worker=3\n  tf start -f Procfile.dev -e .env,.env.local -p 3000\n  tf start --json | jq .')
+    .action(lazy(async () => (await import('./start.js')).start as Action));
+
+  addPortOption(addAppOptions(tf.command('run').description("run a one-off command in the app's environment (as run.1)")))
+    .argument('<command...>', 'a command line, a Procfile type, or a command and its arguments')
+    .passThroughOptions()
+    .addHelpText('after', '\nExamples:\n  tf run node            # a REPL with the app\'s env\n  tf run worker          # the Procfile\'s worker command\n  tf run -- npm test -- --watch\n  tf run "env | sort"')
+    .action(lazy(async () => (await import('./run.js')).run as Action));
+
+  addPortOption(addAppOptions(tf.command('check').description('validate the Procfile, env files and tf.yml, and print the formation')))
+    .argument('[formation...]', 'the formation to check, as for start')
+    .option('-m, --formation <items>', "foreman's formation syntax", collect)
+    .option('-t, --timeout <seconds>', 'drain time, as for start')
+    .option('-r, --restart <types>', 'as for start', collect)
+    .action(lazy(async () => (await import('./check.js')).check as Action));
+
+  addPortOption(addAppOptions(tf.command('env').description('print the environment a process gets, with where each variable came from')))
+    .argument('[process]', 'a process name like web.2 or a type like web (default: run.1, what tf run gets)')
+    .option('--json', 'print a JSON object: KEY -> {value, source}')
+    .addOption(new Option('--no-shell', 'leave out variables that come unchanged from the shell'))
+    .action(lazy(async () => (await import('./env.js')).env as Action));
+
+  return tf;
+}
+
+function collect(value: string, previous: string[] | undefined): string[] {
+  return [...(previous ?? []), value];
+}
+
+/** Parses argv, runs one command, and is the only place that decides tf's exit status. */
+export async function main(argv: string[]): Promise<number> {
+  let status = 0;
+  try {
+    await program((s) => (status = s)).parseAsync(argv);
+  } catch (error) {
+    if (error instanceof CommanderError) return error.exitCode === 0 ? 0 : 2;
+    return reportError(error);
+  }
+  return status;
+}

@@ -1,0 +1,56 @@
+import { existsSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import { readEnvFile } from './env-file.js';
+import { layerEnvFiles, shellEnvironment, type EnvFile, type Environment } from './env.js';
+import { readProcfile, type Procfile } from './procfile.js';
+import { emptySettings, type Settings } from './settings.js';
+import { readUserFile } from '../util/fs.js';
+
+export interface AppOptions {
+  /** Procfile path (-f); default ROOT/Procfile, or ./Procfile without a root. */
+  procfile?: string;
+  /** App root (-d); default the Procfile's folder. */
+  root?: string;
+  /** Env files (-e), each maybe a comma list; default ROOT/.env when present. */
+  envFiles?: string[];
+  /** The shell environment tf was started with. */
+  shellEnv?: NodeJS.ProcessEnv;
+}
+
+/** Everything tf reads about an app, as plain data, before anything runs. */
+export interface App {
+  root: string;
+  procfile: Procfile;
+  envFiles: EnvFile[];
+  settings: Settings;
+  /** Shell env layered under the env files, with each variable's origin. */
+  environment: Environment;
+}
+
+export const SETTINGS_FILE = 'tf.yml';
+
+export async function loadApp(options: AppOptions = {}): Promise<App> {
+  const procfilePath = resolve(options.procfile ?? (options.root ? resolve(options.root, 'Procfile') : 'Procfile'));
+  const root = resolve(options.root ?? dirname(procfilePath));
+  const procfile = readProcfile(procfilePath);
+  const envFiles = envFilePaths(root, options.envFiles).map((path) => ({ path, entries: readEnvFile(path) }));
+  const settings = await loadSettings(root);
+  const environment = layerEnvFiles(shellEnvironment(options.shellEnv ?? process.env), envFiles);
+  return { root, procfile, envFiles, settings, environment };
+}
+
+function envFilePaths(root: string, named: string[] | undefined): string[] {
+  if (named && named.length > 0) {
+    return named.flatMap((item) => item.split(',')).filter((p) => p.trim() !== '').map((p) => resolve(p.trim()));
+  }
+  const fallback = resolve(root, '.env');
+  return existsSync(fallback) ? [fallback] : [];
+}
+
+async function loadSettings(root: string): Promise<Settings> {
+  const path = resolve(root, SETTINGS_FILE);
+  if (!existsSync(path)) return emptySettings();
+  // yaml costs ~40 ms to load: only apps that have a tf.yml pay for it.
+  const { parseSettings } = await import('./settings-file.js');
+  return parseSettings(readUserFile(path, 'settings file'), path);
+}

@@ -1,0 +1,154 @@
+import { LineCounter, isMap, parseDocument, type Document } from 'yaml';
+import { TfError, location } from '../util/errors.js';
+import { displayPath } from '../util/fs.js';
+import { parseDuration } from './duration.js';
+import { parseSignal } from './signals.js';
+import {
+  DEFAULT_RESTART_LIMIT,
+  DEFAULT_RESTART_WINDOW_MS,
+  emptySettings,
+  type ReadyCheck,
+  type RestartPolicy,
+  type Settings,
+  type TypeSettings,
+} from './settings.js';
+
+type Json = unknown;
+type Fail = (path: string, problem: string, hint?: string) => never;
+
+/** Parses tf.yml. Every unknown key or bad value is an error naming the file, line and key path. */
+export function parseSettings(text: string, path: string): Settings {
+  const shown = displayPath(path);
+  const counter = new LineCounter();
+  const doc = parseDocument(text, { lineCounter: counter, prettyErrors: false, uniqueKeys: true });
+  const [yamlError] = doc.errors;
+  if (yamlError) {
+    const line = counter.linePos(yamlError.pos[0]).line;
+    throw new TfError(`${location(shown, line)}: invalid YAML: ${yamlError.message.split('\n')[0]}`);
+  }
+  const lineOf = (keyPath: string): number | undefined => nodeLine(doc, counter, keyPath);
+  const fail: Fail = (keyPath, problem, hint) => {
+    throw new TfError(`${location(shown, lineOf(keyPath))}: ${keyPath}: ${problem}`, hint);
+  };
+  const settings = emptySettings();
+  settings.path = path;
+  const root: Json = doc.toJS() ?? {};
+  for (const [key, value] of entriesOf(root, '', fail, 'a mapping of settings')) {
+    if (key === 'formation') settings.formation = parseFormationMap(value, fail);
+    else if (key === 'processes') settings.types = parseTypes(value, fail);
+    else fail(key, 'unknown setting', 'known settings: formation, processes');
+  }
+  for (const keyPath of allKeyPaths(root)) {
+    const line = lineOf(keyPath);
+    if (line !== undefined) settings.lines.set(keyPath, line);
+  }
+  return settings;
+}
+
+function parseFormationMap(value: Json, fail: Fail): Map<string, number> {
+  const out = new Map<string, number>();
+  for (const [type, count] of entriesOf(value, 'formation', fail, 'a mapping of process type to count, e.g. "web: 2"')) {
+    if (!Number.isInteger(count) || (count as number) < 0) {
+      fail(`formation.${type}`, `${JSON.stringify(count)} is not a count`, 'use a whole number, 0 or more');
+    }
+    out.set(type, count as number);
+  }
+  return out;
+}
+
+const TYPE_KEYS = ['stop_signal', 'drain', 'restart', 'ready', 'ready_timeout'];
+
+function parseTypes(value: Json, fail: Fail): Map<string, TypeSettings> {
+  const out = new Map<string, TypeSettings>();
+  for (const [type, body] of entriesOf(value, 'processes', fail, 'a mapping of process type to its settings')) {
+    const base = `processes.${type}`;
+    const settings: TypeSettings = {};
+    for (const [key, raw] of entriesOf(body, base, fail, `a mapping with keys ${TYPE_KEYS.join(', ')}`)) {
+      const at = `${base}.${key}`;
+      if (key === 'stop_signal') settings.stopSignal = parseSignalValue(raw, at, fail);
+      else if (key === 'drain') settings.drainMs = parseDurationValue(raw, at, fail);
+      else if (key === 'ready_timeout') settings.readyTimeoutMs = parseDurationValue(raw, at, fail);
+      else if (key === 'restart') settings.restart = parseRestart(raw, at, fail);
+      else if (key === 'ready') settings.ready = parseReady(raw, at, fail);
+      else fail(at, 'unknown setting', `known settings: ${TYPE_KEYS.join(', ')}`);
+    }
+    out.set(type, settings);
+  }
+  return out;
+}
+
+function parseSignalValue(raw: Json, at: string, fail: Fail): NodeJS.Signals {
+  const signal = typeof raw === 'string' ? parseSignal(raw) : undefined;
+  return signal ?? fail(at, `${JSON.stringify(raw)} is not a signal`, 'use a name like SIGTERM, SIGINT or SIGQUIT');
+}
+
+function parseDurationValue(raw: Json, at: string, fail: Fail): number {
+  const ms = typeof raw === 'string' || typeof raw === 'number' ? parseDuration(raw) : undefined;
+  return ms ?? fail(at, `${JSON.stringify(raw)} is not a duration`, 'write e.g. 10s, 500ms or 1m');
+}
+
+const POLICIES = ['stop', 'restart', 'ignore'];
+
+function parseRestart(raw: Json, at: string, fail: Fail): RestartPolicy {
+  if (typeof raw === 'string') return policyOf(raw, at, fail, DEFAULT_RESTART_LIMIT, DEFAULT_RESTART_WINDOW_MS);
+  let policy: Json;
+  let limit = DEFAULT_RESTART_LIMIT;
+  let windowMs = DEFAULT_RESTART_WINDOW_MS;
+  for (const [key, value] of entriesOf(raw, at, fail, 'stop, restart, ignore, or a mapping with policy, limit, window')) {
+    if (key === 'policy') policy = value;
+    else if (key === 'window') windowMs = parseDurationValue(value, `${at}.window`, fail);
+    else if (key === 'limit') {
+      if (!Number.isInteger(value) || (value as number) < 1) fail(`${at}.limit`, `${JSON.stringify(value)} is not a crash count`, 'use a whole number, 1 or more');
+      limit = value as number;
+    } else fail(`${at}.${key}`, 'unknown setting', 'known settings: policy, limit, window');
+  }
+  if (typeof policy !== 'string') return fail(`${at}.policy`, 'missing', `use one of ${POLICIES.join(', ')}`);
+  return policyOf(policy, `${at}.policy`, fail, limit, windowMs);
+}
+
+function policyOf(name: string, at: string, fail: Fail, limit: number, windowMs: number): RestartPolicy {
+  if (name === 'restart') return { kind: 'restart', limit, windowMs };
+  if (name === 'stop' || name === 'ignore') return { kind: name };
+  return fail(at, `"${name}" is not a restart policy`, `use one of ${POLICIES.join(', ')}`);
+}
+
+function parseReady(raw: Json, at: string, fail: Fail): ReadyCheck {
+  const hint = 'use "port", "line /regex/" or "cmd COMMAND"';
+  if (raw === 'port') return { kind: 'port' };
+  if (typeof raw !== 'string') return fail(at, `${JSON.stringify(raw)} is not a ready check`, hint);
+  const line = /^line\s+\/(.*)\/([a-z]*)$/.exec(raw);
+  if (line) {
+    try {
+      return { kind: 'line', pattern: new RegExp(line[1]!, line[2]) };
+    } catch (error) {
+      return fail(at, `bad regular expression: ${(error as Error).message}`, hint);
+    }
+  }
+  const cmd = /^cmd\s+(\S.*)$/.exec(raw);
+  if (cmd) return { kind: 'cmd', command: cmd[1]! };
+  return fail(at, `"${raw}" is not a ready check`, hint);
+}
+
+function entriesOf(value: Json, at: string, fail: Fail, expected: string): [string, Json][] {
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) {
+    return fail(at || '(top level)', `expected ${expected}`);
+  }
+  return Object.entries(value);
+}
+
+function allKeyPaths(value: Json, prefix = ''): string[] {
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) return [];
+  return Object.entries(value).flatMap(([key, child]) => {
+    const path = prefix ? `${prefix}.${key}` : key;
+    return [path, ...allKeyPaths(child, path)];
+  });
+}
+
+function nodeLine(doc: Document, counter: LineCounter, keyPath: string): number | undefined {
+  const parts = keyPath.split('.');
+  const parent = parts.length > 1 ? doc.getIn(parts.slice(0, -1), true) : doc.contents;
+  if (!isMap(parent)) return undefined;
+  const pair = parent.items.find((item) => String((item.key as { value?: unknown })?.value ?? item.key) === parts.at(-1));
+  const range = (pair?.key as { range?: [number, number, number] } | undefined)?.range;
+  return range ? counter.linePos(range[0]).line : undefined;
+}

@@ -1,0 +1,31 @@
+/** tf.yml as plain data. Parsing lives in settings-file.ts, which alone loads the yaml package. */
+
+export type RestartPolicy =
+  | { kind: 'stop' }
+  | { kind: 'ignore' }
+  | { kind: 'restart'; limit: number; windowMs: number };
+
+export type ReadyCheck = { kind: 'port' } | { kind: 'line'; pattern: RegExp } | { kind: 'cmd'; command: string };
+
+export interface TypeSettings {
+  stopSignal?: NodeJS.Signals;
+  drainMs?: number;
+  restart?: RestartPolicy;
+  ready?: ReadyCheck;
+  readyTimeoutMs?: number;
+}
+
+export interface Settings {
+  path?: string;
+  formation: Map<string, number>;
+  types: Map<string, TypeSettings>;
+  /** Line of each key path ("processes.web.drain"), for errors found later against the Procfile. */
+  lines: Map<string, number>;
+}
+
+export const DEFAULT_RESTART_LIMIT = 10;
+export const DEFAULT_RESTART_WINDOW_MS = 5 * 60_000;
+
+export function emptySettings(): Settings {
+  return { formation: new Map(), types: new Map(), lines: new Map() };
+}

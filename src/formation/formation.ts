@@ -1,0 +1,86 @@
+import type { Environment } from '../config/env.js';
+import { withVariables } from '../config/env.js';
+import type { ProcessType } from '../config/procfile.js';
+import type { ReadyCheck, RestartPolicy, Settings } from '../config/settings.js';
+import type { Scale } from './scale.js';
+import { TfError } from '../util/errors.js';
+
+/** One process to run, fully resolved: the supervisor needs nothing else. */
+export interface ProcessSpec {
+  /** "web.2" */
+  name: string;
+  type: string;
+  /** 1-based instance number within its type. */
+  instance: number;
+  /** Position of the type in the Procfile (release excluded); fixes its port block and color. */
+  typeIndex: number;
+  command: string;
+  cwd: string;
+  env: Environment;
+  port: number;
+  stopSignal: NodeJS.Signals;
+  drainMs: number;
+  restart: RestartPolicy;
+  ready?: ReadyCheck;
+  readyTimeoutMs?: number;
+}
+
+export interface FormationInput {
+  types: ProcessType[];
+  scale: Scale;
+  settings: Settings;
+  root: string;
+  environment: Environment;
+  basePort: number;
+  /** Drain timeout for types tf.yml does not set (-t). */
+  drainMs: number;
+  /** Types whose crash policy is `restart` by --restart, over tf.yml. */
+  restartTypes?: ReadonlySet<string>;
+  restartPolicy?: RestartPolicy;
+}
+
+export const DEFAULT_BASE_PORT = 5000;
+export const PORT_BLOCK = 100;
+const MAX_PORT = 65535;
+
+/** Foreman's port scheme: base + 100 x the type's index + instance - 1. */
+export function portFor(basePort: number, typeIndex: number, instance: number): number {
+  return basePort + PORT_BLOCK * typeIndex + instance - 1;
+}
+
+/** The variables tf itself gives a process; they win over the shell and env files. */
+export function processVariables(name: string, port: number): Record<string, string> {
+  return { PORT: String(port), PS: name, DYNO: name };
+}
+
+export function buildFormation(input: FormationInput): ProcessSpec[] {
+  const specs: ProcessSpec[] = [];
+  input.types.forEach((type, typeIndex) => {
+    const count = input.scale.get(type.name) ?? 0;
+    const settings = input.settings.types.get(type.name) ?? {};
+    const restart = input.restartTypes?.has(type.name) && input.restartPolicy ? input.restartPolicy : (settings.restart ?? { kind: 'stop' as const });
+    for (let instance = 1; instance <= count; instance++) {
+      const name = `${type.name}.${instance}`;
+      const port = portFor(input.basePort, typeIndex, instance);
+      if (port > MAX_PORT) {
+        throw new TfError(`${name} would get port ${port}, above ${MAX_PORT}`, 'choose a lower base port with -p');
+      }
+      specs.push({
+        name,
+        type: type.name,
+        instance,
+        typeIndex,
+        command: type.command,
+        cwd: input.root,
+        env: withVariables(input.environment, processVariables(name, port), 'tf'),
+        port,
+        stopSignal: settings.stopSignal ?? 'SIGTERM',
+        drainMs: settings.drainMs ?? input.drainMs,
+        restart,
+        ...(settings.ready ? { ready: settings.ready } : {}),
+        ...(settings.readyTimeoutMs !== undefined ? { readyTimeoutMs: settings.readyTimeoutMs } : {}),
+      });
+    }
+  });
+  return specs;
+}

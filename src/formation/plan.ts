@@ -1,0 +1,62 @@
+import type { App } from '../config/app.js';
+import { parseDuration } from '../config/duration.js';
+import { runnableTypes } from '../config/procfile.js';
+import { DEFAULT_RESTART_LIMIT, DEFAULT_RESTART_WINDOW_MS } from '../config/settings.js';
+import { TfError } from '../util/errors.js';
+import { buildFormation, DEFAULT_BASE_PORT, type ProcessSpec } from './formation.js';
+import { resolveScale } from './scale.js';
+
+export interface FormationRequest {
+  /** `web=2 worker`, foreman's `-m web=2,worker=3` items. */
+  items?: string[];
+  /** -p/--port as typed. */
+  port?: string;
+  /** -t/--timeout as typed: seconds, or a duration like 500ms. */
+  timeout?: string;
+  /** --restart TYPE,... : these types restart with backoff when they exit. */
+  restart?: string[];
+}
+
+export const DEFAULT_DRAIN_MS = 5000;
+
+/** App + command line -> the list of processes to run. */
+export function planFormation(app: App, request: FormationRequest = {}): ProcessSpec[] {
+  const types = runnableTypes(app.procfile);
+  const names = types.map((t) => t.name);
+  const restartTypes = new Set((request.restart ?? []).flatMap((item) => item.split(',')).map((s) => s.trim()).filter(Boolean));
+  for (const type of restartTypes) {
+    if (!names.includes(type)) throw new TfError(`--restart: unknown process type "${type}"`, `known types: ${names.join(', ')}`);
+  }
+  return buildFormation({
+    types,
+    scale: resolveScale(request.items ?? [], names, app.settings),
+    settings: app.settings,
+    root: app.root,
+    environment: app.environment,
+    basePort: basePort(app, request.port),
+    drainMs: drainTimeout(request.timeout),
+    restartTypes,
+    restartPolicy: { kind: 'restart', limit: DEFAULT_RESTART_LIMIT, windowMs: DEFAULT_RESTART_WINDOW_MS },
+  });
+}
+
+/** -p, else PORT from the environment (shell or env files), else 5000, as foreman does. */
+export function basePort(app: App, flag?: string): number {
+  if (flag !== undefined) return parsePort(flag, '-p/--port');
+  const fromEnv = app.environment.get('PORT');
+  if (fromEnv) return parsePort(fromEnv.value, `PORT (from ${fromEnv.source})`);
+  return DEFAULT_BASE_PORT;
+}
+
+function parsePort(text: string, what: string): number {
+  const port = /^\d+$/.test(text.trim()) ? Number(text) : NaN;
+  if (!(port >= 1 && port <= 65535)) throw new TfError(`${what}: "${text}" is not a port`, 'use a number from 1 to 65535, e.g. -p 5000');
+  return port;
+}
+
+function drainTimeout(flag: string | undefined): number {
+  if (flag === undefined) return DEFAULT_DRAIN_MS;
+  const ms = parseDuration(flag);
+  if (ms === undefined) throw new TfError(`-t/--timeout: "${flag}" is not a number of seconds`, 'use e.g. -t 10 or -t 500ms');
+  return ms;
+}

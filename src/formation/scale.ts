@@ -1,0 +1,62 @@
+import { TfError, location } from '../util/errors.js';
+import { displayPath } from '../util/fs.js';
+import { RELEASE_TYPE } from '../config/procfile.js';
+import type { Settings } from '../config/settings.js';
+
+export type Scale = ReadonlyMap<string, number>;
+
+const ALL = 'all';
+
+/**
+ * How many of each type to run. Command-line items (`web=2 worker`, foreman's `web=2,worker=3`,
+ * `all=N`) name the types to run: a bare `web` means web=1, and types not named run at `all`
+ * (default 0). Without command-line items, tf.yml's formation applies, where unnamed types run at
+ * `all` (default 1). Unknown types and bad counts are errors that list the known types.
+ */
+export function resolveScale(items: string[], knownTypes: string[], settings: Settings): Scale {
+  const cli = items.flatMap((item) => item.split(',')).map((s) => s.trim()).filter(Boolean);
+  if (cli.length > 0) return scaleFrom(parseItems(cli, knownTypes), knownTypes, 0);
+  checkSettingsTypes(settings, knownTypes);
+  return scaleFrom(settings.formation, knownTypes, 1);
+}
+
+function scaleFrom(named: ReadonlyMap<string, number>, knownTypes: string[], fallback: number): Scale {
+  const rest = named.get(ALL) ?? fallback;
+  return new Map(knownTypes.map((type) => [type, named.get(type) ?? rest]));
+}
+
+function parseItems(items: string[], knownTypes: string[]): Map<string, number> {
+  const out = new Map<string, number>();
+  for (const item of items) {
+    const [type = '', countText] = item.split('=', 2);
+    checkType(type, knownTypes, `"${item}"`);
+    if (countText === undefined) {
+      out.set(type, 1);
+      continue;
+    }
+    if (!/^\d+$/.test(countText)) {
+      throw new TfError(`"${item}": "${countText}" is not a process count`, 'use a whole number, 0 or more, e.g. web=2');
+    }
+    out.set(type, Number(countText));
+  }
+  return out;
+}
+
+function checkType(type: string, knownTypes: string[], where: string): void {
+  if (type === ALL || knownTypes.includes(type)) return;
+  if (type === RELEASE_TYPE) {
+    throw new TfError(`${where}: "release" is the release phase, which tf start never runs`, 'run it with tf run release');
+  }
+  throw new TfError(`${where}: unknown process type "${type}"`, `known types: ${knownTypes.join(', ')}`);
+}
+
+/** tf.yml may only name types the Procfile defines. */
+export function checkSettingsTypes(settings: Settings, knownTypes: string[]): void {
+  const file = settings.path ? displayPath(settings.path) : 'tf.yml';
+  for (const [section, types] of [['formation', [...settings.formation.keys()]], ['processes', [...settings.types.keys()]]] as const) {
+    for (const type of types) {
+      if (section === 'processes' && type === RELEASE_TYPE) continue;
+      checkType(type, knownTypes, location(file, settings.lines.get(`${section}.${type}`)) + `: ${section}.${type}`);
+    }
+  }
+}

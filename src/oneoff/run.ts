@@ -1,0 +1,58 @@
+import { spawn } from 'node:child_process';
+import type { App } from '../config/app.js';
+import { plainEnvironment, withVariables, type Environment } from '../config/env.js';
+import { signalExitCode } from '../config/signals.js';
+import { processVariables } from '../formation/formation.js';
+import { errnoCode } from '../util/errors.js';
+import { listenForSignals } from '../supervisor/signal-source.js';
+import { shellScript } from '../supervisor/shell-command.js';
+
+export const ONE_OFF_NAME = 'run.1';
+
+export interface OneOffCommand {
+  file: string;
+  args: string[];
+}
+
+/**
+ * What `tf run ARGS...` executes. One argument is a shell command line (`tf run "rake db:migrate &&
+ * echo ok"`), or the command of the Procfile type it names (`tf run worker`, as in foreman).
+ * Several arguments are an argv, run without a shell, so every argument arrives exactly as typed.
+ */
+export function oneOffCommand(argv: string[], app: App): OneOffCommand {
+  if (argv.length === 1) {
+    const type = app.procfile.types.find((t) => t.name === argv[0]);
+    return { file: '/bin/sh', args: ['-c', shellScript(type ? type.command : argv[0]!)] };
+  }
+  return { file: argv[0]!, args: argv.slice(1) };
+}
+
+/** The environment a one-off gets: exactly what a `tf start` process gets, named run.1. */
+export function oneOffEnvironment(app: App, port: number): Environment {
+  return withVariables(app.environment, processVariables(ONE_OFF_NAME, port), 'tf');
+}
+
+/**
+ * Runs a one-off with the terminal handed over: stdin, stdout and stderr inherited, so a REPL
+ * works. The child shares tf's process group, so the terminal's Ctrl-C reaches it directly and tf
+ * ignores its own copy; SIGTERM and SIGHUP sent to tf alone are passed on. Resolves with the
+ * child's exit status (128 + n for a signal, 127 when the command does not exist).
+ */
+export function runOneOff(command: OneOffCommand, cwd: string, env: Environment, onNotFound: (file: string) => void): Promise<number> {
+  return new Promise((resolve) => {
+    const child = spawn(command.file, command.args, { cwd, env: plainEnvironment(env), stdio: 'inherit' });
+    const stopListening = listenForSignals((signal) => {
+      if (signal !== 'SIGINT' && signal !== 'SIGQUIT') child.kill(signal);
+    }, ['SIGINT', 'SIGQUIT', 'SIGTERM', 'SIGHUP']);
+    child.once('error', (error) => {
+      stopListening();
+      const code = errnoCode(error);
+      if (code === 'ENOENT') onNotFound(command.file);
+      resolve(code === 'ENOENT' ? 127 : code === 'EACCES' ? 126 : 1);
+    });
+    child.once('exit', (code, signal) => {
+      stopListening();
+      resolve(code ?? (signal ? signalExitCode(signal) : 1));
+    });
+  });
+}

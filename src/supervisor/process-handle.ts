@@ -1,0 +1,137 @@
+import type { Readable } from 'node:stream';
+import { plainEnvironment } from '../config/env.js';
+import type { ProcessSpec } from '../formation/formation.js';
+import { lineText, type Source, type StreamName } from '../output/format.js';
+import { LineSplitter } from '../output/line-splitter.js';
+import type { Multiplexer } from '../output/multiplexer.js';
+import { killTree, signalGroup, type Spawn } from './spawner.js';
+
+export interface HandleEvents {
+  /** The process's shell exited (its group may still hold children). */
+  onExit(handle: ProcessHandle, code: number | null, signal: NodeJS.Signals | null): void;
+  /** The process exited and all its output has been read. */
+  onDone(handle: ProcessHandle): void;
+}
+
+export interface HandleDeps {
+  spawn: Spawn;
+  output: Multiplexer;
+  /** Added to the spec's env: the supervisor's marker, FORCE_COLOR. */
+  extraEnv: Record<string, string>;
+  maxLineBytes?: number;
+  events: HandleEvents;
+}
+
+const RECENT_LINES = 10;
+
+/** One run of one process: spawns it, reads its output into the multiplexer, signals it. No policy. */
+export class ProcessHandle {
+  readonly source: Source;
+  pid: number | undefined;
+  startedAt = 0;
+  exitCode: number | null = null;
+  exitSignal: NodeJS.Signals | null = null;
+  spawnError: Error | undefined;
+  exited = false;
+  done = false;
+  /** The last lines it printed, shown when tf gives up restarting it. */
+  readonly recent: string[] = [];
+  private readonly streams: Readable[] = [];
+
+  constructor(
+    readonly spec: ProcessSpec,
+    private readonly deps: HandleDeps,
+  ) {
+    this.source = { name: spec.name, typeIndex: spec.typeIndex };
+  }
+
+  start(now: number): void {
+    this.startedAt = now;
+    const env = { ...plainEnvironment(this.spec.env), ...this.deps.extraEnv };
+    const child = this.deps.spawn({ command: this.spec.command, cwd: this.spec.cwd, env });
+    this.pid = child.pid;
+    this.source.pid = child.pid;
+    child.once('error', (error) => this.failedToStart(error));
+    child.once('exit', (code, signal) => this.exit(code, signal));
+    child.once('close', () => this.finish());
+    if (child.stdout) this.read(child.stdout, 'stdout');
+    if (child.stderr) this.read(child.stderr, 'stderr');
+  }
+
+  /** Sends a signal to the process's whole group. */
+  signal(signal: NodeJS.Signals): void {
+    if (this.pid !== undefined && !this.done) signalGroup(this.pid, signal);
+  }
+
+  /** SIGKILLs the process, its group and every descendant it still has. */
+  async kill(): Promise<void> {
+    if (this.pid === undefined) return;
+    if (!this.exited) await killTree(this.pid);
+    signalGroup(this.pid, 'SIGKILL');
+  }
+
+  /** Stops waiting for output that can no longer come (its writers escaped and were killed). */
+  abandon(): void {
+    for (const stream of this.streams) stream.destroy();
+    this.finish();
+  }
+
+  private read(stream: Readable, name: StreamName): void {
+    const splitter = new LineSplitter(this.deps.maxLineBytes);
+    const output = this.deps.output;
+    let batch: Buffer[] = [];
+    let splits = 0;
+    const collect = (line: Buffer, split: boolean): void => {
+      batch.push(line);
+      if (split) splits++;
+    };
+    const deliver = (): void => {
+      if (batch.length === 0) return;
+      output.lines(this.source, name, batch);
+      this.remember(batch);
+      batch = [];
+      if (splits > 0) {
+        output.system(`${this.spec.name} wrote a line longer than the ${this.deps.maxLineBytes ?? 'maximum'} byte limit; it was split`, this.source);
+        splits = 0;
+      }
+    };
+    this.streams.push(stream);
+    output.track(stream);
+    stream.on('data', (chunk: Buffer) => {
+      splitter.push(chunk, collect);
+      deliver();
+    });
+    stream.once('end', () => {
+      splitter.flush(collect);
+      deliver();
+    });
+    stream.once('close', () => output.untrack(stream));
+    stream.on('error', () => {});
+  }
+
+  private remember(lines: Buffer[]): void {
+    for (const line of lines.slice(-RECENT_LINES)) this.recent.push(lineText(line));
+    if (this.recent.length > RECENT_LINES) this.recent.splice(0, this.recent.length - RECENT_LINES);
+  }
+
+  private failedToStart(error: Error): void {
+    this.spawnError = error;
+    this.exit(127, null);
+    this.finish();
+  }
+
+  private exit(code: number | null, signal: NodeJS.Signals | null): void {
+    if (this.exited) return;
+    this.exited = true;
+    this.exitCode = code;
+    this.exitSignal = signal;
+    this.deps.events.onExit(this, code, signal);
+  }
+
+  private finish(): void {
+    if (this.done) return;
+    if (!this.exited) return;
+    this.done = true;
+    this.deps.events.onDone(this);
+  }
+}
