@@ -18,7 +18,7 @@ function program(done: (status: number) => void): Command {
     .enablePositionalOptions()
     .showSuggestionAfterError()
     .exitOverride()
-    .configureOutput({ writeErr: (text) => process.stderr.write(text), outputError: (text, write) => write(`tf: ${text.replace(/^error: /, '')}`) });
+    .configureOutput({ writeErr: (text) => process.stderr.write(text), outputError: usageError('tf --help') });
 
   const lazy = (load: () => Promise<Action>) =>
     async (...args: unknown[]): Promise<void> => {
@@ -55,7 +55,22 @@ function program(done: (status: number) => void): Command {
     .addOption(new Option('--no-shell', 'leave out variables that come unchanged from the shell'))
     .action(lazy(async () => (await import('./env.js')).env as Action));
 
+  for (const command of tf.commands) command.configureOutput({ outputError: usageError(`tf help ${command.name()}`) });
   return tf;
+}
+
+/**
+ * Commander's usage errors in the shape of every other tf error: one line, "tf: problem (fix)".
+ * Commander puts its "(Did you mean --json?)" on a second line; that suggestion becomes the fix.
+ */
+function usageError(help: string): (text: string, write: (text: string) => void) => void {
+  return (text, write) => {
+    const lines = text.replace(/^error: /, '').trim().split(/\s*\n\s*/);
+    const suggestion = /^\((did you mean .*)\)$/i.exec(lines.at(-1) ?? '');
+    const problem = (suggestion ? lines.slice(0, -1) : lines).join(' ');
+    const fix = suggestion ? suggestion[1]!.replace(/^D/, 'd') : `see ${help}`;
+    write(`tf: ${problem} (${fix})\n`);
+  };
 }
 
 function collect(value: string, previous: string[] | undefined): string[] {

@@ -9,7 +9,9 @@ export function parseDuration(input: string | number): number | undefined {
   return Math.round(Number(match[1]) * UNITS[match[2] ?? 's']!);
 }
 
+/** The shortest exact spelling: 250ms, 5s, 2m. */
 export function formatDuration(ms: number): string {
   if (ms % 1000 !== 0 || ms < 1000) return `${ms}ms`;
+  if (ms % 60_000 === 0) return `${ms / 60_000}m`;
   return `${ms / 1000}s`;
 }

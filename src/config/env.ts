@@ -61,6 +61,14 @@ const EXPANDING = '\0tf-value';
 function expandValue(raw: string, env: Environment): string {
   if (!raw.includes('$')) return raw;
   const parsed: Record<string, string> = { [EXPANDING]: raw };
-  expand({ parsed, processEnv: plainEnvironment(env) });
+  expand({ parsed, processEnv: escapedDollars(env) });
   return parsed[EXPANDING] ?? '';
+}
+
+// dotenv-expand rescans its own output, so a `$` inside a substituted value would be expanded
+// again ('pa$word' would lose "$word"). Escaped, it is skipped and then unescaped to a plain `$`.
+function escapedDollars(env: Environment): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [key, { value }] of env) out[key] = value.replaceAll('$', '\\$');
+  return out;
 }

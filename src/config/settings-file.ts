@@ -1,4 +1,4 @@
-import { LineCounter, isMap, parseDocument, type Document } from 'yaml';
+import { LineCounter, isMap, parseDocument, visit, type Document, type YAMLError } from 'yaml';
 import { TfError, location } from '../util/errors.js';
 import { displayPath } from '../util/fs.js';
 import { parseDuration } from './duration.js';
@@ -23,12 +23,22 @@ export function parseSettings(text: string, path: string): Settings {
   const doc = parseDocument(text, { lineCounter: counter, prettyErrors: false, uniqueKeys: true });
   const [yamlError] = doc.errors;
   if (yamlError) {
-    const line = counter.linePos(yamlError.pos[0]).line;
-    throw new TfError(`${location(shown, line)}: invalid YAML: ${yamlError.message.split('\n')[0]}`);
+    const line = counter.linePos(yamlErrorOffset(doc, text, yamlError)).line;
+    throw new TfError(`${location(shown, line)}: invalid YAML: ${yamlError.message.split('\n')[0]}`, 'indent with spaces, and close every quote and bracket');
   }
   const lineOf = (keyPath: string): number | undefined => nodeLine(doc, counter, keyPath);
+  // A missing key (restart.policy) has no line of its own: name the line of its nearest parent.
+  const nearestLine = (keyPath: string): number | undefined => {
+    for (let at = keyPath; at; at = at.slice(0, Math.max(0, at.lastIndexOf('.')))) {
+      const line = lineOf(at);
+      if (line !== undefined) return line;
+    }
+    // A document that is not a mapping at all: name where its content starts.
+    const start = doc.contents?.range?.[0];
+    return start === undefined ? undefined : counter.linePos(start).line;
+  };
   const fail: Fail = (keyPath, problem, hint) => {
-    throw new TfError(`${location(shown, lineOf(keyPath))}: ${keyPath}: ${problem}`, hint);
+    throw new TfError(`${location(shown, nearestLine(keyPath))}: ${keyPath}: ${problem}`, hint);
   };
   const settings = emptySettings();
   settings.path = path;
@@ -142,6 +152,22 @@ function allKeyPaths(value: Json, prefix = ''): string[] {
     const path = prefix ? `${prefix}.${key}` : key;
     return [path, ...allKeyPaths(child, path)];
   });
+}
+
+/**
+ * Where a syntax error really is. yaml reports an unclosed quote or bracket at the end of the file
+ * it swallowed; the user needs the line where the quote was opened, or at least a line that exists.
+ */
+function yamlErrorOffset(doc: Document, text: string, error: YAMLError): number {
+  let offset = error.pos[0];
+  if (error.code === 'MISSING_CHAR') {
+    visit(doc, {
+      Scalar(_, node) {
+        if ((node.type === 'QUOTE_DOUBLE' || node.type === 'QUOTE_SINGLE') && node.range?.[1] === error.pos[0]) offset = node.range[0];
+      },
+    });
+  }
+  return Math.max(0, Math.min(offset, text.trimEnd().length - 1));
 }
 
 function nodeLine(doc: Document, counter: LineCounter, keyPath: string): number | undefined {

@@ -14,9 +14,11 @@ const ALL = 'all';
  * `all` (default 1). Unknown types and bad counts are errors that list the known types.
  */
 export function resolveScale(items: string[], knownTypes: string[], settings: Settings): Scale {
+  // tf.yml is checked even when the command line overrides its formation: a typo in it must not
+  // hide until the day someone runs a bare `tf start`.
+  checkSettingsTypes(settings, knownTypes);
   const cli = items.flatMap((item) => item.split(',')).map((s) => s.trim()).filter(Boolean);
   if (cli.length > 0) return scaleFrom(parseItems(cli, knownTypes), knownTypes, 0);
-  checkSettingsTypes(settings, knownTypes);
   return scaleFrom(settings.formation, knownTypes, 1);
 }
 
@@ -28,7 +30,10 @@ function scaleFrom(named: ReadonlyMap<string, number>, knownTypes: string[], fal
 function parseItems(items: string[], knownTypes: string[]): Map<string, number> {
   const out = new Map<string, number>();
   for (const item of items) {
-    const [type = '', countText] = item.split('=', 2);
+    // Not split('=', 2): that drops everything after a second "=", so "web=2=3" would read as web=2.
+    const eq = item.indexOf('=');
+    const type = eq < 0 ? item : item.slice(0, eq);
+    const countText = eq < 0 ? undefined : item.slice(eq + 1);
     checkType(type, knownTypes, `"${item}"`);
     if (countText === undefined) {
       out.set(type, 1);

@@ -22,7 +22,8 @@ export class LineSplitter {
 
   push(chunk: Buffer, emit: LineHandler): void {
     let start = 0;
-    if (this.skipLeadingLF) {
+    // An empty read says nothing about whether the LF of a CRLF follows: keep waiting for it.
+    if (this.skipLeadingLF && chunk.length > 0) {
       this.skipLeadingLF = false;
       if (chunk[0] === LF) start = 1;
     }
@@ -33,7 +34,13 @@ export class LineSplitter {
         this.hold(chunk.subarray(start), emit);
         return;
       }
-      const line = this.take(chunk.subarray(start, end));
+      let tail = chunk.subarray(start, end);
+      // A line can pass the limit even when its end is in sight: cut it as if it had come in pieces.
+      if (this.pendingBytes + tail.length > this.maxLineBytes) {
+        this.hold(tail, emit);
+        tail = tail.subarray(tail.length);
+      }
+      const line = this.take(tail);
       start = end + 1;
       if (chunk[end] === CR) {
         if (start === chunk.length) this.skipLeadingLF = true;

@@ -1,0 +1,587 @@
+#!/usr/bin/env node
+// tf benchmark suite (npm run bench). Four benchmarks, each measured against a baseline taken in the
+// same run on the same machine: the same workload without tf.
+//
+//   1. throughput  8 writers x 200,000 lines of 80 bytes through `tf start`, output to a file
+//   2. spawn       64 processes started by `tf start r=64` until each printed READY; tf's peak RSS
+//   3. stop        8 processes that drain 500 ms on SIGTERM: SIGTERM to tf until tf has exited
+//   4. one-off     `tf run true` and `tf --version` against `node -e 0`
+//
+// Prints one block per benchmark and a summary, writes the figures to bench/results.json.
+// Exit status: 0 when every correctness check passed, whether or not the speed targets were met (it is
+// a report); 1 when a correctness check failed (lines lost, spliced, misattributed or out of order,
+// a wrong exit status, a process left running); 2 when the bench itself broke.
+//
+// Baseline processes are started detached (a session and process group of their own), exactly as
+// tf starts its processes: with the kernel's autogroup scheduling each session gets its own CPU
+// share, so starting them any other way would skew the comparison on a busy machine.
+//
+// Environment: BENCH_QUICK=1 scales the sizes down about 10x for a smoke run;
+// BENCH_ONLY=throughput,spawn,stop,oneoff runs a subset.
+import { closeSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { cpus, loadavg, tmpdir, totalmem } from 'node:os';
+import { join, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { spawnSync } from 'node:child_process';
+import {
+  benchEnv,
+  killEverything,
+  kill,
+  median,
+  memoryOf,
+  mib,
+  now,
+  onLines,
+  ratio,
+  reapedChildrenCpu,
+  round,
+  seconds,
+  sleep,
+  spawnTracked,
+  survivors,
+  TAG,
+  within,
+} from './support.mjs';
+import { verifyThroughputOutput } from './verify.mjs';
+
+const ROOT = resolve(import.meta.dirname, '..');
+const BENCH = join(ROOT, 'bench');
+const TF = join(ROOT, 'bin', 'tf.js');
+const NODE = process.execPath;
+const WRITER = join(BENCH, 'writer.mjs');
+const READY = join(BENCH, 'ready.mjs');
+const DRAIN = join(BENCH, 'drain.mjs');
+const RUSAGE_URL = pathToFileURL(join(BENCH, 'rusage.mjs')).href;
+const RESULTS = join(BENCH, 'results.json');
+
+const QUICK = Boolean(process.env.BENCH_QUICK) && process.env.BENCH_QUICK !== '0';
+const ONLY = (process.env.BENCH_ONLY ?? '').split(',').map((s) => s.trim()).filter(Boolean);
+const wanted = (name) => ONLY.length === 0 || ONLY.includes(name);
+
+const SIZES = QUICK
+  ? { writers: 8, lines: 20_000, throughputRuns: 1, spawnCount: 8, spawnRuns: 1, stopCount: 8, drainMs: 500, stopRuns: 2, oneOffRuns: 3 }
+  : { writers: 8, lines: 200_000, throughputRuns: 3, spawnCount: 64, spawnRuns: 3, stopCount: 8, drainMs: 500, stopRuns: 5, oneOffRuns: 10 };
+
+const TARGETS = {
+  throughputRatio: 1.5,
+  spawnRatio: 1.3,
+  spawnRssMiB: 60,
+  stopOverDrainMs: 150,
+  runRatio: 1.5,
+  versionExtraMs: 100,
+};
+
+const TMP = mkdtempSync(join(tmpdir(), 'tf-bench-'));
+const results = { quick: QUICK, targets: TARGETS, sizes: SIZES, benchmarks: {}, checks: [] };
+const targetRows = [];
+const checks = results.checks;
+
+// ---------------------------------------------------------------------------------------------------
+// Bookkeeping
+
+function check(name, ok, detail = '') {
+  checks.push({ name, ok, detail });
+  if (!ok) console.log(`  CHECK FAILED  ${name}${detail ? `: ${detail}` : ''}`);
+  return ok;
+}
+
+function target(bench, metric, baseline, tf, targetText, pass, note = '') {
+  targetRows.push({ bench, metric, baseline, tf, target: targetText, pass, note });
+  return pass;
+}
+
+const verdict = (pass) => (pass === undefined ? 'n/a' : pass ? 'PASS' : 'FAIL');
+const x = (r) => (r === undefined ? 'n/a' : `${r.toFixed(2)}x`);
+const runs = (values, fmt = seconds) => values.map(fmt).join(', ');
+
+/** A temporary app: a Procfile and optionally a tf.yml. */
+function makeApp(name, procfile, tfYml) {
+  const dir = join(TMP, name);
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(join(dir, 'Procfile'), procfile);
+  if (tfYml) writeFileSync(join(dir, 'tf.yml'), tfYml);
+  return { dir, procfile: join(dir, 'Procfile') };
+}
+
+/** Single-quoted for sh (the Procfile's commands run through /bin/sh -c). */
+const q = (text) => `'${text.replaceAll("'", `'\\''`)}'`;
+
+async function noSurvivors(what) {
+  const left = await survivors(2000);
+  return check(`${what}: no process left running`, left.length === 0, left.join('; '));
+}
+
+/** Spawns tf (node bin/tf.js ARGS); `rusageFile` preloads bench/rusage.mjs to record tf's own CPU/RSS. */
+function spawnTf(args, { cwd, stdout = 'pipe', rusageFile } = {}) {
+  const nodeArgs = rusageFile ? ['--import', RUSAGE_URL, TF, ...args] : [TF, ...args];
+  const child = spawnTracked(NODE, nodeArgs, {
+    cwd,
+    env: benchEnv(rusageFile ? { BENCH_RUSAGE_FILE: rusageFile } : {}),
+    stdio: ['ignore', stdout, 'pipe'],
+  });
+  child.stderrText = '';
+  child.stderr.setEncoding('utf8').on('data', (text) => (child.stderrText += text));
+  return child;
+}
+
+function readRusage(file) {
+  try {
+    const usage = JSON.parse(readFileSync(file, 'utf8'));
+    return { cpuS: (usage.userCPUTime + usage.systemCPUTime) / 1e6, userS: usage.userCPUTime / 1e6, systemS: usage.systemCPUTime / 1e6, maxRssKiB: usage.maxRSS };
+  } catch {
+    return undefined;
+  }
+}
+
+// ---------------------------------------------------------------------------------------------------
+// 1. Throughput
+
+async function throughputBaseline(ids, lines, run) {
+  const dir = join(TMP, `throughput-baseline-${run}`);
+  mkdirSync(dir, { recursive: true });
+  const files = ids.map((id) => join(dir, `${id}.out`));
+  const fds = files.map((file) => openSync(file, 'w'));
+  const cpu0 = reapedChildrenCpu();
+  const start = now();
+  let children;
+  try {
+    children = ids.map((id, i) => spawnTracked(NODE, [WRITER, String(lines), id], { cwd: dir, env: benchEnv({ PS: `${id}.1` }), stdio: ['ignore', fds[i], 'inherit'], detached: true }));
+  } finally {
+    for (const fd of fds) closeSync(fd);
+  }
+  const exits = await within(Promise.all(children.map((c) => c.exited)), 300_000, 'the baseline writers');
+  const wallS = (Math.max(...exits.map((e) => e.at)) - start) / 1000;
+  const cpuS = reapedChildrenCpu() - cpu0;
+  const sizesOk = files.every((file) => statSync(file).size === lines * 80);
+  check(`throughput baseline run ${run + 1}: writers exit 0 and write ${lines * 80} bytes each`, sizesOk && exits.every((e) => e.code === 0));
+  rmSync(dir, { recursive: true, force: true });
+  return { wallS, cpuS };
+}
+
+async function throughputTf(app, ids, lines, run) {
+  const out = join(app.dir, `tf-${run}.out`);
+  const rusageFile = join(app.dir, `rusage-${run}.json`);
+  const fd = openSync(out, 'w');
+  const cpu0 = reapedChildrenCpu();
+  const start = now();
+  let child;
+  try {
+    child = spawnTf(['start', '--no-timestamps', '-f', app.procfile], { cwd: app.dir, stdout: fd, rusageFile });
+  } finally {
+    closeSync(fd);
+  }
+  const exit = await within(child.exited, 300_000, 'tf start (throughput)');
+  const wallS = (exit.at - start) / 1000;
+  await child.closed;
+  const totalCpuS = reapedChildrenCpu() - cpu0;
+  const own = readRusage(rusageFile);
+  check(`throughput tf run ${run + 1}: tf exits 0 by itself`, exit.code === 0, `exit ${exit.code ?? exit.signal}; stderr: ${child.stderrText.trim().slice(0, 500)}`);
+  await noSurvivors(`throughput tf run ${run + 1}`);
+  const verifyStart = now();
+  const verified = await verifyThroughputOutput(out, ids, lines);
+  const verifyS = (now() - verifyStart) / 1000;
+  const outBytes = statSync(out).size;
+  check(
+    `throughput tf run ${run + 1}: every line whole, in order and attributed (${verified.linesOk}/${verified.linesExpected})`,
+    verified.ok,
+    `malformed ${verified.malformed}, misattributed ${verified.misattributed}, out of order ${verified.outOfOrder}; ${verified.examples.join(' | ')}`,
+  );
+  rmSync(out, { force: true });
+  return { wallS, totalCpuS, tfCpuS: own?.cpuS, tfUserS: own?.userS, tfSystemS: own?.systemS, tfMaxRssKiB: own?.maxRssKiB, outBytes, verifyS, verified };
+}
+
+async function benchThroughput() {
+  const { writers, lines, throughputRuns } = SIZES;
+  const ids = Array.from({ length: writers }, (_, i) => `w${i + 1}`);
+  console.log(`\n== throughput: ${writers} processes x ${lines} lines of 80 bytes, median of ${throughputRuns} run(s) ==`);
+  const app = makeApp(
+    'throughput',
+    ids.map((id) => `${id}: node ${q(WRITER)} ${lines}\n`).join(''),
+    `# every writer exits after its last line; with "ignore" tf runs until all have exited\nprocesses:\n${ids.map((id) => `  ${id}: {restart: ignore}\n`).join('')}`,
+  );
+  const base = [];
+  const tf = [];
+  for (let run = 0; run < throughputRuns; run++) {
+    // Alternate the order so that drift (page cache, thermal, other load) does not favour one side.
+    if (run % 2 === 0) {
+      base.push(await throughputBaseline(ids, lines, run));
+      tf.push(await throughputTf(app, ids, lines, run));
+    } else {
+      tf.push(await throughputTf(app, ids, lines, run));
+      base.push(await throughputBaseline(ids, lines, run));
+    }
+  }
+  const baseWall = median(base.map((r) => r.wallS));
+  const tfWall = median(tf.map((r) => r.wallS));
+  const r = ratio(tfWall, baseWall);
+  const pass = r !== undefined && r <= TARGETS.throughputRatio;
+  const tfCpu = median(tf.map((t) => t.tfCpuS));
+  const tfRss = median(tf.map((t) => t.tfMaxRssKiB));
+  const writersUnderTf = median(tf.map((t) => (t.tfCpuS === undefined ? undefined : t.totalCpuS - t.tfCpuS)));
+  const linesOk = tf.reduce((sum, t) => sum + t.verified.linesOk, 0);
+  const linesExpected = tf.reduce((sum, t) => sum + t.verified.linesExpected, 0);
+  const mbPerS = tfWall ? (tf[0].outBytes / 1e6) / tfWall : undefined;
+
+  console.log(
+    `throughput  ${writers} x ${lines} lines   baseline ${seconds(baseWall)}   tf ${seconds(tfWall)} (${x(r)}, target <= ${TARGETS.throughputRatio}x) ${verdict(pass)}   tf cpu ${seconds(tfCpu)}   lines ok ${linesOk}/${linesExpected}`,
+  );
+  console.log(`  baseline runs  ${runs(base.map((b) => b.wallS))}   writers' cpu ${seconds(median(base.map((b) => b.cpuS)))} (stdout to one file each)`);
+  console.log(`  tf runs        ${runs(tf.map((t) => t.wallS))}   tf cpu ${seconds(tfCpu)} (user ${seconds(median(tf.map((t) => t.tfUserS)))}, sys ${seconds(median(tf.map((t) => t.tfSystemS)))})   writers' cpu under tf ${seconds(writersUnderTf)}`);
+  console.log(`  tf peak rss ${mib(tfRss)}   tf output ${(tf[0].outBytes / 1e6).toFixed(1)} MB at ${mbPerS?.toFixed(1) ?? 'n/a'} MB/s   verified in ${seconds(median(tf.map((t) => t.verifyS)))}/run`);
+
+  target('throughput', 'wall time', seconds(baseWall), seconds(tfWall), `<= ${TARGETS.throughputRatio}x`, pass, x(r));
+  results.benchmarks.throughput = {
+    processes: writers,
+    linesPerProcess: lines,
+    lineBytes: 80,
+    baseline: { wallS: round(baseWall), runsWallS: base.map((b) => round(b.wallS)), cpuS: round(median(base.map((b) => b.cpuS))) },
+    tf: {
+      wallS: round(tfWall),
+      runsWallS: tf.map((t) => round(t.wallS)),
+      cpuS: round(tfCpu),
+      userS: round(median(tf.map((t) => t.tfUserS))),
+      systemS: round(median(tf.map((t) => t.tfSystemS))),
+      writersCpuS: round(writersUnderTf),
+      maxRssMiB: round(tfRss / 1024, 1),
+      outputBytes: tf[0].outBytes,
+      outputMBps: round(mbPerS, 1),
+    },
+    ratio: round(r),
+    target: `tf wall <= ${TARGETS.throughputRatio}x baseline`,
+    pass,
+    lines: { ok: linesOk, expected: linesExpected, runs: tf.map((t) => ({ ...t.verified, examples: t.verified.examples })) },
+  };
+}
+
+// ---------------------------------------------------------------------------------------------------
+// 2. Spawn
+
+async function spawnBaseline(count) {
+  const start = now();
+  const children = [];
+  let ready = 0;
+  let allReady;
+  const done = new Promise((resolve) => (allReady = resolve));
+  for (let i = 1; i <= count; i++) {
+    const child = spawnTracked(NODE, [READY], { cwd: TMP, env: benchEnv({ PS: `r.${i}` }), stdio: ['ignore', 'pipe', 'inherit'], detached: true });
+    let seen = false;
+    onLines(child.stdout, (line) => {
+      if (!seen && line.startsWith(`READY r.${i} `)) {
+        seen = true;
+        if (++ready === count) allReady(now());
+      }
+    });
+    children.push(child);
+  }
+  try {
+    const at = await within(done, 120_000, `${count} READY lines from the baseline processes`);
+    return { readyS: (at - start) / 1000 };
+  } finally {
+    for (const child of children) kill(child.pid, 'SIGTERM');
+    await within(Promise.all(children.map((c) => c.exited)), 20_000, 'the baseline processes to exit').catch(() => {});
+  }
+}
+
+async function spawnRunTf(app, count, run) {
+  const rusageFile = join(app.dir, `rusage-${run}.json`);
+  const start = now();
+  const child = spawnTf(['start', `r=${count}`, '--no-timestamps', '-f', app.procfile], { cwd: app.dir, rusageFile });
+  const ready = new Set();
+  let misattributed = 0;
+  let allReady;
+  const done = new Promise((resolve) => (allReady = resolve));
+  const output = [];
+  onLines(child.stdout, (line) => {
+    output.push(line);
+    const match = /^(r\.\d+)\s+\| READY (\S+) pid=\d+$/.exec(line);
+    if (!match) return;
+    if (match[1] !== match[2]) misattributed++;
+    ready.add(match[1]);
+    if (ready.size === count) allReady(now());
+  });
+  const exitedEarly = child.exited.then((e) => {
+    throw new Error(`tf exited (${e.code ?? e.signal}) before ${count} READY lines; stderr: ${child.stderrText}; output:\n${output.slice(-20).join('\n')}`);
+  });
+  const at = await within(Promise.race([done, exitedEarly]), 120_000, `${count} READY lines through tf`);
+  exitedEarly.catch(() => {});
+  const readyS = (at - start) / 1000;
+  const memory = memoryOf(child.pid);
+  const stopStart = now();
+  kill(child.pid, 'SIGTERM');
+  const exit = await within(child.exited, 30_000, 'tf to exit after SIGTERM');
+  await child.closed;
+  const stopS = (exit.at - stopStart) / 1000;
+  const own = readRusage(rusageFile);
+  check(`spawn tf run ${run + 1}: ${count} READY lines, each under its own name`, ready.size === count && misattributed === 0, `${ready.size} distinct, ${misattributed} misattributed`);
+  check(`spawn tf run ${run + 1}: tf exits 143 on SIGTERM`, exit.code === 143, `exit ${exit.code ?? exit.signal}; stderr: ${child.stderrText.trim().slice(0, 300)}`);
+  await noSurvivors(`spawn tf run ${run + 1}`);
+  return { readyS, stopS, hwmKiB: memory.hwmKiB, rssKiB: memory.rssKiB, tfCpuS: own?.cpuS, exitMaxRssKiB: own?.maxRssKiB };
+}
+
+async function benchSpawn() {
+  const { spawnCount: count, spawnRuns } = SIZES;
+  console.log(`\n== spawn: ${count} processes until each printed READY, median of ${spawnRuns} run(s) ==`);
+  const app = makeApp('spawn', `r: node ${q(READY)}\n`);
+  const base = [];
+  const tf = [];
+  for (let run = 0; run < spawnRuns; run++) {
+    if (run % 2 === 0) {
+      base.push(await spawnBaseline(count));
+      tf.push(await spawnRunTf(app, count, run));
+    } else {
+      tf.push(await spawnRunTf(app, count, run));
+      base.push(await spawnBaseline(count));
+    }
+  }
+  const baseReady = median(base.map((b) => b.readyS));
+  const tfReady = median(tf.map((t) => t.readyS));
+  const r = ratio(tfReady, baseReady);
+  const pass = r !== undefined && r <= TARGETS.spawnRatio;
+  const hwm = Math.max(...tf.map((t) => t.hwmKiB ?? NaN));
+  const rssPass = Number.isFinite(hwm) ? hwm / 1024 < TARGETS.spawnRssMiB : undefined;
+  console.log(
+    `spawn       ${count} x READY          baseline ${seconds(baseReady)}   tf ${seconds(tfReady)} (${x(r)}, target <= ${TARGETS.spawnRatio}x) ${verdict(pass)}   tf peak rss ${mib(hwm)} (target < ${TARGETS.spawnRssMiB} MiB) ${verdict(rssPass)}`,
+  );
+  console.log(`  baseline runs  ${runs(base.map((b) => b.readyS))} (the bench spawns the ${count} processes itself)`);
+  console.log(`  tf runs        ${runs(tf.map((t) => t.readyS))}   tf cpu ${seconds(median(tf.map((t) => t.tfCpuS)))}   VmHWM per run ${runs(tf.map((t) => t.hwmKiB), mib)}   SIGTERM -> exit ${runs(tf.map((t) => t.stopS))}`);
+  target('spawn', `time to ${count} READY`, seconds(baseReady), seconds(tfReady), `<= ${TARGETS.spawnRatio}x`, pass, x(r));
+  target('spawn', 'tf peak RSS (VmHWM)', '-', mib(hwm), `< ${TARGETS.spawnRssMiB} MiB`, rssPass);
+  results.benchmarks.spawn = {
+    processes: count,
+    baseline: { readyS: round(baseReady), runsReadyS: base.map((b) => round(b.readyS)) },
+    tf: {
+      readyS: round(tfReady),
+      runsReadyS: tf.map((t) => round(t.readyS)),
+      peakRssMiB: round(hwm / 1024, 1),
+      runsPeakRssMiB: tf.map((t) => round(t.hwmKiB / 1024, 1)),
+      cpuS: round(median(tf.map((t) => t.tfCpuS))),
+      stopS: tf.map((t) => round(t.stopS)),
+    },
+    ratio: round(r),
+    target: `tf <= ${TARGETS.spawnRatio}x baseline; tf VmHWM < ${TARGETS.spawnRssMiB} MiB`,
+    pass,
+    rssPass,
+  };
+}
+
+// ---------------------------------------------------------------------------------------------------
+// 3. Stop
+
+async function stopBaseline(count, drainMs) {
+  const children = [];
+  const lastLines = new Set();
+  let ready = 0;
+  let allReady;
+  const done = new Promise((resolve) => (allReady = resolve));
+  for (let i = 1; i <= count; i++) {
+    const name = `d.${i}`;
+    const child = spawnTracked(NODE, [DRAIN, String(drainMs)], { cwd: TMP, env: benchEnv({ PS: name }), stdio: ['ignore', 'pipe', 'inherit'], detached: true });
+    onLines(child.stdout, (line) => {
+      if (line.startsWith(`READY ${name} `) && ++ready === count) allReady();
+      if (line === `${name} last line`) lastLines.add(name);
+    });
+    children.push(child);
+  }
+  try {
+    await within(done, 60_000, `${count} READY lines from the baseline drain processes`);
+    const start = now();
+    for (const child of children) kill(child.pid, 'SIGTERM');
+    const exits = await within(Promise.all(children.map((c) => c.exited)), 20_000, 'the baseline drain processes to exit');
+    const stopS = (Math.max(...exits.map((e) => e.at)) - start) / 1000;
+    await Promise.all(children.map((c) => c.closed));
+    check(`stop baseline: every process printed its last line`, lastLines.size === count, `${lastLines.size}/${count}`);
+    return { stopS };
+  } finally {
+    for (const child of children) kill(child.pid, 'SIGKILL');
+  }
+}
+
+async function stopTf(app, count, run) {
+  const child = spawnTf(['start', `d=${count}`, '--no-timestamps', '-f', app.procfile], { cwd: app.dir });
+  const ready = new Set();
+  const lastLines = new Set();
+  const output = [];
+  let allReady;
+  const done = new Promise((resolve) => (allReady = resolve));
+  onLines(child.stdout, (line) => {
+    output.push(line);
+    const readyMatch = /^(d\.\d+)\s+\| READY (\S+) /.exec(line);
+    if (readyMatch && readyMatch[1] === readyMatch[2]) {
+      ready.add(readyMatch[1]);
+      if (ready.size === count) allReady();
+    }
+    const last = /^(d\.\d+)\s+\| (\S+) last line$/.exec(line);
+    if (last && last[1] === last[2]) lastLines.add(last[1]);
+  });
+  const exitedEarly = child.exited.then((e) => {
+    throw new Error(`tf exited (${e.code ?? e.signal}) before ${count} READY lines; stderr: ${child.stderrText}`);
+  });
+  await within(Promise.race([done, exitedEarly]), 60_000, `${count} READY lines through tf`);
+  exitedEarly.catch(() => {});
+  const start = now();
+  kill(child.pid, 'SIGTERM');
+  const exit = await within(child.exited, 30_000, 'tf to exit after SIGTERM');
+  const stopS = (exit.at - start) / 1000;
+  await child.closed;
+  check(`stop tf run ${run + 1}: every process's last line is in tf's output`, lastLines.size === count, `${lastLines.size}/${count}: ${[...lastLines].join(', ')}`);
+  check(`stop tf run ${run + 1}: tf exits 143 on SIGTERM`, exit.code === 143, `exit ${exit.code ?? exit.signal}`);
+  await noSurvivors(`stop tf run ${run + 1}`);
+  const killed = output.filter((line) => /SIGKILL/.test(line));
+  return { stopS, sigkills: killed.length, output };
+}
+
+async function benchStop() {
+  const { stopCount: count, drainMs, stopRuns } = SIZES;
+  console.log(`\n== stop: ${count} processes that drain ${drainMs} ms on SIGTERM, median of ${stopRuns} run(s) ==`);
+  const app = makeApp('stop', `d: node ${q(DRAIN)} ${drainMs}\n`);
+  const base = [];
+  const tf = [];
+  for (let run = 0; run < stopRuns; run++) {
+    if (run % 2 === 0) {
+      base.push(await stopBaseline(count, drainMs));
+      tf.push(await stopTf(app, count, run));
+    } else {
+      tf.push(await stopTf(app, count, run));
+      base.push(await stopBaseline(count, drainMs));
+    }
+  }
+  const baseStop = median(base.map((b) => b.stopS));
+  const tfStop = median(tf.map((t) => t.stopS));
+  const limitS = (drainMs + TARGETS.stopOverDrainMs) / 1000;
+  const pass = tfStop !== undefined && tfStop < limitS;
+  console.log(
+    `stop        ${count} x drain ${drainMs} ms   baseline ${seconds(baseStop)}   tf ${seconds(tfStop)} (drain + ${((tfStop - drainMs / 1000) * 1000).toFixed(0)} ms, target < ${seconds(limitS)}) ${verdict(pass)}   worst ${seconds(Math.max(...tf.map((t) => t.stopS)))}   last lines ok`,
+  );
+  console.log(`  baseline runs  ${runs(base.map((b) => b.stopS))} (SIGTERM from the bench to each process, until the last exit)`);
+  console.log(`  tf runs        ${runs(tf.map((t) => t.stopS))} (SIGTERM to tf until tf exits)${tf.some((t) => t.sigkills) ? '   NOTE: tf escalated to SIGKILL' : ''}`);
+  target('stop', 'SIGTERM -> exit', seconds(baseStop), seconds(tfStop), `< ${seconds(limitS)}`, pass, `drain + ${((tfStop - drainMs / 1000) * 1000).toFixed(0)} ms`);
+  results.benchmarks.stop = {
+    processes: count,
+    drainMs,
+    baseline: { stopS: round(baseStop), runsStopS: base.map((b) => round(b.stopS)) },
+    tf: { stopS: round(tfStop), runsStopS: tf.map((t) => round(t.stopS)), worstS: round(Math.max(...tf.map((t) => t.stopS))) },
+    overDrainMs: round((tfStop - drainMs / 1000) * 1000, 0),
+    target: `tf < drain + ${TARGETS.stopOverDrainMs} ms = ${drainMs + TARGETS.stopOverDrainMs} ms`,
+    pass,
+  };
+}
+
+// ---------------------------------------------------------------------------------------------------
+// 4. One-off overhead
+
+function timeOnce(file, args, cwd) {
+  const start = now();
+  const result = spawnSync(file, args, { cwd, env: benchEnv(), stdio: ['ignore', 'pipe', 'pipe'], timeout: 30_000 });
+  const s = (now() - start) / 1000;
+  return { s, status: result.status, stdout: result.stdout?.toString() ?? '', stderr: result.stderr?.toString() ?? '' };
+}
+
+async function benchOneOff() {
+  const { oneOffRuns } = SIZES;
+  console.log(`\n== one-off: median of ${oneOffRuns} interleaved runs each ==`);
+  const app = makeApp('oneoff', `web: node server.js\n`);
+  const commands = [
+    { key: 'node', label: 'node -e 0', file: NODE, args: ['-e', '0'] },
+    { key: 'run', label: 'tf run true', file: NODE, args: [TF, 'run', 'true'] },
+    { key: 'version', label: 'tf --version', file: NODE, args: [TF, '--version'] },
+    { key: 'sh', label: 'sh -c true', file: '/bin/sh', args: ['-c', 'true'] },
+  ];
+  const samples = Object.fromEntries(commands.map((c) => [c.key, []]));
+  const statuses = Object.fromEntries(commands.map((c) => [c.key, new Set()]));
+  for (const c of commands) timeOnce(c.file, c.args, app.dir); // warm the page cache
+  for (let run = 0; run < oneOffRuns; run++) {
+    // Rotate the order each round so no command always follows the same one.
+    for (let i = 0; i < commands.length; i++) {
+      const c = commands[(i + run) % commands.length];
+      const t = timeOnce(c.file, c.args, app.dir);
+      samples[c.key].push(t.s);
+      statuses[c.key].add(t.status);
+    }
+  }
+  for (const c of commands) check(`one-off: ${c.label} exits 0`, statuses[c.key].size === 1 && statuses[c.key].has(0), `statuses ${[...statuses[c.key]].join(',')}`);
+  const version = timeOnce(NODE, [TF, '--version'], app.dir).stdout.trim();
+  const pkgVersion = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')).version;
+  check('one-off: tf --version prints the package version', version === pkgVersion, `printed ${JSON.stringify(version)}, package.json has ${pkgVersion}`);
+  const passThrough = timeOnce(NODE, [TF, 'run', 'sh', '-c', 'exit 3'], app.dir);
+  check('one-off: tf run returns the command\'s exit status', passThrough.status === 3, `tf run sh -c "exit 3" returned ${passThrough.status}`);
+
+  const m = Object.fromEntries(commands.map((c) => [c.key, median(samples[c.key])]));
+  const runRatio = ratio(m.run, m.node);
+  const runPass = runRatio !== undefined && runRatio <= TARGETS.runRatio;
+  const versionExtraMs = (m.version - m.node) * 1000;
+  const versionPass = versionExtraMs <= TARGETS.versionExtraMs;
+  console.log(`one-off     tf run true             baseline node -e 0 ${seconds(m.node)}   tf ${seconds(m.run)} (${x(runRatio)}, target <= ${TARGETS.runRatio}x) ${verdict(runPass)}`);
+  console.log(`one-off     tf --version            baseline node -e 0 ${seconds(m.node)}   tf ${seconds(m.version)} (+${versionExtraMs.toFixed(0)} ms, target <= +${TARGETS.versionExtraMs} ms) ${verdict(versionPass)}`);
+  console.log(`  reference sh -c true ${seconds(m.sh)}`);
+  for (const c of commands) console.log(`  ${c.label.padEnd(13)} runs ${runs(samples[c.key])}`);
+  target('one-off', 'tf run true', `${seconds(m.node)} (node -e 0)`, seconds(m.run), `<= ${TARGETS.runRatio}x`, runPass, x(runRatio));
+  target('one-off', 'tf --version', `${seconds(m.node)} (node -e 0)`, seconds(m.version), `<= +${TARGETS.versionExtraMs} ms`, versionPass, `+${versionExtraMs.toFixed(0)} ms`);
+  results.benchmarks.oneoff = {
+    runs: oneOffRuns,
+    medianS: Object.fromEntries(commands.map((c) => [c.label, round(m[c.key], 4)])),
+    samplesS: Object.fromEntries(commands.map((c) => [c.label, samples[c.key].map((s) => round(s, 4))])),
+    run: { ratio: round(runRatio), target: `tf run true <= ${TARGETS.runRatio}x node -e 0`, pass: runPass },
+    version: { extraMs: round(versionExtraMs, 1), target: `tf --version <= node -e 0 + ${TARGETS.versionExtraMs} ms`, pass: versionPass },
+  };
+}
+
+// ---------------------------------------------------------------------------------------------------
+
+function summary() {
+  console.log('\n== summary ==');
+  const header = ['benchmark', 'metric', 'baseline', 'tf', 'target', 'result'];
+  const rows = targetRows.map((t) => [t.bench, t.metric, t.baseline, t.tf, t.target, `${verdict(t.pass)}${t.note ? ` (${t.note})` : ''}`]);
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
+  for (const row of [header, ...rows]) console.log(`  ${row.map((cell, i) => cell.padEnd(widths[i])).join('  ').trimEnd()}`);
+  const met = targetRows.filter((t) => t.pass).length;
+  const failedChecks = checks.filter((c) => !c.ok);
+  console.log(`targets met: ${met}/${targetRows.length}   correctness checks: ${checks.length - failedChecks.length}/${checks.length} ok`);
+  for (const c of failedChecks) console.log(`  FAILED: ${c.name}${c.detail ? `: ${c.detail}` : ''}`);
+  results.summary = { targetsMet: met, targets: targetRows.length, checksOk: checks.length - failedChecks.length, checks: checks.length, rows: targetRows };
+}
+
+async function main() {
+  const started = now();
+  const nodeStart = median([0, 1, 2].map(() => timeOnce(NODE, ['-e', '0'], TMP).s));
+  console.log(`tf bench${QUICK ? ' (BENCH_QUICK: sizes scaled down)' : ''}: node ${process.version}, ${cpus().length} cpu(s) ${cpus()[0]?.model ?? ''}, ${(totalmem() / 2 ** 30).toFixed(1)} GiB, load ${loadavg().map((l) => l.toFixed(2)).join(' ')}, node -e 0 ~${seconds(nodeStart)}`);
+  results.machine = { node: process.version, cpus: cpus().length, cpuModel: cpus()[0]?.model, memGiB: round(totalmem() / 2 ** 30, 1), loadavg: loadavg(), platform: process.platform };
+  results.startedAt = new Date().toISOString();
+  if (wanted('throughput')) await benchThroughput();
+  if (wanted('spawn')) await benchSpawn();
+  if (wanted('stop')) await benchStop();
+  if (wanted('oneoff')) await benchOneOff();
+  summary();
+  results.loadavgAtEnd = loadavg();
+  console.log(`load average at the end ${loadavg().map((l) => l.toFixed(2)).join(' ')} (other work on the machine inflates and scatters every figure)`);
+  results.durationS = round((now() - started) / 1000, 1);
+  writeFileSync(RESULTS, `${JSON.stringify(results, null, 2)}\n`);
+  console.log(`bench took ${seconds(results.durationS)}; figures written to ${RESULTS.slice(ROOT.length + 1)}`);
+  return checks.every((c) => c.ok) ? 0 : 1;
+}
+
+let exiting = false;
+function cleanUp() {
+  killEverything();
+  rmSync(TMP, { recursive: true, force: true });
+}
+for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP']) {
+  process.on(signal, () => {
+    if (exiting) return;
+    exiting = true;
+    console.error(`\nbench: ${signal}, stopping everything it started`);
+    cleanUp();
+    process.exit(130);
+  });
+}
+
+let status;
+try {
+  status = await main();
+} catch (error) {
+  console.error(`\nbench: error: ${error instanceof Error ? error.stack : error}`);
+  status = 2;
+} finally {
+  exiting = true;
+  cleanUp();
+}
+process.exit(status);

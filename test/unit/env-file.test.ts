@@ -1,0 +1,95 @@
+import { describe, expect, it } from 'vitest';
+import { parseEnvFile } from '../../src/config/env-file.js';
+import { tfError } from './tf-error.js';
+
+const parse = (text: string) => parseEnvFile(text, '.env');
+/** key -> [value, line, literal], compact enough for a table. */
+const summary = (text: string) => Object.fromEntries(parse(text).map((e) => [e.key, [e.value, e.line, e.literal]]));
+
+describe('parseEnvFile: values', () => {
+  it.each([
+    ['plain', 'A=1', { A: ['1', 1, false] }],
+    ['spaces around =', 'A  =  1  ', { A: ['1', 1, false] }],
+    ['export prefix', 'export A=1\n  export\tB=2', { A: ['1', 1, false], B: ['2', 2, false] }],
+    ['KEY: value form', 'A: 1', { A: ['1', 1, false] }],
+    ['empty value', 'A=', { A: ['', 1, false] }],
+    ['dots and dashes in keys', 'a.b-c=1', { 'a.b-c': ['1', 1, false] }],
+    ['single quotes are literal', "A='$HOME \\n x'", { A: ['$HOME \\n x', 1, true] }],
+    ['double quotes expand \\n', 'A="one\\ntwo"', { A: ['one\ntwo', 1, false] }],
+    ['unquoted values keep \\n as typed', 'A=one\\ntwo', { A: ['one\\ntwo', 1, false] }],
+    ['backticks', 'A=`it\'s "quoted"`', { A: ['it\'s "quoted"', 1, false] }],
+    ['inline comment after an unquoted value', 'A=foo # note', { A: ['foo', 1, false] }],
+    ['inline comment after a quoted value', 'A="foo # not a comment" # note', { A: ['foo # not a comment', 1, false] }],
+    ['escaped quote does not close the value', 'A="say \\"hi\\""', { A: ['say \\"hi\\"', 1, false] }],
+    ['later duplicate wins in order', 'A=1\nA=2', { A: ['2', 2, false] }],
+  ])('%s', (_case, text, expected) => {
+    expect(summary(text)).toEqual(expected);
+  });
+
+  it('only single quotes make a value literal', () => {
+    expect(parse("S='x'\nD=\"x\"\nB=`x`\nU=x").map((e) => [e.key, e.literal])).toEqual([
+      ['S', true],
+      ['D', false],
+      ['B', false],
+      ['U', false],
+    ]);
+  });
+});
+
+describe('parseEnvFile: line numbers', () => {
+  it('skips comments and blank lines but counts them', () => {
+    expect(parse('# header\n\nA=1\n   \n  # indented\nB=2').map((e) => [e.key, e.line])).toEqual([
+      ['A', 3],
+      ['B', 6],
+    ]);
+  });
+
+  it('gives entries after a multi-line value their own line', () => {
+    const text = ['A=1', 'CERT="-----BEGIN-----', 'abc', '-----END-----"', 'B=2', "C='x", "y'", 'D=3'].join('\n');
+    expect(parse(text).map((e) => [e.key, e.value, e.line])).toEqual([
+      ['A', '1', 1],
+      ['CERT', '-----BEGIN-----\nabc\n-----END-----', 2],
+      ['B', '2', 5],
+      ['C', 'x\ny', 6],
+      ['D', '3', 8],
+    ]);
+  });
+
+  it.each([
+    ['CRLF', 'A=1\r\nB="x\r\ny"\r\nC=3'],
+    ['lone CR', 'A=1\rB="x\ry"\rC=3'],
+  ])('treats %s as a line break', (_case, text) => {
+    expect(parse(text).map((e) => [e.key, e.value, e.line])).toEqual([
+      ['A', '1', 1],
+      ['B', 'x\ny', 2],
+      ['C', '3', 4],
+    ]);
+  });
+});
+
+describe('parseEnvFile: errors name file:line', () => {
+  it.each([
+    ['unterminated double quote names the opening line', 'A=1\nB="open\nC=2\nD=3', '.env:2: the value of B opens a " quote that is never closed'],
+    ["unterminated single quote", "A='open", ".env:1: the value of A opens a ' quote that is never closed"],
+    ['unterminated backtick', 'A=1\n\nB=`x', '.env:3: the value of B opens a ` quote that is never closed'],
+    ['text after the closing quote', 'A="x" y', '.env:1: unexpected text "y" after the closing quote of A'],
+    ['text after a closing quote on a later line', 'A=1\nB="x\ny" z', '.env:3: unexpected text "z" after the closing quote of B'],
+    ['not an assignment', 'A=1\njust some words', '.env:2: "just some words" is not a KEY=VALUE line'],
+    ['KEY:value needs a space', 'A:1', '.env:1: "A:1" is not a KEY=VALUE line'],
+    ['space in the key', 'MY KEY=1', '.env:1: "MY KEY=1" is not a KEY=VALUE line'],
+    ['line after a multi-line value', 'A="x\ny"\nbad line', '.env:3: "bad line" is not a KEY=VALUE line'],
+  ])('%s', (_case, text, message) => {
+    const error = tfError(() => parse(text));
+    expect(error.message).toBe(message);
+    expect(error.hint).toBeTruthy();
+  });
+
+  it('clips a long offending line', () => {
+    const message = tfError(() => parse('x'.repeat(100))).message;
+    expect(message).toBe(`.env:1: "${'x'.repeat(57)}..." is not a KEY=VALUE line`);
+  });
+
+  it('names a file outside the working directory by its full path', () => {
+    expect(tfError(() => parseEnvFile('nope', '/nonexistent-tf-app/.env')).message).toBe('/nonexistent-tf-app/.env:1: "nope" is not a KEY=VALUE line');
+  });
+});

@@ -1,0 +1,117 @@
+import { join, resolve } from 'node:path';
+import { tmpdir } from 'node:os';
+import { describe, expect, it } from 'vitest';
+import { parseEnvFile } from '../../src/config/env-file.js';
+import { layerEnvFiles, plainEnvironment, shellEnvironment, withVariables, type EnvFile, type Environment } from '../../src/config/env.js';
+
+const shell = shellEnvironment({ HOME: '/home/ada', PATH: '/usr/bin:/bin', EMPTY: '', UNDEF: undefined });
+
+function file(path: string, text: string): EnvFile {
+  return { path, entries: parseEnvFile(text, path) };
+}
+
+/** Layers one .env (in the working directory, so shown as ".env") over the shell above. */
+function layered(text: string, base: Environment = shell): Environment {
+  return layerEnvFiles(base, [file(resolve('.env'), text)]);
+}
+
+const valueOf = (env: Environment, key: string): string | undefined => env.get(key)?.value;
+
+describe('shellEnvironment', () => {
+  it('records every defined variable with source "shell"', () => {
+    expect([...shell]).toEqual([
+      ['HOME', { value: '/home/ada', source: 'shell' }],
+      ['PATH', { value: '/usr/bin:/bin', source: 'shell' }],
+      ['EMPTY', { value: '', source: 'shell' }],
+    ]);
+  });
+});
+
+describe('layerEnvFiles: precedence and sources', () => {
+  it('lets env files override the shell, and later files override earlier ones', () => {
+    const dir = resolve('app');
+    const env = layerEnvFiles(shell, [file(join(dir, '.env'), 'HOME=/first\nA=1\nB=1'), file(join(dir, '.env.local'), '\nB=2\nC=2')]);
+    expect(Object.fromEntries(env)).toEqual({
+      HOME: { value: '/first', source: 'app/.env:1' },
+      PATH: { value: '/usr/bin:/bin', source: 'shell' },
+      EMPTY: { value: '', source: 'shell' },
+      A: { value: '1', source: 'app/.env:2' },
+      B: { value: '2', source: 'app/.env.local:2' },
+      C: { value: '2', source: 'app/.env.local:3' },
+    });
+  });
+
+  it('records the line where a multi-line value starts', () => {
+    const env = layered('A="x\ny"\n# c\nB=2');
+    expect([env.get('A')?.source, env.get('B')?.source]).toEqual(['.env:1', '.env:4']);
+  });
+
+  it('names a file outside the working directory by its full path', () => {
+    const path = join(tmpdir(), 'tf-env-test', '.env');
+    expect(resolve(path).startsWith(process.cwd())).toBe(false);
+    expect(layerEnvFiles(shell, [file(path, '\n\nA=1')]).get('A')?.source).toBe(`${path}:3`);
+  });
+
+  it('leaves the base untouched', () => {
+    layered('HOME=/other');
+    expect(valueOf(shell, 'HOME')).toBe('/home/ada');
+  });
+});
+
+describe('layerEnvFiles: expansion', () => {
+  it.each([
+    ['braced', 'X=${HOME}/app', '/home/ada/app'],
+    ['bare', 'X=$HOME/app', '/home/ada/app'],
+    ['inside double quotes', 'X="at $HOME"', 'at /home/ada'],
+    ['unset variable is empty', 'X=[${NOPE}][$NOPE]', '[][]'],
+    ['default for an unset variable', 'X=${NOPE:-fallback}', 'fallback'],
+    ['default for an empty variable', 'X=${EMPTY:-fallback}', 'fallback'],
+    ['default not used when set', 'X=${HOME:-fallback}', '/home/ada'],
+    ['self reference', 'PATH=/x:$PATH', '/x:/usr/bin:/bin'],
+    ['single quotes are not expanded', "X='$HOME ${HOME}'", '$HOME ${HOME}'],
+    ['escaped dollar', 'X=\\$HOME', '$HOME'],
+    ['escaped braced dollar', 'X=cost: \\${HOME}', 'cost: ${HOME}'],
+    ['command substitution is not run', 'X=$(whoami)', '$(whoami)'],
+    ['backticks are not run', 'X="`whoami`"', '`whoami`'],
+    ['lone dollar', 'X=5$', '5$'],
+  ])('%s', (_case, line, expected) => {
+    const key = line.slice(0, line.indexOf('='));
+    expect(valueOf(layered(line), key)).toBe(expected);
+  });
+
+  it('expands against earlier lines and earlier files, not later ones', () => {
+    const first = file(resolve('.env'), 'ROOT=/srv\nLOG=$ROOT/log\nEARLY=$LATE');
+    const second = file(resolve('.env.local'), 'DATA=${LOG}/data\nLATE=now');
+    const env = layerEnvFiles(shell, [first, second]);
+    expect([valueOf(env, 'LOG'), valueOf(env, 'DATA'), valueOf(env, 'EARLY')]).toEqual(['/srv/log', '/srv/log/data', '']);
+  });
+
+  it('expands a self reference against the value before this line', () => {
+    const env = layered('PATH=/a:$PATH\nPATH=/b:$PATH');
+    expect(valueOf(env, 'PATH')).toBe('/b:/a:/usr/bin:/bin');
+  });
+
+  it.each([
+    ['a single-quoted value', "PASS='pa$word'"],
+    ['an escaped value', 'PASS=pa\\$word'],
+  ])('does not expand %s again when another value uses it', (_case, line) => {
+    const env = layered(`word=oops\n${line}\nURL=db://u:$PASS@host`);
+    expect([valueOf(env, 'PASS'), valueOf(env, 'URL')]).toEqual(['pa$word', 'db://u:pa$word@host']);
+  });
+
+  it('does not expand a shell value that contains a dollar', () => {
+    const base = shellEnvironment({ SECRET: 'a$HOME', HOME: '/home/ada' });
+    expect(valueOf(layered('COPY=$SECRET', base), 'COPY')).toBe('a$HOME');
+  });
+});
+
+describe('withVariables and plainEnvironment', () => {
+  it('overrides with the given source, and flattens to plain strings', () => {
+    const env = withVariables(layered('PORT=1'), { PORT: '5000', PS: 'web.1' }, 'tf');
+    expect([env.get('PORT'), env.get('PS')]).toEqual([
+      { value: '5000', source: 'tf' },
+      { value: 'web.1', source: 'tf' },
+    ]);
+    expect(plainEnvironment(env)).toEqual({ HOME: '/home/ada', PATH: '/usr/bin:/bin', EMPTY: '', PORT: '5000', PS: 'web.1' });
+  });
+});
