@@ -51,6 +51,7 @@ const NODE = process.execPath;
 const WRITER = join(BENCH, 'writer.mjs');
 const READY = join(BENCH, 'ready.mjs');
 const DRAIN = join(BENCH, 'drain.mjs');
+const MUX = join(BENCH, 'mux.mjs');
 const RUSAGE_URL = pathToFileURL(join(BENCH, 'rusage.mjs')).href;
 const RESULTS = join(BENCH, 'results.json');
 
@@ -190,6 +191,34 @@ async function throughputTf(app, ids, lines, run) {
   return { wallS, totalCpuS, tfCpuS: own?.cpuS, tfUserS: own?.userS, tfSystemS: own?.systemS, tfMaxRssKiB: own?.maxRssKiB, outBytes, verifyS, verified };
 }
 
+/** The same writers through bench/mux.mjs, a minimal multiplexer: a reference point, not a target. */
+async function throughputReference(ids, lines, run) {
+  const dir = join(TMP, `throughput-reference-${run}`);
+  mkdirSync(dir, { recursive: true });
+  const out = join(dir, 'mux.out');
+  const rusageFile = join(dir, 'rusage.json');
+  const fd = openSync(out, 'w');
+  const start = now();
+  let child;
+  try {
+    child = spawnTracked(NODE, ['--import', RUSAGE_URL, MUX, ...ids.map((id) => `${id}.1=node ${q(WRITER)} ${lines}`)], {
+      cwd: dir,
+      env: benchEnv({ BENCH_RUSAGE_FILE: rusageFile }),
+      stdio: ['ignore', fd, 'inherit'],
+    });
+  } finally {
+    closeSync(fd);
+  }
+  const exit = await within(child.exited, 300_000, 'the reference multiplexer');
+  const wallS = (exit.at - start) / 1000;
+  const width = Math.max('system'.length, ...ids.map((id) => `${id}.1`.length));
+  const complete = exit.code === 0 && statSync(out).size === ids.length * lines * (80 + width + 3);
+  if (!complete) console.log(`  note: the reference multiplexer did not produce its full output (exit ${exit.code ?? exit.signal}); its figure is left out`);
+  const own = readRusage(rusageFile);
+  rmSync(dir, { recursive: true, force: true });
+  return complete ? { wallS, cpuS: own?.cpuS } : { wallS: undefined, cpuS: undefined };
+}
+
 async function benchThroughput() {
   const { writers, lines, throughputRuns } = SIZES;
   const ids = Array.from({ length: writers }, (_, i) => `w${i + 1}`);
@@ -201,15 +230,15 @@ async function benchThroughput() {
   );
   const base = [];
   const tf = [];
+  const ref = [];
+  const steps = [
+    async (run) => base.push(await throughputBaseline(ids, lines, run)),
+    async (run) => tf.push(await throughputTf(app, ids, lines, run)),
+    async (run) => ref.push(await throughputReference(ids, lines, run)),
+  ];
   for (let run = 0; run < throughputRuns; run++) {
-    // Alternate the order so that drift (page cache, thermal, other load) does not favour one side.
-    if (run % 2 === 0) {
-      base.push(await throughputBaseline(ids, lines, run));
-      tf.push(await throughputTf(app, ids, lines, run));
-    } else {
-      tf.push(await throughputTf(app, ids, lines, run));
-      base.push(await throughputBaseline(ids, lines, run));
-    }
+    // Rotate the order so that drift (page cache, other load) does not favour one side.
+    for (let i = 0; i < steps.length; i++) await steps[(i + run) % steps.length](run);
   }
   const baseWall = median(base.map((r) => r.wallS));
   const tfWall = median(tf.map((r) => r.wallS));
@@ -227,6 +256,9 @@ async function benchThroughput() {
   );
   console.log(`  baseline runs  ${runs(base.map((b) => b.wallS))}   writers' cpu ${seconds(median(base.map((b) => b.cpuS)))} (stdout to one file each)`);
   console.log(`  tf runs        ${runs(tf.map((t) => t.wallS))}   tf cpu ${seconds(tfCpu)} (user ${seconds(median(tf.map((t) => t.tfUserS)))}, sys ${seconds(median(tf.map((t) => t.tfSystemS)))})   writers' cpu under tf ${seconds(writersUnderTf)}`);
+  const refWall = median(ref.map((m) => m.wallS));
+  const refCpu = median(ref.map((m) => m.cpuS));
+  console.log(`  reference      ${runs(ref.map((m) => m.wallS))}   median ${seconds(refWall)} (${x(ratio(refWall, baseWall))} of baseline), its cpu ${seconds(refCpu)}: bench/mux.mjs, a minimal multiplexer (not tf, not a target)`);
   console.log(`  tf peak rss ${mib(tfRss)}   tf output ${(tf[0].outBytes / 1e6).toFixed(1)} MB at ${mbPerS?.toFixed(1) ?? 'n/a'} MB/s   verified in ${seconds(median(tf.map((t) => t.verifyS)))}/run`);
 
   target('throughput', 'wall time', seconds(baseWall), seconds(tfWall), `<= ${TARGETS.throughputRatio}x`, pass, x(r));
@@ -246,6 +278,7 @@ async function benchThroughput() {
       outputBytes: tf[0].outBytes,
       outputMBps: round(mbPerS, 1),
     },
+    reference: { what: 'bench/mux.mjs, a minimal multiplexer (not tf, not a target)', wallS: round(refWall), runsWallS: ref.map((m) => round(m.wallS)), cpuS: round(refCpu), ratio: round(ratio(refWall, baseWall)) },
     ratio: round(r),
     target: `tf wall <= ${TARGETS.throughputRatio}x baseline`,
     pass,
@@ -502,8 +535,10 @@ async function benchOneOff() {
   const version = timeOnce(NODE, [TF, '--version'], app.dir).stdout.trim();
   const pkgVersion = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')).version;
   check('one-off: tf --version prints the package version', version === pkgVersion, `printed ${JSON.stringify(version)}, package.json has ${pkgVersion}`);
-  const passThrough = timeOnce(NODE, [TF, 'run', 'sh', '-c', 'exit 3'], app.dir);
-  check('one-off: tf run returns the command\'s exit status', passThrough.status === 3, `tf run sh -c "exit 3" returned ${passThrough.status}`);
+  const shellForm = timeOnce(NODE, [TF, 'run', 'exit 3'], app.dir);
+  check('one-off: tf run "exit 3" (a shell command line) returns 3', shellForm.status === 3, `returned ${shellForm.status}; stderr: ${shellForm.stderr.trim()}`);
+  const argvForm = timeOnce(NODE, [TF, 'run', 'sh', '-c', 'exit 4'], app.dir);
+  check('one-off: tf run sh -c "exit 4" (an argv) returns 4', argvForm.status === 4, `returned ${argvForm.status}; stderr: ${argvForm.stderr.trim()}`);
 
   const m = Object.fromEntries(commands.map((c) => [c.key, median(samples[c.key])]));
   const runRatio = ratio(m.run, m.node);

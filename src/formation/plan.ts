@@ -44,7 +44,7 @@ export function planFormation(app: App, request: FormationRequest = {}): Process
 export function basePort(app: App, flag?: string): number {
   if (flag !== undefined) return parsePort(flag, '-p/--port');
   const fromEnv = app.environment.get('PORT');
-  if (fromEnv) return parsePort(fromEnv.value, `PORT (from ${fromEnv.source})`);
+  if (fromEnv && fromEnv.value.trim() !== '') return parsePort(fromEnv.value, `PORT (from ${fromEnv.source})`);
   return DEFAULT_BASE_PORT;
 }
 

@@ -1,5 +1,6 @@
 const LF = 0x0a;
 const CR = 0x0d;
+const EMPTY = Buffer.alloc(0);
 
 /** Large enough to keep a several-MiB line (a JSON blob, a base64 dump) whole. */
 export const DEFAULT_MAX_LINE_BYTES = 16 * 1024 * 1024;
@@ -16,16 +17,25 @@ export type LineHandler = (line: Buffer, split: boolean) => void;
 export class LineSplitter {
   private pending: Buffer[] = [];
   private pendingBytes = 0;
-  private skipLeadingLF = false;
+  /** How the last line ended: a lone CR (progress) or LF/CRLF. */
+  private lastBreak: 'LF' | 'CR' = 'LF';
+  /** The last read ended in CR, so an LF opening the next one makes it a CRLF. */
+  private heldCR: 'none' | 'after-text' | 'after-nothing' = 'none';
 
   constructor(private readonly maxLineBytes = DEFAULT_MAX_LINE_BYTES) {}
 
   push(chunk: Buffer, emit: LineHandler): void {
-    let start = 0;
     // An empty read says nothing about whether the LF of a CRLF follows: keep waiting for it.
-    if (this.skipLeadingLF && chunk.length > 0) {
-      this.skipLeadingLF = false;
-      if (chunk[0] === LF) start = 1;
+    if (chunk.length === 0) return;
+    let start = 0;
+    if (this.heldCR !== 'none') {
+      const afterText = this.heldCR === 'after-text';
+      const crlf = chunk[0] === LF;
+      this.heldCR = 'none';
+      if (crlf) start = 1;
+      // The text before the CR was printed when it came; only the kind of break is left to learn.
+      if (afterText) this.lastBreak = crlf ? 'LF' : 'CR';
+      else this.endLine(EMPTY, crlf ? 'CRLF' : 'CR', emit);
     }
     const hasCR = chunk.indexOf(CR, start) !== -1;
     while (start < chunk.length) {
@@ -42,14 +52,29 @@ export class LineSplitter {
       }
       const line = this.take(tail);
       start = end + 1;
-      if (chunk[end] === CR) {
-        if (start === chunk.length) this.skipLeadingLF = true;
-        else if (chunk[start] === LF) start++;
-        // A CR that only returns to column 0 (no text before it) carries no line.
-        if (line.length === 0) continue;
+      if (chunk[end] === LF) {
+        this.endLine(line, 'LF', emit);
+      } else if (start === chunk.length) {
+        // CR at the end of a read: print the text now, decide what the break was on the next read.
+        if (line.length > 0) emit(line, false);
+        this.heldCR = line.length > 0 ? 'after-text' : 'after-nothing';
+      } else if (chunk[start] === LF) {
+        start++;
+        this.endLine(line, 'CRLF', emit);
+      } else {
+        this.endLine(line, 'CR', emit);
       }
-      emit(line, false);
     }
+  }
+
+  /**
+   * Emits a line by how it ended. An empty line is a blank line after LF or CRLF, but a lone CR
+   * with nothing before it only returns to column 0, and so does the CRLF right after a lone CR
+   * ("50%\r\r\n"): neither carries a line.
+   */
+  private endLine(line: Buffer, ending: 'LF' | 'CRLF' | 'CR', emit: LineHandler): void {
+    if (line.length > 0 || (ending !== 'CR' && this.lastBreak === 'LF')) emit(line, false);
+    this.lastBreak = ending === 'CR' ? 'CR' : 'LF';
   }
 
   /** The last line, if the stream ended without a newline. */

@@ -156,3 +156,15 @@ describe('LineSplitter', () => {
     });
   });
 });
+
+describe('blank lines written with CRLF', () => {
+  it.each<[string, string[], string[]]>([
+    ['in one read', ['a\r\n\r\nb'], ['a', '', 'b']],
+    ['CR and LF of the blank line in two reads', ['a\r\n\r', '\nb'], ['a', '', 'b']],
+    ['a lone CR then CRLF is no blank line', ['a\r', '\r\nb'], ['a', 'b']],
+    ['a CRLF split by an empty read', ['a\r', '', '\nb'], ['a', 'b']],
+    ['a blank CRLF line at the very start', ['\r\nx'], ['', 'x']],
+  ])('%s', (_, chunks, lines) => {
+    expect(run(chunks.map(b))).toEqual(whole(...lines));
+  });
+});
