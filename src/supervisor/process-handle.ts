@@ -2,7 +2,7 @@ import type { Readable } from 'node:stream';
 import { plainEnvironment } from '../config/env.js';
 import type { ProcessSpec } from '../formation/formation.js';
 import { lineText, type Source, type StreamName } from '../output/format.js';
-import { LineSplitter } from '../output/line-splitter.js';
+import { DEFAULT_MAX_LINE_BYTES, LineSplitter } from '../output/line-splitter.js';
 import type { Multiplexer } from '../output/multiplexer.js';
 import { killTree, signalGroup, type Spawn } from './spawner.js';
 
@@ -77,7 +77,8 @@ export class ProcessHandle {
   }
 
   private read(stream: Readable, name: StreamName): void {
-    const splitter = new LineSplitter(this.deps.maxLineBytes);
+    const limit = this.deps.maxLineBytes ?? DEFAULT_MAX_LINE_BYTES;
+    const splitter = new LineSplitter(limit);
     const output = this.deps.output;
     let batch: Buffer[] = [];
     let splits = 0;
@@ -91,7 +92,7 @@ export class ProcessHandle {
       this.remember(batch);
       batch = [];
       if (splits > 0) {
-        output.system(`${this.spec.name} wrote a line longer than the ${this.deps.maxLineBytes ?? 'maximum'} byte limit; it was split`, this.source);
+        output.system(`${this.spec.name} wrote a line longer than ${limit / 1024 / 1024} MiB; it was split into pieces of that size`, this.source);
         splits = 0;
       }
     };

@@ -82,6 +82,17 @@ describe('tf start output', () => {
     expect(stdout).not.toContain('\r');
   });
 
+  it('splits a line past the 16 MiB cap, and says so', async () => {
+    const huge = 17 * 1024 * 1024;
+    const tf = startTf(['start', '--no-timestamps'], { cwd: tmpApp({ Procfile: `bytes: ${fixture('bytes', String(huge))}\n` }) });
+    await tf.waitForLine('READY bytes');
+    tf.signal('SIGTERM');
+    const { stdout } = await tf.result();
+    const pieces = stdout.split('\n').filter((l) => l.startsWith('bytes.1 | huge:') || /^bytes\.1 \| h+:end$/.test(l));
+    expect(pieces.map((l) => l.length - 'bytes.1 | '.length)).toEqual([16 * 1024 * 1024, huge + 'huge::end'.length - 16 * 1024 * 1024]);
+    expect(stdout).toContain('system  | bytes.1 wrote a line longer than 16 MiB; it was split into pieces of that size');
+  });
+
   it('ends cleanly when its reader goes away (tf start | head)', async () => {
     const root = tmpApp({ Procfile: `spam: ${fixture('lines', '100000', 'spam.1', 'stay')}\nweb: ${fixture('drain', '50')}\n` });
     const tag = newTag();
