@@ -77,6 +77,20 @@ export class LineSplitter {
     this.lastBreak = ending === 'CR' ? 'CR' : 'LF';
   }
 
+  /**
+   * The fast path: when a read has no CR and nothing odd is held, everything up to its last LF
+   * is whole lines (the held start of the first one included), returned as one block for the
+   * caller to print at once. `rest` (after the last LF) is not consumed: push() it next. If the
+   * block needs line-by-line care after all, push() it first: nothing is held any more.
+   */
+  takeBlock(chunk: Buffer): { block: Buffer; rest: Buffer } | undefined {
+    if (this.heldCR !== 'none' || this.lastBreak !== 'LF') return undefined;
+    if (chunk.length + this.pendingBytes > this.maxLineBytes || chunk.indexOf(CR) !== -1) return undefined;
+    const end = chunk.lastIndexOf(LF) + 1;
+    if (end === 0) return undefined;
+    return { block: this.take(chunk.subarray(0, end)), rest: chunk.subarray(end) };
+  }
+
   /** The last line, if the stream ended without a newline. */
   flush(emit: LineHandler): void {
     if (this.pendingBytes > 0) emit(this.take(Buffer.alloc(0)), false);

@@ -1,4 +1,5 @@
 import type { Readable, Writable } from 'node:stream';
+import { isUtf8 } from 'node:buffer';
 import { jsonRecord, lineText, printable, SYSTEM, textPrefix, type FormatOptions, type Source, type StreamName } from './format.js';
 
 export interface MultiplexerOptions extends FormatOptions {
@@ -16,7 +17,7 @@ const NEWLINE = Buffer.from('\n');
  */
 export class Multiplexer {
   private width = SYSTEM.name.length;
-  private readonly prefixes = new Map<string, { second: number; width: number; bytes: Buffer }>();
+  private readonly prefixes = new Map<string, { second: number; width: number; bytes: Buffer; latin1: string }>();
   private readonly sources = new Set<Readable>();
   private paused = false;
   private closed = false;
@@ -71,6 +72,21 @@ export class Multiplexer {
     this.emit(Buffer.concat(parts));
   }
 
+  /**
+   * The fast path for the common case: a block of whole lines, each ending in LF, prefixed with
+   * one string operation instead of one allocation per line (the prefix is ASCII, so a latin1
+   * round trip leaves every byte of the lines as it was). Returns false, writing nothing, when
+   * the block needs line-by-line care: JSON output, invalid UTF-8 or NUL bytes.
+   */
+  block(source: Source, block: Buffer): boolean {
+    if (this.closed) return true;
+    if (this.options.json || block.indexOf(0) !== -1 || !isUtf8(block)) return false;
+    const prefix = this.prefixEntry(source, this.now()).latin1;
+    const text = block.toString('latin1');
+    this.emit(prefix + text.slice(0, -1).replaceAll('\n', `\n${prefix}`) + '\n', 'latin1');
+    return true;
+  }
+
   /** tf's own message, from "system" unless it concerns one process. */
   system(text: string, source: Source = SYSTEM): void {
     if (this.closed) return;
@@ -86,8 +102,8 @@ export class Multiplexer {
     });
   }
 
-  private emit(data: Buffer | string): void {
-    if (!this.sink.write(data) && !this.paused) {
+  private emit(data: Buffer | string, encoding: BufferEncoding = 'utf8'): void {
+    if (!this.sink.write(data, encoding) && !this.paused) {
       this.paused = true;
       for (const stream of this.sources) stream.pause();
     }
@@ -108,11 +124,16 @@ export class Multiplexer {
   }
 
   private prefix(source: Source, time: number): Buffer {
+    return this.prefixEntry(source, time).bytes;
+  }
+
+  private prefixEntry(source: Source, time: number): { second: number; width: number; bytes: Buffer; latin1: string } {
     const second = Math.floor(time / 1000);
     const cached = this.prefixes.get(source.name);
-    if (cached && cached.second === second && cached.width === this.width) return cached.bytes;
+    if (cached && cached.second === second && cached.width === this.width) return cached;
     const bytes = Buffer.from(textPrefix(source, this.width, time, this.options));
-    this.prefixes.set(source.name, { second, width: this.width, bytes });
-    return bytes;
+    const entry = { second, width: this.width, bytes, latin1: bytes.toString('latin1') };
+    this.prefixes.set(source.name, entry);
+    return entry;
   }
 }

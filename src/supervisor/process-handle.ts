@@ -23,6 +23,8 @@ export interface HandleDeps {
 }
 
 const RECENT_LINES = 10;
+const RECENT_BYTES = 4096;
+const NEWLINE = Buffer.from('\n');
 
 /** One run of one process: spawns it, reads its output into the multiplexer, signals it. No policy. */
 export class ProcessHandle {
@@ -34,8 +36,8 @@ export class ProcessHandle {
   spawnError: Error | undefined;
   exited = false;
   done = false;
-  /** The last lines it printed, shown when tf gives up restarting it. */
-  readonly recent: string[] = [];
+  /** The tail of its output, kept for the last lines shown when tf gives up restarting it. */
+  private recentOutput = Buffer.alloc(0);
   private readonly streams: Readable[] = [];
 
   constructor(
@@ -89,7 +91,7 @@ export class ProcessHandle {
     const deliver = (): void => {
       if (batch.length === 0) return;
       output.lines(this.source, name, batch);
-      this.remember(batch);
+      this.remember(Buffer.concat(batch.slice(-RECENT_LINES).flatMap((line) => [line, NEWLINE])));
       batch = [];
       if (splits > 0) {
         output.system(`${this.spec.name} wrote a line longer than ${limit / 1024 / 1024} MiB; it was split into pieces of that size`, this.source);
@@ -99,7 +101,13 @@ export class ProcessHandle {
     this.streams.push(stream);
     output.track(stream);
     stream.on('data', (chunk: Buffer) => {
-      splitter.push(chunk, collect);
+      const fast = splitter.takeBlock(chunk);
+      if (fast && output.block(this.source, fast.block)) {
+        this.remember(fast.block);
+      } else if (fast) {
+        splitter.push(fast.block, collect);
+      }
+      splitter.push(fast ? fast.rest : chunk, collect);
       deliver();
     });
     stream.once('end', () => {
@@ -110,9 +118,17 @@ export class ProcessHandle {
     stream.on('error', () => {});
   }
 
-  private remember(lines: Buffer[]): void {
-    for (const line of lines.slice(-RECENT_LINES)) this.recent.push(lineText(line));
-    if (this.recent.length > RECENT_LINES) this.recent.splice(0, this.recent.length - RECENT_LINES);
+  /** The last lines it printed (up to ten), shown when tf gives up restarting it. */
+  get recent(): string[] {
+    const lines = lineText(this.recentOutput).split('\n').slice(0, -1);
+    // The tail may start mid-line once it has been cut to size.
+    if (this.recentOutput.length >= RECENT_BYTES) lines.shift();
+    return lines.slice(-RECENT_LINES);
+  }
+
+  private remember(text: Buffer): void {
+    const kept = Buffer.concat([this.recentOutput.subarray(Math.max(0, this.recentOutput.length + text.length - RECENT_BYTES)), text.subarray(-RECENT_BYTES)]);
+    this.recentOutput = kept.subarray(-RECENT_BYTES);
   }
 
   private failedToStart(error: Error): void {

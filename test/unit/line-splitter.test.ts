@@ -168,3 +168,24 @@ describe('blank lines written with CRLF', () => {
     expect(run(chunks.map(b))).toEqual(whole(...lines));
   });
 });
+
+describe('takeBlock: the fast path hands out whole lines at once', () => {
+  it('returns the held start of a line with the whole lines after it, and leaves the rest', () => {
+    const splitter = new LineSplitter(64);
+    splitter.push(b('hel'), () => {});
+    const taken = splitter.takeBlock(b('lo\nworld\npart'));
+    expect(taken?.block.toString()).toBe('hello\nworld\n');
+    expect(taken?.rest.toString()).toBe('part');
+  });
+
+  it.each<[string, string[], string]>([
+    ['a CR in the read', [], 'a\rb\n'],
+    ['a CR held from the last read', ['x\r'], 'a\n'],
+    ['no LF in the read', [], 'abc'],
+    ['a read that would pass the line limit', ['0123456789'], `${'y'.repeat(60)}\n`],
+  ])('declines %s', (_, before, chunk) => {
+    const splitter = new LineSplitter(64);
+    for (const part of before) splitter.push(b(part), () => {});
+    expect(splitter.takeBlock(b(chunk))).toBeUndefined();
+  });
+});

@@ -245,3 +245,25 @@ describe('Multiplexer: closed sink', () => {
     expect(source.isPaused()).toBe(false);
   });
 });
+
+describe('block: whole lines printed in one piece', () => {
+  it('prefixes every line of the block exactly as lines() would', () => {
+    const viaBlock = memorySink();
+    const viaLines = memorySink();
+    const text = 'one\n\ntwo €\nthree\n';
+    expect(mux(viaBlock.sink, { timestamps: true }).block(web1, Buffer.from(text))).toBe(true);
+    mux(viaLines.sink, { timestamps: true }).lines(web1, 'stdout', lines('one', '', 'two €', 'three'));
+    expect(viaBlock.text()).toBe(viaLines.text());
+    expect(viaBlock.text()).toContain('web.1  | two €\n');
+  });
+
+  it.each([
+    ['JSON output', { json: true }, 'a\n'],
+    ['invalid UTF-8', {}, 'bad \xff\n'],
+    ['a NUL byte', {}, 'nul \0\n'],
+  ])('declines %s, writing nothing, so the lines take the careful path', (_, options, text) => {
+    const { sink, text: written } = memorySink();
+    expect(mux(sink, options).block(web1, Buffer.from(text, 'latin1'))).toBe(false);
+    expect(written()).toBe('');
+  });
+});
