@@ -1,6 +1,9 @@
-import { parse } from 'dotenv';
+import type { parse as Parse } from 'dotenv';
 import { TfError, location } from '../util/errors.js';
 import { displayPath, readUserFile } from '../util/fs.js';
+import { lazyRequire } from '../util/lazy-require.js';
+
+const dotenv = lazyRequire<{ parse: typeof Parse }>('dotenv');
 
 export interface EnvEntry {
   key: string;
@@ -58,7 +61,7 @@ export function parseEnvFile(text: string, path: string): EnvEntry[] {
       }
       line += countNewlines(src, pos, entryEnd);
     }
-    const value = parse(src.slice(pos, entryEnd))[key] ?? '';
+    const value = dotenv().parse(src.slice(pos, entryEnd))[key] ?? '';
     entries.push({ key, value, line: startLine, literal: quote === "'" });
     [pos, line] = [entryEnd + 1, line + 1];
   }

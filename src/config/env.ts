@@ -1,7 +1,10 @@
-import { expand } from 'dotenv-expand';
+import type { expand as Expand } from 'dotenv-expand';
 import { displayPath } from '../util/fs.js';
 import { location } from '../util/errors.js';
 import type { EnvEntry } from './env-file.js';
+import { lazyRequire } from '../util/lazy-require.js';
+
+const dotenvExpand = lazyRequire<{ expand: typeof Expand }>('dotenv-expand');
 
 /** A variable's value and where it came from ("shell", ".env:3", "tf"), for `tf env`. */
 export interface EnvValue {
@@ -61,7 +64,7 @@ const EXPANDING = '\0tf-value';
 function expandValue(raw: string, env: Environment): string {
   if (!raw.includes('$')) return raw;
   const parsed: Record<string, string> = { [EXPANDING]: raw };
-  expand({ parsed, processEnv: escapedDollars(env) });
+  dotenvExpand().expand({ parsed, processEnv: escapedDollars(env) });
   return parsed[EXPANDING] ?? '';
 }
 
