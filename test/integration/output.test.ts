@@ -111,6 +111,16 @@ describe('tf start output', () => {
     await expectNoSurvivors(tag, 10_000);
   });
 
+  it.each([['help', 'start'], ['env'], ['check']])('tf %s ends quietly when its reader goes away', async (...args) => {
+    const root = tmpApp({ Procfile: `web: ${fixture('drain')}\n`, '.env': Array.from({ length: 5000 }, (_, i) => `VAR_${i}=${'v'.repeat(50)}`).join('\n') });
+    const child = spawn('sh', ['-c', `node ${TF_BIN} ${args.join(' ')} | head -c 10 >/dev/null`], { cwd: root, env: cleanEnv(), stdio: ['ignore', 'ignore', 'pipe'] });
+    let stderr = '';
+    child.stderr.on('data', (d) => (stderr += d));
+    const code = await new Promise((r) => child.once('close', r));
+    expect(stderr).toBe('');
+    expect(code).toBe(0);
+  });
+
   it('slows a fast writer down when nobody reads, instead of buffering without bound', async () => {
     const root = tmpApp({ Procfile: `flood: ${fixture('flood', '256', 'progress.txt')}\n` });
     const tag = newTag();
