@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { Command, CommanderError, Option } from 'commander';
-import { addAppOptions, addPortOption } from './options.js';
+import { addAppOptions, addPortOption, addReleaseOption } from './options.js';
+import { addReleaseCommands } from './release-commands.js';
 import { reportError } from './report.js';
 
 // Each command's module is imported only when that command runs: start-up time is a feature.
@@ -26,7 +27,7 @@ function program(done: (status: number) => void): Command {
       done(await (action as (...a: unknown[]) => Promise<number>)(...args.slice(0, -1)));
     };
 
-  addPortOption(addAppOptions(tf.command('start').description('start the formation and multiplex its output')))
+  addReleaseOption(addPortOption(addAppOptions(tf.command('start').description('start the formation and multiplex its output'))))
     .argument('[formation...]', 'what to run: web=2 worker=3, a bare type (web = web=1 and nothing else), all=N')
     .option('-m, --formation <items>', "foreman's formation syntax, e.g. web=2,worker=3", collect)
     .option('-t, --timeout <seconds>', 'drain time after the stop signal before SIGKILL (default 5)')
@@ -36,7 +37,7 @@ function program(done: (status: number) => void): Command {
     .addHelpText('after', '\nExamples:\n  tf start\n  tf start web=2 worker=3\n  tf start -f Procfile.dev -e .env,.env.local -p 3000\n  tf start --json | jq .')
     .action(lazy(async () => (await import('./start.js')).start as Action));
 
-  addPortOption(addAppOptions(tf.command('run').description("run a one-off command in the app's environment (as run.1)")))
+  addReleaseOption(addPortOption(addAppOptions(tf.command('run').description("run a one-off command in the app's environment (as run.1)"))))
     .argument('<command...>', 'a command line, a Procfile type, or a command and its arguments')
     .passThroughOptions()
     .addHelpText('after', '\nExamples:\n  tf run node            # a REPL with the app\'s env\n  tf run worker          # the Procfile\'s worker command\n  tf run -- npm test -- --watch\n  tf run "env | sort"')
@@ -54,6 +55,8 @@ function program(done: (status: number) => void): Command {
     .option('--json', 'print a JSON object: KEY -> {value, source}')
     .addOption(new Option('--no-shell', 'leave out variables that come unchanged from the shell'))
     .action(lazy(async () => (await import('./env.js')).env as Action));
+
+  addReleaseCommands(tf, lazy);
 
   for (const command of tf.commands) command.configureOutput({ outputError: usageError(`tf help ${command.name()}`) });
   return tf;

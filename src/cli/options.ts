@@ -40,8 +40,8 @@ export interface StoreFlags {
 
 export function addStoreOptions(command: Command): Command {
   return command
-    .option('-d, --root <dir>', "the app's root directory (default: the Procfile's folder, or .)")
-    .option('-f, --procfile <file>', 'the Procfile, whose folder is the root unless -d says otherwise')
+    .addOption(new Option('-d, --root <dir>', "the app's root directory (default: the Procfile's folder, or .)").env('TF_ROOT'))
+    .addOption(new Option('-f, --procfile <file>', 'the Procfile, whose folder is the root unless -d says otherwise').env('TF_PROCFILE'))
     .option('--releases-dir <dir>', 'the release store (default: $TF_RELEASES_DIR, else ROOT/releases)');
 }
 

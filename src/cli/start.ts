@@ -1,4 +1,3 @@
-import { loadApp } from '../config/app.js';
 import { planFormation } from '../formation/plan.js';
 import { shouldColor } from '../output/color.js';
 import { Multiplexer } from '../output/multiplexer.js';
@@ -6,9 +5,9 @@ import { ensurePortsFree } from '../supervisor/port-check.js';
 import { listenForSignals } from '../supervisor/signal-source.js';
 import { Supervisor } from '../supervisor/supervisor.js';
 import { TfError } from '../util/errors.js';
-import { appOptions, type AppFlags } from './options.js';
+import { loadAppFor, type ReleaseFlags } from './options.js';
 
-export interface StartFlags extends AppFlags {
+export interface StartFlags extends ReleaseFlags {
   port?: string;
   timeout?: string;
   formation?: string[];
@@ -18,7 +17,7 @@ export interface StartFlags extends AppFlags {
 }
 
 export async function start(items: string[], flags: StartFlags): Promise<number> {
-  const app = await loadApp(appOptions(flags));
+  const app = await loadAppFor(flags);
   const specs = planFormation(app, { items: [...items, ...(flags.formation ?? [])], port: flags.port, timeout: flags.timeout, restart: flags.restart });
   if (specs.length === 0) throw new TfError('nothing to start: every process type is scaled to 0', 'name a type, e.g. tf start web=1');
   await ensurePortsFree(specs.filter((spec) => spec.type === 'web').map((spec) => spec.port));

@@ -47,7 +47,7 @@ function envFilePaths(root: string, named: string[] | undefined): string[] {
   return existsSync(fallback) ? [fallback] : [];
 }
 
-async function loadSettings(root: string): Promise<Settings> {
+export async function loadSettings(root: string): Promise<Settings> {
   const path = resolve(root, SETTINGS_FILE);
   if (!existsSync(path)) return emptySettings();
   // yaml costs ~40 ms to load: only apps that have a tf.yml pay for it.

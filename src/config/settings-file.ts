@@ -46,7 +46,8 @@ export function parseSettings(text: string, path: string): Settings {
   for (const [key, value] of entriesOf(root, '', fail, 'a mapping of settings')) {
     if (key === 'formation') settings.formation = parseFormationMap(value, fail);
     else if (key === 'processes') settings.types = parseTypes(value, fail);
-    else fail(key, 'unknown setting', 'known settings: formation, processes');
+    else if (key === 'build') settings.build = parseBuildCommand(value, fail);
+    else fail(key, 'unknown setting', 'known settings: build, formation, processes');
   }
   for (const keyPath of allKeyPaths(root)) {
     const line = lineOf(keyPath);
@@ -64,6 +65,13 @@ function parseFormationMap(value: Json, fail: Fail): Map<string, number> {
     out.set(type, count as number);
   }
   return out;
+}
+
+function parseBuildCommand(value: Json, fail: Fail): string {
+  if (typeof value !== 'string' || value.trim() === '') {
+    return fail('build', `${JSON.stringify(value)} is not a command`, 'write the shell command to run, e.g. build: npm ci && npm run build');
+  }
+  return value;
 }
 
 const TYPE_KEYS = ['stop_signal', 'drain', 'restart', 'ready', 'ready_timeout'];

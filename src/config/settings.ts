@@ -17,6 +17,8 @@ export interface TypeSettings {
 
 export interface Settings {
   path?: string;
+  /** `build:`, the shell command `tf release create` runs in a copy of the source. */
+  build?: string;
   formation: Map<string, number>;
   types: Map<string, TypeSettings>;
   /** Line of each key path ("processes.web.drain"), for errors found later against the Procfile. */

@@ -1,0 +1,102 @@
+import { diffReleases } from '../release/diff.js';
+import { mask, type EnvSnapshot } from '../release/env-snapshot.js';
+import { parseReleaseId } from '../release/ids.js';
+import type { Manifest } from '../release/manifest.js';
+import { readCurrent } from '../release/pointer.js';
+import { readAll, readEnvSnapshot, readManifest, resolveRelease } from '../release/releases.js';
+import type { StoreFlags } from './options.js';
+import { openFor } from './release.js';
+
+export interface ListFlags extends StoreFlags {
+  json?: boolean;
+}
+
+/** `tf release list`: oldest first, `*` marks the current release. */
+export async function list(flags: ListFlags): Promise<number> {
+  const store = openFor(flags);
+  const current = readCurrent(store);
+  const releases = readAll(store);
+  if (flags.json) {
+    const rows = releases.map((m) => ({ id: m.id, seq: m.seq, createdAt: m.createdAt, current: m.id === current, status: m.status, description: m.description, kind: m.kind, from: m.from, source: m.source, build: m.build, envDigest: m.env.digest }));
+    process.stdout.write(`${JSON.stringify(rows, null, 2)}\n`);
+    return 0;
+  }
+  if (releases.length === 0) {
+    process.stdout.write('no releases yet (tf release create makes one)\n');
+    return 0;
+  }
+  const rows = releases.map((m) => [m.id === current ? '*' : ' ', m.id, localTime(m.createdAt), m.status, sourceText(m), m.description]);
+  process.stdout.write(table([[' ', 'ID', 'CREATED', 'STATUS', 'SOURCE', 'DESCRIPTION'], ...rows]));
+  return 0;
+}
+
+export interface ShowFlags extends StoreFlags {
+  reveal?: boolean;
+  json?: boolean;
+}
+
+/** `tf release show [ID]`: the manifest, and the env with values masked unless --reveal. */
+export async function show(id: string | undefined, flags: ShowFlags): Promise<number> {
+  const store = openFor(flags);
+  const resolved = resolveRelease(store, id);
+  const m = readManifest(store, resolved);
+  const env = readEnvSnapshot(store, resolved);
+  const shown = Object.fromEntries(Object.entries(env).map(([k, v]) => [k, flags.reveal ? v : mask(v)]));
+  if (flags.json) {
+    process.stdout.write(`${JSON.stringify({ ...m, current: readCurrent(store) === m.id, env: { ...m.env, values: shown } }, null, 2)}\n`);
+    return 0;
+  }
+  const lines = [
+    ['release', `${m.id}${readCurrent(store) === m.id ? ' (current)' : ''}`],
+    ['created', `${localTime(m.createdAt)} (${m.createdAt})`],
+    ['status', m.status],
+    ['kind', m.from ? `${m.kind}, from ${m.from}` : m.kind],
+    ['description', m.description || '-'],
+    ['source', m.source ? sourceText(m) : 'not a git checkout'],
+    ['build', `${m.build.digest} (${m.build.files} files)`],
+    ['build command', m.build.command ?? '- (the source files as they are)'],
+    ['release phase', m.releasePhase ? `${m.releasePhase.command} (exit status ${m.releasePhase.status})` : '- (no release: line in the Procfile)'],
+    ['env', `${m.env.keys} variables, digest ${m.env.digest.slice(0, 12)}${flags.reveal ? '' : ' (values masked; --reveal shows them)'}`],
+  ];
+  process.stdout.write(table(lines, '  ') + envLines(shown));
+  return 0;
+}
+
+/** `tf release diff A B`. */
+export async function diff(a: string, b: string, flags: StoreFlags): Promise<number> {
+  const store = openFor(flags);
+  const [ra, rb] = [a, b].map((text) => resolveRelease(store, text === 'current' ? undefined : parseReleaseId(text))) as [string, string];
+  const d = diffReleases(store, ra, rb);
+  const out: string[] = [];
+  const section = (title: string, added: string[], removed: string[], changed: string[]) => {
+    if (added.length + removed.length + changed.length === 0) return;
+    out.push(title, ...added.map((x) => `  + ${x}`), ...removed.map((x) => `  - ${x}`), ...changed.map((x) => `  ~ ${x}`));
+  };
+  section(`env (${ra} -> ${rb}; values not shown)`, d.env.added, d.env.removed, d.env.changed);
+  section(`files (${ra} -> ${rb})`, d.files.added, d.files.removed, d.files.changed);
+  if (d.procfileChanged) out.push('Procfile changed');
+  if (d.buildCommand) out.push(`build command: ${d.buildCommand.from ?? '(none)'} -> ${d.buildCommand.to ?? '(none)'}`);
+  process.stdout.write(out.length ? `${out.join('\n')}\n` : `${ra} and ${rb} have the same files, Procfile and env\n`);
+  return 0;
+}
+
+export function envLines(env: EnvSnapshot): string {
+  return Object.entries(env).map(([k, v]) => `  ${k}=${v}\n`).join('');
+}
+
+function sourceText(m: Manifest): string {
+  if (!m.source) return '-';
+  return `${m.source.commit ? m.source.commit.slice(0, 10) : '(no commit)'}${m.source.dirty ? ' +dirty' : ''}`;
+}
+
+/** YYYY-MM-DD HH:MM:SS in local time. */
+function localTime(iso: string): string {
+  const d = new Date(iso);
+  const p = (n: number) => String(n).padStart(2, '0');
+  return `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())} ${p(d.getHours())}:${p(d.getMinutes())}:${p(d.getSeconds())}`;
+}
+
+function table(rows: string[][], gap = '  '): string {
+  const widths = rows.reduce((w, row) => row.map((cell, i) => Math.max(w[i] ?? 0, cell.length)), [] as number[]);
+  return rows.map((row) => `${row.map((cell, i) => (i < row.length - 1 ? cell.padEnd(widths[i]!) : cell)).join(gap).trimEnd()}\n`).join('');
+}

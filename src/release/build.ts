@@ -1,0 +1,110 @@
+import { copyFileSync, existsSync, linkSync, lstatSync, mkdirSync, readdirSync, readlinkSync, renameSync, symlinkSync, type Stats } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { errnoCode } from '../util/errors.js';
+import { makeIndex, writeIndex, type BuildIndex, type EntryKind, type IndexEntry } from './build-index.js';
+import { makeReadOnly, removeTree } from './fs-util.js';
+import type { Interruption } from './interrupt.js';
+import { ObjectStore } from './objects.js';
+import type { StatCache } from './stat-cache.js';
+import type { Store } from './store.js';
+
+function kindOf(stat: Stats): EntryKind | undefined {
+  if (stat.isSymbolicLink()) return 'symlink';
+  if (stat.isFile()) return (stat.mode & 0o111) !== 0 ? 'exec' : 'file';
+  return undefined;
+}
+
+/**
+ * Hashes the user's source files into the object store (copying only content it has not seen) and
+ * returns the build's index. A file whose stat matches the cache is neither read nor copied.
+ */
+export async function snapshotSource(store: Store, root: string, files: string[], cache: StatCache, interruption: Interruption): Promise<BuildIndex> {
+  const objects = new ObjectStore(store.objects);
+  const scanStart = Date.now();
+  const entries: IndexEntry[] = [];
+  for (const path of files) {
+    await interruption.checkpoint();
+    const abs = join(root, path);
+    const stat = lstatSync(abs, { throwIfNoEntry: false });
+    const kind = stat && kindOf(stat);
+    // Tracked but deleted, or a directory (a git submodule): nothing to copy.
+    if (!stat || !kind) continue;
+    if (kind === 'symlink') {
+      entries.push({ path, kind, ref: readlinkSync(abs) });
+      continue;
+    }
+    const exec = kind === 'exec';
+    const cached = cache.lookup(path, stat, kind);
+    const hash = cached !== undefined && objects.has(cached, exec) ? cached : objects.ingestCopy(abs, exec, stat.size);
+    cache.record(path, stat, kind, hash, scanStart);
+    entries.push({ path, kind, ref: hash });
+  }
+  return makeIndex(entries);
+}
+
+/** Moves every file of a private build tree (a build command's output) into the object store. */
+export async function snapshotOwned(store: Store, tree: string, interruption: Interruption): Promise<BuildIndex> {
+  const objects = new ObjectStore(store.objects);
+  const entries: IndexEntry[] = [];
+  const visit = async (dir: string): Promise<void> => {
+    for (const entry of readdirSync(join(tree, dir), { withFileTypes: true })) {
+      await interruption.checkpoint();
+      const path = dir ? `${dir}/${entry.name}` : entry.name;
+      const abs = join(tree, path);
+      if (entry.isDirectory()) await visit(path);
+      else if (entry.isSymbolicLink()) entries.push({ path, kind: 'symlink', ref: readlinkSync(abs) });
+      else if (entry.isFile()) {
+        const exec = (lstatSync(abs).mode & 0o111) !== 0;
+        entries.push({ path, kind: exec ? 'exec' : 'file', ref: objects.ingestOwned(abs, exec) });
+      }
+    }
+  };
+  await visit('');
+  return makeIndex(entries);
+}
+
+/**
+ * Makes `.builds/<digest>/` from an index unless it exists (same files: same build, reused). It is
+ * assembled under a temporary name, made read-only, then renamed: a build dir is always complete.
+ */
+export function materializeBuild(store: Store, index: BuildIndex): { reused: boolean } {
+  const final = store.build(index.digest);
+  if (existsSync(final)) return { reused: true };
+  const objects = new ObjectStore(store.objects);
+  const temp = join(store.builds, `.tmp-${process.pid}-${index.digest}`);
+  removeTree(temp);
+  mkdirSync(temp, { mode: 0o755 });
+  const made = new Set<string>(['.']);
+  for (const entry of index.entries) {
+    const parent = dirname(entry.path);
+    if (!made.has(parent)) {
+      mkdirSync(join(temp, parent), { recursive: true, mode: 0o755 });
+      made.add(parent);
+    }
+    const dest = join(temp, entry.path);
+    if (entry.kind === 'symlink') symlinkSync(entry.ref, dest);
+    else linkObject(objects.path(entry.ref, entry.kind === 'exec'), dest);
+  }
+  writeIndex(`${final}.index.json`, index);
+  makeReadOnly(temp);
+  try {
+    renameSync(temp, final);
+  } catch (error) {
+    const code = errnoCode(error);
+    if (code !== 'ENOTEMPTY' && code !== 'EEXIST') throw error;
+    // Another tf made the same build meanwhile: identical by construction.
+    removeTree(temp);
+    return { reused: true };
+  }
+  return { reused: false };
+}
+
+function linkObject(object: string, dest: string): void {
+  try {
+    linkSync(object, dest);
+  } catch (error) {
+    // An inode has a link limit (65,000 on ext4): past it, this one file is a plain copy.
+    if (errnoCode(error) !== 'EMLINK') throw error;
+    copyFileSync(object, dest);
+  }
+}

@@ -1,0 +1,81 @@
+import { chmodSync, closeSync, fsyncSync, lstatSync, openSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { errnoCode } from '../util/errors.js';
+
+/** Owner-only: env snapshots hold secrets, and so may builds. */
+export const DIR_MODE = 0o700;
+export const SECRET_MODE = 0o600;
+
+/** Writes a whole file under a temporary name, fsyncs it, then renames it into place. */
+export function writeFileAtomic(path: string, data: string | Buffer, mode = 0o644): void {
+  const temp = `${path}.tmp-${process.pid}`;
+  const fd = openSync(temp, 'w', mode);
+  try {
+    writeFileSync(fd, data);
+    fsyncSync(fd);
+  } finally {
+    closeSync(fd);
+  }
+  renameSync(temp, path);
+}
+
+/** Makes a rename or a new entry in `dir` durable: without it a crash can forget the rename. */
+export function fsyncDir(dir: string): void {
+  try {
+    const fd = openSync(dir, 'r');
+    try {
+      fsyncSync(fd);
+    } finally {
+      closeSync(fd);
+    }
+  } catch {
+    // Some filesystems refuse fsync on a directory; durability is then theirs to give.
+  }
+}
+
+/**
+ * chmods a tree read-only bottom-up: files keep their x bits but lose every w bit, directories
+ * become r-x. Symlinks have no mode of their own on Linux and are skipped.
+ */
+export function makeReadOnly(path: string): void {
+  const stat = lstatSync(path);
+  if (stat.isSymbolicLink()) return;
+  if (stat.isDirectory()) {
+    for (const name of readdirSync(path)) makeReadOnly(join(path, name));
+    chmodSync(path, stat.mode & 0o555);
+  } else {
+    chmodSync(path, stat.mode & 0o555);
+  }
+}
+
+/**
+ * Removes a tree tf made read-only. Root ignores the modes, anyone else needs each directory
+ * writable again before its entries can go; files themselves may stay read-only.
+ */
+export function removeTree(path: string): void {
+  try {
+    rmSync(path, { recursive: true, force: true });
+    return;
+  } catch (error) {
+    if (errnoCode(error) !== 'EACCES' && errnoCode(error) !== 'EPERM') throw error;
+  }
+  makeDirsWritable(path);
+  rmSync(path, { recursive: true, force: true });
+}
+
+function makeDirsWritable(path: string): void {
+  const stat = lstatSync(path, { throwIfNoEntry: false });
+  if (!stat?.isDirectory()) return;
+  chmodSync(path, 0o700);
+  for (const name of readdirSync(path)) makeDirsWritable(join(path, name));
+}
+
+export function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    // EPERM: the process exists but belongs to someone else.
+    return errnoCode(error) === 'EPERM';
+  }
+}

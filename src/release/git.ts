@@ -1,0 +1,35 @@
+import { relative } from 'node:path';
+
+export interface GitSource {
+  commit: string | null;
+  dirty: boolean;
+}
+
+export interface GitListing {
+  /** Paths relative to the root, as git prints them. */
+  files: string[];
+  source: GitSource;
+}
+
+/**
+ * In a git checkout: the tracked files plus the untracked ones git does not ignore (what
+ * `git add -A` would take), the commit, and whether the tree differs from it. undefined when the
+ * root is not inside a work tree or git is missing. execa is loaded only here (~100 ms to import).
+ */
+export async function gitListing(root: string, storeDir: string): Promise<GitListing | undefined> {
+  const { execa } = await import('execa');
+  const git = (args: string[]) => execa('git', args, { cwd: root, reject: false, encoding: 'utf8' });
+  const top = await git(['rev-parse', '--show-toplevel']);
+  if (top.failed || top.stdout === '') return undefined;
+  // The store itself is never source, even where nobody told git to ignore it.
+  const storeRel = relative(top.stdout, storeDir);
+  const notStore = storeRel.startsWith('..') ? [] : [`:(top,exclude)${storeRel}`];
+  const [listed, head, status] = await Promise.all([
+    git(['ls-files', '-z', '--cached', '--others', '--exclude-standard']),
+    git(['rev-parse', '--verify', '--quiet', 'HEAD']),
+    git(['status', '--porcelain', '--', '.', ...notStore]),
+  ]);
+  if (listed.failed) return undefined;
+  const files = [...new Set(listed.stdout.split('\0').filter(Boolean))];
+  return { files, source: { commit: head.failed ? null : head.stdout, dirty: status.stdout.trim() !== '' } };
+}

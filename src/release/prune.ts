@@ -1,0 +1,75 @@
+import { lstatSync, readdirSync, readlinkSync, renameSync, unlinkSync } from 'node:fs';
+import { basename, join } from 'node:path';
+import { readIndex } from './build-index.js';
+import { removeTree } from './fs-util.js';
+import { inUseIds } from './in-use.js';
+import { withLock } from './lock.js';
+import { readCurrent } from './pointer.js';
+import { liveStagings, removeAbandoned } from './staging.js';
+import type { Store } from './store.js';
+
+export interface PruneResult {
+  removed: string[];
+  kept: string[];
+  builds: number;
+  objects: number;
+  bytes: number;
+  /** Set when objects were not collected because a create was in progress. */
+  skippedObjects?: string;
+}
+
+/** Which releases prune removes: all but the newest `keep`, the current one and those in use. */
+export function releasesToRemove(ids: readonly string[], keep: number, protectedIds: ReadonlySet<string>): string[] {
+  const newest = new Set(ids.slice(Math.max(0, ids.length - keep)));
+  return ids.filter((id) => !newest.has(id) && !protectedIds.has(id));
+}
+
+/**
+ * Removes old releases, then the builds no kept release links to, then the objects no kept build
+ * uses. It holds the lock throughout, so no create can reserve an ID meanwhile; a create already
+ * building (a live staging dir) may be about to link objects, so objects are then left alone.
+ */
+export async function prune(store: Store, keep: number): Promise<PruneResult> {
+  return withLock(store, () => {
+    removeAbandoned(store);
+    const ids = store.listIds();
+    const current = readCurrent(store);
+    const protectedIds = new Set([...inUseIds(store), ...(current ? [current] : [])]);
+    const removed = releasesToRemove(ids, keep, protectedIds);
+    for (const id of removed) {
+      // Renamed away first, so a crash half-way leaves debris for removeAbandoned, not a broken vN.
+      const trash = join(store.dir, `.tmp-${process.pid}-${id}`);
+      renameSync(store.release(id), trash);
+      removeTree(trash);
+    }
+    const kept = ids.filter((id) => !removed.includes(id));
+    const result: PruneResult = { removed, kept, builds: 0, objects: 0, bytes: 0 };
+    const live = liveStagings(store);
+    if (live.length > 0) {
+      result.skippedObjects = `a release is being created (${live.join(', ')})`;
+      return result;
+    }
+    const usedBuilds = new Set(kept.map((id) => basename(readlinkSync(join(store.release(id), 'app')))));
+    const usedObjects = new Set<string>();
+    for (const name of readdirSync(store.builds)) {
+      const digest = name.replace(/\.index\.json$/, '');
+      if (name.startsWith('.')) continue;
+      if (usedBuilds.has(digest)) {
+        if (name.endsWith('.index.json')) {
+          for (const e of readIndex(join(store.builds, name)).entries) if (e.kind !== 'symlink') usedObjects.add(e.kind === 'exec' ? `${e.ref}-x` : e.ref);
+        }
+        continue;
+      }
+      if (!name.endsWith('.index.json')) result.builds++;
+      removeTree(join(store.builds, name));
+    }
+    for (const name of readdirSync(store.objects)) {
+      if (name.startsWith('.') || usedObjects.has(name)) continue;
+      const path = join(store.objects, name);
+      result.bytes += lstatSync(path).size;
+      unlinkSync(path);
+      result.objects++;
+    }
+    return result;
+  });
+}

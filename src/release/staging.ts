@@ -1,0 +1,59 @@
+import { mkdirSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { DIR_MODE, isAlive, removeTree } from './fs-util.js';
+import { releaseId, seqOf } from './ids.js';
+import { withLock } from './lock.js';
+import type { Store } from './store.js';
+
+/** A release being assembled: its ID is reserved by the directory's existence. */
+export interface Staging {
+  id: string;
+  seq: number;
+  dir: string;
+}
+
+const STAGING = /^\.staging-(v[0-9]+)-([0-9]+)$/;
+const TEMP = /\.tmp-([0-9]+)(?:-|$)/;
+
+/**
+ * Reserves the next ID under the lock by creating `.staging-vN-PID`: next = 1 + the highest of the
+ * existing releases and the reservations of live tfs. The build and the release phase then run
+ * outside the lock, so two creates proceed side by side with distinct IDs.
+ */
+export async function reserveStaging(store: Store): Promise<Staging> {
+  return withLock(store, () => {
+    removeAbandoned(store);
+    let highest = 0;
+    for (const name of readdirSync(store.dir)) {
+      const seq = seqOf(STAGING.exec(name)?.[1] ?? name);
+      if (seq !== undefined) highest = Math.max(highest, seq);
+    }
+    const seq = highest + 1;
+    const id = releaseId(seq);
+    const dir = join(store.dir, `.staging-${id}-${process.pid}`);
+    mkdirSync(dir, { mode: DIR_MODE });
+    return { id, seq, dir };
+  });
+}
+
+/** Staging dirs and half-made builds or objects left by tfs that died (a crash, kill -9). */
+export function removeAbandoned(store: Store): void {
+  for (const name of readdirSync(store.dir)) {
+    const pid = STAGING.exec(name)?.[2];
+    if (pid !== undefined && !isAlive(Number(pid))) removeTree(join(store.dir, name));
+  }
+  for (const dir of [store.dir, store.builds, store.objects]) {
+    for (const name of readdirSync(dir)) {
+      const pid = TEMP.exec(name)?.[1];
+      if (pid !== undefined && !isAlive(Number(pid))) removeTree(join(dir, name));
+    }
+  }
+}
+
+/** True while some live tf is assembling a release (prune must not collect objects then). */
+export function liveStagings(store: Store): string[] {
+  return readdirSync(store.dir).filter((name) => {
+    const pid = STAGING.exec(name)?.[2];
+    return pid !== undefined && isAlive(Number(pid));
+  });
+}
