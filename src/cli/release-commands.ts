@@ -14,7 +14,7 @@ function createCommand(command: Command, lazy: Lazy): Command {
     .addOption(new Option('-e, --env-file <file>', 'an env file to snapshot; repeat it or use a comma list (default: ROOT/.env)').argParser(collect))
     .addOption(new Option('--env <KEY=VALUE>', 'a variable for the snapshot, over the env files; repeat it').argParser(collect))
     .addHelpText('after', '\nExamples:\n  tf release create -m "new checkout page"\n  tf release create -e .env.production --env LOG_LEVEL=debug')
-    .action(lazy(async () => (await import('./release.js')).create));
+    .action(lazy(async () => (await import('./release-create.js')).create));
 }
 
 /** Registers `tf release ...`, `tf build` and `tf config ...`; each module loads only when run. */

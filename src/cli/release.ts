@@ -1,37 +1,19 @@
 import { join } from 'node:path';
-import { loadApp } from '../config/app.js';
-import { createRelease } from '../release/create.js';
 import { deriveRelease } from '../release/derive.js';
 import { rollbackTarget } from '../release/history.js';
 import type { Manifest } from '../release/manifest.js';
 import { readCurrent } from '../release/pointer.js';
 import { prune as pruneStore } from '../release/prune.js';
 import { readAll, readEnvSnapshot, RELEASE_LOG, resolveRelease } from '../release/releases.js';
-import { createStore, openStore, storeDir, type Store } from '../release/store.js';
+import { openStore, storeDir, type Store } from '../release/store.js';
 import { verifyRelease } from '../release/verify.js';
 import { parseReleaseId } from '../release/ids.js';
 import { TfError } from '../util/errors.js';
 import { displayPath } from '../util/fs.js';
 import { storeLocation, type StoreFlags } from './options.js';
 
-export interface CreateFlags extends StoreFlags {
-  message?: string;
-  envFile?: string[];
-  env?: string[];
-}
-
 export function openFor(flags: StoreFlags): Store {
   return openStore(storeDir(storeLocation(flags)));
-}
-
-/** `tf release create` / `tf build`. */
-export async function create(flags: CreateFlags): Promise<number> {
-  const app = await loadApp({ procfile: flags.procfile, root: flags.root, envFiles: flags.envFile, shellEnv: process.env });
-  const store = createStore(storeDir({ root: app.root, ...(flags.releasesDir ? { releasesDir: flags.releasesDir } : {}) }));
-  const previous = readCurrent(store);
-  const { manifest, reused } = await createRelease({ app, store, description: flags.message, env: flags.env ?? [], shellEnv: process.env });
-  const build = `build ${manifest.build.digest.slice(0, 12)}${reused ? ' (unchanged, reused)' : ''}, ${manifest.build.files} files`;
-  return announce(store, manifest, previous, `${build}; env ${manifest.env.keys} variables`);
 }
 
 /** Reports a new release; a failed release phase is an error naming the release and its log. */
@@ -49,10 +31,19 @@ export function announce(store: Store, manifest: Manifest, previous: string | un
 export async function rollback(id: string | undefined, flags: StoreFlags): Promise<number> {
   const store = openFor(flags);
   const requested = id === undefined ? undefined : parseReleaseId(id);
-  const current = readCurrent(store);
+  // A named target needs no current release: it is how a broken `current` gets repaired.
+  const current = requested === undefined ? readCurrent(store) : currentOrNothing(store);
   const target = rollbackTarget(readAll(store), current, requested);
   const manifest = await deriveRelease({ store, base: target, kind: 'rollback', description: `Rollback to ${target.id}`, env: readEnvSnapshot(store, target.id), shellEnv: process.env });
   return announce(store, manifest, current, `the build and env of ${target.id}`);
+}
+
+function currentOrNothing(store: Store): string | undefined {
+  try {
+    return readCurrent(store);
+  } catch {
+    return undefined;
+  }
 }
 
 export interface VerifyFlags extends StoreFlags {

@@ -86,7 +86,7 @@ export function materializeBuild(store: Store, index: BuildIndex): { reused: boo
     else linkObject(objects.path(entry.ref, entry.kind === 'exec'), dest);
   }
   writeIndex(`${final}.index.json`, index);
-  makeReadOnly(temp);
+  makeReadOnly(temp, true);
   try {
     renameSync(temp, final);
   } catch (error) {

@@ -5,7 +5,6 @@ import { parseProcfile, RELEASE_TYPE } from '../config/procfile.js';
 import { envDigest, serializeEnv, type EnvSnapshot } from './env-snapshot.js';
 import { fsyncDir, makeReadOnly, SECRET_MODE, writeFileAtomic } from './fs-util.js';
 import type { Interruption } from './interrupt.js';
-import { runLogged } from './logged-run.js';
 import { serializeManifest, type Manifest, type ReleaseKind } from './manifest.js';
 import { sha256 } from './objects.js';
 import { swapCurrent } from './pointer.js';
@@ -43,6 +42,8 @@ export async function finishRelease(store: Store, staging: Staging, parts: Relea
   if (releaseCommand !== undefined) {
     process.stdout.write(`tf: ${staging.id}: running the release phase: ${releaseCommand}\n`);
     const env = withVariables(withVariables(shellEnvironment(shellEnv), parts.env, `${staging.id}/${ENV_FILE}`), { PS: RELEASE_PHASE_NAME, DYNO: RELEASE_PHASE_NAME, TF_RELEASE: staging.id }, 'tf');
+    // The runner pulls in the multiplexer and the supervisor's process handling: only when needed.
+    const { runLogged } = await import('./logged-run.js');
     phaseStatus = await runLogged({ name: 'release', command: releaseCommand, cwd: store.build(parts.build.digest), env, logPath: join(dir, RELEASE_LOG), interruption });
   } else {
     writeFileSync(join(dir, RELEASE_LOG), '', { mode: SECRET_MODE });

@@ -35,13 +35,16 @@ export function fsyncDir(dir: string): void {
 
 /**
  * chmods a tree read-only bottom-up: files keep their x bits but lose every w bit, directories
- * become r-x. Symlinks have no mode of their own on Linux and are skipped.
+ * become r-x. Symlinks have no mode of their own on Linux and are skipped. `dirsOnly` for builds,
+ * whose files are objects that are read-only already.
  */
-export function makeReadOnly(path: string): void {
+export function makeReadOnly(path: string, dirsOnly = false): void {
   const stat = lstatSync(path);
   if (stat.isSymbolicLink()) return;
   if (stat.isDirectory()) {
-    for (const name of readdirSync(path)) makeReadOnly(join(path, name));
+    for (const entry of readdirSync(path, { withFileTypes: true })) {
+      if (!dirsOnly || entry.isDirectory()) makeReadOnly(join(path, entry.name), dirsOnly);
+    }
     chmodSync(path, stat.mode & 0o555);
   } else {
     chmodSync(path, stat.mode & 0o555);

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { chmodSync, closeSync, constants, copyFileSync, existsSync, linkSync, openSync, readFileSync, readSync, unlinkSync, writeFileSync } from 'node:fs';
+import { chmodSync, closeSync, constants, copyFileSync, existsSync, linkSync, openSync, readFileSync, readSync, renameSync, unlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { errnoCode } from '../util/errors.js';
 
@@ -48,9 +48,11 @@ export class ObjectStore {
       const data = readFileSync(source);
       const hash = sha256(data);
       if (!this.has(hash, exec)) {
+        // Written under a temporary name first: a crash must never leave a short object under a
+        // real name. If another tf stored the same content meanwhile, the rename replaces it with
+        // identical bytes.
         writeFileSync(temp, data, { mode: modeOf(exec), flag: 'wx' });
-        this.adopt(temp, hash, exec);
-        unlinkSync(temp);
+        renameSync(temp, this.path(hash, exec));
       }
       return hash;
     }
@@ -58,11 +60,11 @@ export class ObjectStore {
     // changing under us cannot give an object a name that does not match its content.
     copyFileSync(source, temp, constants.COPYFILE_FICLONE);
     const hash = hashFile(temp);
-    if (!this.has(hash, exec)) {
+    if (this.has(hash, exec)) unlinkSync(temp);
+    else {
       chmodSync(temp, modeOf(exec));
-      this.adopt(temp, hash, exec);
+      renameSync(temp, this.path(hash, exec));
     }
-    unlinkSync(temp);
     return hash;
   }
 

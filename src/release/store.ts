@@ -86,6 +86,8 @@ export function openStore(dir: string): Store {
 /** Opens a store, creating it (owner-only) if it is missing. */
 export function createStore(dir: string): Store {
   const store = new Store(dir);
+  // A newer tf's store is refused before anything is added to it.
+  if (existsSync(join(dir, FORMAT_FILE))) checkFormat(store);
   for (const sub of [dir, store.objects, store.builds, store.inUse, store.logs]) {
     if (!existsSync(sub)) {
       mkdirSync(sub, { recursive: true, mode: DIR_MODE });

@@ -1,0 +1,158 @@
+import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, symlinkSync, unlinkSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { startTf } from '../helpers/tf.js';
+import { tmpApp } from '../helpers/tmp-app.js';
+import { leftovers, list, ok, releaseApp, store, tf } from './helpers.js';
+
+describe('release IDs from the command line', () => {
+  it.each([
+    [['release', 'show', '../x'], /^tf: "\.\.\/x" is not a release ID \(release IDs look like v1, v2/],
+    [['release', 'show', '/etc'], /^tf: "\/etc" is not a release ID/],
+    [['release', 'show', 'v0'], /^tf: "v0" is not a release ID/],
+    [['release', 'show', 'v9'], /^tf: no release v9 in releases \(see tf release list\)/],
+    [['release', 'verify', 'v1/../v1'], /^tf: "v1\/\.\.\/v1" is not a release ID/],
+    [['release', 'diff', 'v1', '..'], /^tf: "\.\." is not a release ID/],
+    [['run', '--release', '../../etc', '--', 'true'], /^tf: "\.\.\/\.\.\/etc" is not a release ID/],
+  ])('%j is a clear error', async (args, message) => {
+    const root = releaseApp();
+    ok(await tf(root, ['release', 'create']));
+    const result = await tf(root, args);
+    expect(result.stderr).toMatch(message);
+    expect(result.stderr.split('\n').length).toBe(2);
+    expect(result.code).toBe(1);
+  });
+});
+
+describe('a damaged store', () => {
+  it('verify names a changed, added or removed file', async () => {
+    const root = releaseApp();
+    ok(await tf(root, ['release', 'create']));
+    ok(await tf(root, ['release', 'create']));
+    const app = join(store(root), 'v1', 'app');
+    // As root the modes do not stop a write, which is exactly why verify exists.
+    chmodSync(join(app, 'server.js'), 0o644);
+    writeFileSync(join(app, 'server.js'), 'tampered\n');
+    chmodSync(join(app, 'lib'), 0o755);
+    writeFileSync(join(app, 'lib', 'extra.js'), 'x\n');
+    unlinkSync(join(app, 'lib', 'util.js'));
+    const result = await tf(root, ['release', 'verify', 'v1']);
+    expect(result.code).toBe(1);
+    expect(result.stdout).toBe('v1: 3 problems\n  added: app/lib/extra.js\n  removed: app/lib/util.js\n  changed: app/server.js\n');
+    expect(result.stderr).toMatch(/^tf: 1 release differs from its manifest/);
+    // v2 shares those objects, so it is damaged too: verify --all says so.
+    expect((await tf(root, ['release', 'verify', '--all'])).stdout).toMatch(/^v2: 3 problems$/m);
+  });
+
+  it('verify notices a changed env snapshot', async () => {
+    const root = releaseApp();
+    ok(await tf(root, ['release', 'create']));
+    const env = join(store(root), 'v1', 'env.json');
+    chmodSync(env, 0o600);
+    writeFileSync(env, '{"SECRET": "swapped"}\n');
+    const result = await tf(root, ['release', 'verify']);
+    expect(result.stdout).toMatch(/^ {2}changed: v1\/env\.json$/m);
+    expect(result.code).toBe(1);
+  });
+
+  it('says so when current points nowhere', async () => {
+    const root = releaseApp();
+    ok(await tf(root, ['release', 'create']));
+    unlinkSync(join(store(root), 'current'));
+    symlinkSync('v7', join(store(root), 'current'));
+    for (const args of [['config'], ['release', 'show'], ['start', '--release'], ['release', 'rollback']]) {
+      const result = await tf(root, args);
+      expect(result.stderr, args.join(' ')).toBe('tf: releases/current points to "v7", which is not a release in this store (pick one with tf release rollback ID (see tf release list))\n');
+      expect(result.code).toBe(1);
+    }
+    ok(await tf(root, ['release', 'rollback', 'v1']));
+    expect((await list(root)).at(-1)).toMatchObject({ id: 'v2', current: true });
+  });
+
+  it('refuses a store made by a newer tf', async () => {
+    const root = releaseApp();
+    mkdirSync(store(root));
+    writeFileSync(join(store(root), '.tf-store.json'), '{"format": 2}\n');
+    for (const args of [['release', 'create'], ['release', 'list']]) {
+      const result = await tf(root, args);
+      expect(result.stderr).toBe('tf: releases was made by a newer tf (store format 2; this tf reads format 1) (upgrade tf, or use another store with --releases-dir)\n');
+      expect(result.code).toBe(1);
+    }
+    expect(readdirSync(store(root))).toEqual(['.tf-store.json']);
+  });
+
+  it('says there are no releases yet', async () => {
+    const result = await tf(releaseApp(), ['release', 'list']);
+    expect(result.stderr).toBe('tf: no releases in releases yet (make the first with tf release create)\n');
+  });
+
+  it('cleans up staging dirs and a lock left by a dead tf', async () => {
+    const root = releaseApp();
+    ok(await tf(root, ['release', 'create']));
+    const dead = 2 ** 22 + 12345;
+    mkdirSync(join(store(root), `.staging-v2-${dead}`));
+    writeFileSync(join(store(root), '.lock'), `${dead}\n`);
+    ok(await tf(root, ['release', 'create']));
+    expect((await list(root)).map((r) => r.id)).toEqual(['v1', 'v2']);
+    expect(leftovers(root)).toEqual([]);
+    expect(existsSync(join(store(root), '.lock'))).toBe(false);
+  });
+});
+
+describe('concurrency', () => {
+  it('gives two creates at once distinct IDs, and both complete', async () => {
+    const sync = tmpApp();
+    // Each build announces itself, then waits until both have started: they provably overlap.
+    const waiter = `node -e "const fs=require('fs');fs.writeFileSync('${sync}/'+process.pid,'');const t=setInterval(()=>{if(fs.readdirSync('${sync}').length>=2){console.log('BOTH');process.exit(0)}},20);setTimeout(()=>process.exit(9),20000)"`;
+    const root = releaseApp({ 'tf.yml': `build: ${JSON.stringify(waiter)}\n` });
+    const a = startTf(['release', 'create', '-m', 'a'], { cwd: root });
+    const b = startTf(['release', 'create', '-m', 'b'], { cwd: root });
+    const [ra, rb] = await Promise.all([a.result(), b.result()]);
+    expect([ra.code, rb.code], ra.stderr + rb.stderr).toEqual([0, 0]);
+    expect(ra.stdout).toContain('BOTH');
+    const releases = await list(root);
+    expect(releases.map((r) => r.id)).toEqual(['v1', 'v2']);
+    expect(releases.map((r) => r.description).sort()).toEqual(['a', 'b']);
+    expect(releases.filter((r) => r.current).length).toBe(1);
+    expect(leftovers(root)).toEqual([]);
+  });
+});
+
+describe('running a release', () => {
+  it('tf start --release runs the release with its env; prune keeps it while it runs', async () => {
+    const root = releaseApp();
+    ok(await tf(root, ['release', 'create']));
+    writeFileSync(join(root, '.env'), 'GREETING=v2 greeting\n');
+    writeFileSync(join(root, 'server.js'), 'console.log("READY new code"); setInterval(() => {}, 1000);\n');
+    ok(await tf(root, ['release', 'create']));
+    ok(await tf(root, ['release', 'create']));
+    const running = startTf(['start', '--release', 'v1'], { cwd: root, env: { GREETING: 'from the shell', SHELL_ONLY: 'kept' } });
+    const line = await running.waitForLine('READY');
+    expect(line).toMatch(new RegExp(`worker\\.1 +\\| READY hello v1 ${store(root)}/\\.builds/[0-9a-f]{64}$`));
+    expect(readFileSync(join(store(root), '.in-use', String(running.pid)), 'utf8')).toBe('v1\n');
+    const pruned = ok(await tf(root, ['release', 'prune', '--keep', '1']));
+    expect(pruned.stdout).toMatch(/^tf: removed v2; kept v1, v3$/m);
+    expect((await list(root)).map((r) => r.id)).toEqual(['v1', 'v3']);
+    running.signal('SIGTERM');
+    await running.result();
+    expect(existsSync(join(store(root), '.in-use', String(running.pid)))).toBe(false);
+    ok(await tf(root, ['release', 'prune', '--keep', '0']));
+    expect((await list(root)).map((r) => r.id)).toEqual(['v3']);
+    ok(await tf(root, ['release', 'verify']));
+    // v1's build is gone with it; v3's files are all still there.
+    expect(readdirSync(join(store(root), '.builds')).filter((n) => !n.endsWith('.json')).length).toBe(1);
+  });
+
+  it('tf run --release gives shell < snapshot < tf variables, in the release dir', async () => {
+    const root = releaseApp();
+    ok(await tf(root, ['release', 'create']));
+    rmSync(join(root, 'server.js'));
+    const probe = 'console.log([process.env.GREETING, process.env.SHELL_ONLY, process.env.TF_RELEASE, process.env.PS, process.env.SECRET].join(" "))';
+    const result = ok(await tf(root, ['run', '--release', '--', 'node', '-e', probe], { GREETING: 'shell', SHELL_ONLY: 'kept', TF_RELEASE: 'shell' }));
+    expect(result.stdout).toBe('hello kept v1 run.1 hunter2\n');
+    const listing = ok(await tf(root, ['run', '--release', 'current', 'ls'])).stdout;
+    expect(listing).toBe('Procfile\nlib\nserver.js\n');
+    const bad = await tf(root, ['run', '--release', '-e', '.env', '--', 'true']);
+    expect(bad.stderr).toMatch(/^tf: -e\/--env cannot be used with --release/);
+  });
+});
