@@ -1,6 +1,6 @@
 import { copyFileSync, existsSync, linkSync, lstatSync, mkdirSync, readdirSync, readlinkSync, renameSync, symlinkSync, type Stats } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { errnoCode } from '../util/errors.js';
+import { TfError, errnoCode } from '../util/errors.js';
 import { makeIndex, writeIndex, type BuildIndex, type EntryKind, type IndexEntry } from './build-index.js';
 import { makeReadOnly, removeTree } from './fs-util.js';
 import type { Interruption } from './interrupt.js';
@@ -34,8 +34,9 @@ export async function snapshotSource(store: Store, root: string, files: string[]
       continue;
     }
     const exec = kind === 'exec';
-    const cached = cache.lookup(path, stat, kind);
-    const hash = cached !== undefined && objects.has(cached, exec) ? cached : objects.ingestCopy(abs, exec, stat.size);
+    // A cached hash is trusted without looking for its object: if prune removed it, the build
+    // does not exist either, and materializeBuild stores the file again (see `source` there).
+    const hash = cache.lookup(path, stat, kind) ?? objects.ingestCopy(abs, exec, stat.size);
     cache.record(path, stat, kind, hash, scanStart);
     entries.push({ path, kind, ref: hash });
   }
@@ -66,8 +67,9 @@ export async function snapshotOwned(store: Store, tree: string, interruption: In
 /**
  * Makes `.builds/<digest>/` from an index unless it exists (same files: same build, reused). It is
  * assembled under a temporary name, made read-only, then renamed: a build dir is always complete.
+ * `source` is the tree a stat-cached index came from, where a missing object can be found again.
  */
-export function materializeBuild(store: Store, index: BuildIndex): { reused: boolean } {
+export function materializeBuild(store: Store, index: BuildIndex, source?: string): { reused: boolean } {
   const final = store.build(index.digest);
   if (existsSync(final)) return { reused: true };
   const objects = new ObjectStore(store.objects);
@@ -83,7 +85,11 @@ export function materializeBuild(store: Store, index: BuildIndex): { reused: boo
     }
     const dest = join(temp, entry.path);
     if (entry.kind === 'symlink') symlinkSync(entry.ref, dest);
-    else linkObject(objects.path(entry.ref, entry.kind === 'exec'), dest);
+    else {
+      const exec = entry.kind === 'exec';
+      if (source !== undefined && !objects.has(entry.ref, exec)) restoreObject(objects, join(source, entry.path), entry.ref, exec);
+      linkObject(objects.path(entry.ref, exec), dest);
+    }
   }
   writeIndex(`${final}.index.json`, index);
   makeReadOnly(temp, true);
@@ -97,6 +103,12 @@ export function materializeBuild(store: Store, index: BuildIndex): { reused: boo
     return { reused: true };
   }
   return { reused: false };
+}
+
+/** Stores a source file again whose object was pruned while the stat cache still knew its hash. */
+function restoreObject(objects: ObjectStore, path: string, hash: string, exec: boolean): void {
+  const stored = objects.ingestCopy(path, exec, lstatSync(path).size);
+  if (stored !== hash) throw new TfError(`${path} changed while the release was being made`, 'run tf release create again');
 }
 
 function linkObject(object: string, dest: string): void {

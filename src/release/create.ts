@@ -50,7 +50,7 @@ export async function createRelease(request: CreateRequest): Promise<Created> {
       cache.save();
     }
     interruption.throwIfInterrupted();
-    const { reused } = materializeBuild(store, index);
+    const { reused } = materializeBuild(store, index, command ? undefined : app.root);
     const manifest = await finishRelease(
       store,
       staging,

@@ -1,4 +1,5 @@
-import { relative } from 'node:path';
+import { existsSync } from 'node:fs';
+import { dirname, join, relative } from 'node:path';
 
 export interface GitSource {
   commit: string | null;
@@ -17,6 +18,7 @@ export interface GitListing {
  * root is not inside a work tree or git is missing. execa is loaded only here (~100 ms to import).
  */
 export async function gitListing(root: string, storeDir: string): Promise<GitListing | undefined> {
+  if (!insideGitTree(root)) return undefined;
   const { execa } = await import('execa');
   const git = (args: string[]) => execa('git', args, { cwd: root, reject: false, encoding: 'utf8' });
   const top = await git(['rev-parse', '--show-toplevel']);
@@ -32,4 +34,12 @@ export async function gitListing(root: string, storeDir: string): Promise<GitLis
   if (listed.failed) return undefined;
   const files = [...new Set(listed.stdout.split('\0').filter(Boolean))];
   return { files, source: { commit: head.failed ? null : head.stdout, dirty: status.stdout.trim() !== '' } };
+}
+
+/** A `.git` (dir, or file for worktrees) here or above: cheap, and spares execa and git otherwise. */
+function insideGitTree(root: string): boolean {
+  for (let dir = root; ; dir = dirname(dir)) {
+    if (existsSync(join(dir, '.git'))) return true;
+    if (dirname(dir) === dir) return false;
+  }
 }

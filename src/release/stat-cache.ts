@@ -48,10 +48,16 @@ export class StatCache {
     this.next.set(path, [stat.size, stat.mtimeMs, stat.ctimeMs, stat.ino, kind, hash]);
   }
 
+  /** Rewrites the cache, unless this scan found exactly what it already held (the common case). */
   save(): void {
+    if (this.next.size === this.rows.size && [...this.next].every(([path, row]) => sameRow(this.rows.get(path), row))) return;
     writeFileAtomic(this.file, JSON.stringify({ format: 1, root: this.root, rows: Object.fromEntries(this.next) }), 0o600);
   }
 }
 
 /** Linux file timestamps come from a clock that ticks every few milliseconds. */
 const RACY_MS = 100;
+
+function sameRow(a: Row | undefined, b: Row): boolean {
+  return a !== undefined && a.every((value, i) => value === b[i]);
+}
