@@ -97,6 +97,29 @@ describe('a damaged store', () => {
     expect(leftovers(root)).toEqual([]);
     expect(existsSync(join(store(root), '.lock'))).toBe(false);
   });
+
+  it('stores a file again when its object is gone but the stat cache still knows its hash', async () => {
+    const root = releaseApp();
+    ok(await tf(root, ['release', 'create']));
+    // Made old enough to be cached (files younger than 100 ms are always hashed again).
+    const { utimesSync } = await import('node:fs');
+    for (const f of ['Procfile', 'server.js', 'lib/util.js']) utimesSync(join(root, f), new Date(Date.now() - 60_000), new Date(Date.now() - 60_000));
+    ok(await tf(root, ['release', 'create']));
+    const cache = JSON.parse(readFileSync(join(store(root), '.stat-cache.json'), 'utf8')) as { rows: Record<string, unknown> };
+    expect(Object.keys(cache.rows).sort()).toEqual(['Procfile', 'lib/util.js', 'server.js']);
+    const [v1] = await list(root);
+    rmSync(join(store(root), 'v1'), { recursive: true, force: true });
+    rmSync(join(store(root), 'v2'), { recursive: true, force: true });
+    rmSync(join(store(root), '.builds'), { recursive: true, force: true });
+    rmSync(join(store(root), '.objects'), { recursive: true, force: true });
+    mkdirSync(join(store(root), '.builds'));
+    mkdirSync(join(store(root), '.objects'));
+    unlinkSync(join(store(root), 'current'));
+    ok(await tf(root, ['release', 'create']));
+    const [v3] = await list(root);
+    expect(v3!.build.digest).toBe(v1!.build.digest);
+    ok(await tf(root, ['release', 'verify']));
+  });
 });
 
 describe('concurrency', () => {
