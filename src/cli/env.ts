@@ -1,4 +1,4 @@
-import { loadApp } from '../config/app.js';
+import { loadApp, type App } from '../config/app.js';
 import type { Environment } from '../config/env.js';
 import { planFormation, basePort } from '../formation/plan.js';
 import { ONE_OFF_NAME, oneOffEnvironment } from '../oneoff/run.js';
@@ -25,13 +25,13 @@ export async function env(name: string | undefined, flags: EnvFlags): Promise<nu
   return 0;
 }
 
-function processEnvironment(name: string, app: Awaited<ReturnType<typeof loadApp>>, flags: EnvFlags): Environment {
-  const wanted = name.includes('.') ? name : `${name}.1`;
-  const type = wanted.slice(0, wanted.lastIndexOf('.'));
-  const specs = planFormation(app, { items: [`${type}=${Number(wanted.slice(wanted.lastIndexOf('.') + 1)) || 1}`], port: flags.port });
-  const spec = specs.find((s) => s.name === wanted);
-  if (!spec) throw new TfError(`no process named "${name}"`, `use a name like ${specs[0]?.name ?? 'web.1'} or ${ONE_OFF_NAME}`);
-  return spec.env;
+/** "web.2" (or "web", meaning web.1): its instance is the last of the formation `web=2`. */
+function processEnvironment(name: string, app: App, flags: EnvFlags): Environment {
+  const dot = name.lastIndexOf('.');
+  const type = dot < 0 ? name : name.slice(0, dot);
+  const instance = dot < 0 ? 1 : /^\d+$/.test(name.slice(dot + 1)) ? Number(name.slice(dot + 1)) : 0;
+  if (instance < 1) throw new TfError(`no process named "${name}"`, `use a name like ${type || 'web'}.1 or ${ONE_OFF_NAME}`);
+  return planFormation(app, { items: [`${type}=${instance}`], port: flags.port }).at(-1)!.env;
 }
 
 /** Single-quoted for sh, so the output can be sourced. */
