@@ -39,10 +39,10 @@ export function addReleaseCommands(tf: Command, lazy: Lazy): void {
   addStoreOptions(release.command('verify').description("re-hash a release's files and report anything added, removed or changed"))
     .argument('[id]', 'a release ID, or current (default)')
     .option('--all', 'verify every release')
-    .action(lazy(async () => (await import('./release.js')).verify));
+    .action(lazy(async () => (await import('./release-maintain.js')).verify));
   addStoreOptions(release.command('prune').description('remove old releases, and the builds and files only they used'))
     .requiredOption('--keep <n>', 'how many of the newest releases to keep (the current one and those in use are always kept)')
-    .action(lazy(async () => (await import('./release.js')).prune));
+    .action(lazy(async () => (await import('./release-maintain.js')).prune));
 
   createCommand(tf.command('build').description('the same as tf release create'), lazy);
 

@@ -19,7 +19,7 @@ function kindOf(stat: Stats): EntryKind | undefined {
  * returns the build's index. A file whose stat matches the cache is neither read nor copied.
  */
 export async function snapshotSource(store: Store, root: string, files: string[], cache: StatCache, interruption: Interruption): Promise<BuildIndex> {
-  const objects = new ObjectStore(store.objects);
+  const objects = new ObjectStore(store.objects, store.tmp);
   const scanStart = Date.now();
   const entries: IndexEntry[] = [];
   for (const path of files) {
@@ -45,7 +45,7 @@ export async function snapshotSource(store: Store, root: string, files: string[]
 
 /** Moves every file of a private build tree (a build command's output) into the object store. */
 export async function snapshotOwned(store: Store, tree: string, interruption: Interruption): Promise<BuildIndex> {
-  const objects = new ObjectStore(store.objects);
+  const objects = new ObjectStore(store.objects, store.tmp);
   const entries: IndexEntry[] = [];
   const visit = async (dir: string): Promise<void> => {
     for (const entry of readdirSync(join(tree, dir), { withFileTypes: true })) {
@@ -72,8 +72,8 @@ export async function snapshotOwned(store: Store, tree: string, interruption: In
 export function materializeBuild(store: Store, index: BuildIndex, source?: string): { reused: boolean } {
   const final = store.build(index.digest);
   if (existsSync(final)) return { reused: true };
-  const objects = new ObjectStore(store.objects);
-  const temp = join(store.builds, `.tmp-${process.pid}-${index.digest}`);
+  const objects = new ObjectStore(store.objects, store.tmp);
+  const temp = join(store.tmp, `${process.pid}-build-${index.digest}`);
   removeTree(temp);
   mkdirSync(temp, { mode: 0o755 });
   const made = new Set<string>(['.']);

@@ -48,7 +48,8 @@ export async function finishRelease(store: Store, staging: Staging, parts: Relea
   } else {
     writeFileSync(join(dir, RELEASE_LOG), '', { mode: SECRET_MODE });
   }
-  interruption.throwIfInterrupted();
+  // The last moment a Ctrl-C can still cancel: let a pending signal be delivered before the rename.
+  await interruption.checkpoint(true);
   const manifest: Manifest = {
     id: staging.id,
     seq: staging.seq,

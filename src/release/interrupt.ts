@@ -35,8 +35,8 @@ export class Interruption {
     if (this.signal) throw new Interrupted(this.signal);
   }
 
-  async checkpoint(): Promise<void> {
-    if (++this.ticks % 128 === 0) await yieldToEvents();
+  async checkpoint(force = false): Promise<void> {
+    if (force || ++this.ticks % 128 === 0) await yieldToEvents();
     this.throwIfInterrupted();
   }
 

@@ -31,7 +31,10 @@ export function hashFile(path: string): string {
 export class ObjectStore {
   private temps = 0;
 
-  constructor(readonly dir: string) {}
+  constructor(
+    readonly dir: string,
+    private readonly tmpDir: string,
+  ) {}
 
   path(hash: string, exec: boolean): string {
     return join(this.dir, exec ? `${hash}-x` : hash);
@@ -91,7 +94,8 @@ export class ObjectStore {
   }
 
   private tempPath(): string {
-    return join(this.dir, `.tmp-${process.pid}-${this.temps++}`);
+    // Not in `dir`: sweeping leftovers must not mean listing every object.
+    return join(this.tmpDir, `${process.pid}-object-${this.temps++}`);
   }
 }
 

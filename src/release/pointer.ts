@@ -31,7 +31,7 @@ export function readCurrent(store: Store): string | undefined {
  * can be moved.
  */
 export function swapCurrent(store: Store, id: string): void {
-  const temp = join(store.dir, `.tmp-${process.pid}-current`);
+  const temp = join(store.tmp, `${process.pid}-current`);
   try {
     unlinkSync(temp);
   } catch {

@@ -1,10 +1,11 @@
-import { lstatSync, readdirSync, readlinkSync, renameSync, unlinkSync } from 'node:fs';
-import { basename, join } from 'node:path';
+import { lstatSync, readdirSync, renameSync, unlinkSync } from 'node:fs';
+import { join } from 'node:path';
 import { readIndex } from './build-index.js';
 import { removeTree } from './fs-util.js';
 import { inUseIds } from './in-use.js';
 import { withLock } from './lock.js';
 import { readCurrent } from './pointer.js';
+import { readManifest } from './releases.js';
 import { liveStagings, removeAbandoned } from './staging.js';
 import type { Store } from './store.js';
 
@@ -38,7 +39,7 @@ export async function prune(store: Store, keep: number): Promise<PruneResult> {
     const removed = releasesToRemove(ids, keep, protectedIds);
     for (const id of removed) {
       // Renamed away first, so a crash half-way leaves debris for removeAbandoned, not a broken vN.
-      const trash = join(store.dir, `.tmp-${process.pid}-${id}`);
+      const trash = join(store.tmp, `${process.pid}-${id}`);
       renameSync(store.release(id), trash);
       removeTree(trash);
     }
@@ -49,7 +50,11 @@ export async function prune(store: Store, keep: number): Promise<PruneResult> {
       result.skippedObjects = `a release is being created (${live.join(', ')})`;
       return result;
     }
-    const usedBuilds = new Set(kept.map((id) => basename(readlinkSync(join(store.release(id), 'app')))));
+    const usedBuilds = buildsOf(store, kept);
+    if (!usedBuilds) {
+      result.skippedObjects = 'a kept release has no readable manifest (see tf release verify --all)';
+      return result;
+    }
     const usedObjects = new Set<string>();
     for (const name of readdirSync(store.builds)) {
       const digest = name.replace(/\.index\.json$/, '');
@@ -72,4 +77,13 @@ export async function prune(store: Store, keep: number): Promise<PruneResult> {
     }
     return result;
   });
+}
+
+/** The builds the kept releases use, or undefined if one cannot be told: then nothing is collected. */
+function buildsOf(store: Store, ids: string[]): Set<string> | undefined {
+  try {
+    return new Set(ids.map((id) => readManifest(store, id).build.digest));
+  } catch {
+    return undefined;
+  }
 }

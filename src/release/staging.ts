@@ -13,7 +13,9 @@ export interface Staging {
 }
 
 const STAGING = /^\.staging-(v[0-9]+)-([0-9]+)$/;
-const TEMP = /\.tmp-([0-9]+)(?:-|$)/;
+const WORK = /^([0-9]+)-/;
+/** writeFileAtomic's temporary names. */
+const TEMP_FILE = /\.tmp-([0-9]+)$/;
 
 /**
  * Reserves the next ID under the lock by creating `.staging-vN-PID`: next = 1 + the highest of the
@@ -36,18 +38,22 @@ export async function reserveStaging(store: Store): Promise<Staging> {
   });
 }
 
-/** Staging dirs and half-made builds or objects left by tfs that died (a crash, kill -9). */
+/**
+ * Staging dirs, half-made builds and objects, and half-written files left by tfs that died (a
+ * crash, kill -9). It looks only where such things are made, never through the objects, so it
+ * costs the same for any app size.
+ */
 export function removeAbandoned(store: Store): void {
-  for (const name of readdirSync(store.dir)) {
-    const pid = STAGING.exec(name)?.[2];
-    if (pid !== undefined && !isAlive(Number(pid))) removeTree(join(store.dir, name));
-  }
-  for (const dir of [store.dir, store.builds, store.objects]) {
+  const sweep = (dir: string, pattern: RegExp, group: number): void => {
     for (const name of readdirSync(dir)) {
-      const pid = TEMP.exec(name)?.[1];
+      const pid = pattern.exec(name)?.[group];
       if (pid !== undefined && !isAlive(Number(pid))) removeTree(join(dir, name));
     }
-  }
+  };
+  sweep(store.dir, STAGING, 2);
+  sweep(store.dir, TEMP_FILE, 1);
+  sweep(store.builds, TEMP_FILE, 1);
+  sweep(store.tmp, WORK, 1);
 }
 
 /** True while some live tf is assembling a release (prune must not collect objects then). */

@@ -21,6 +21,7 @@ export interface StoreLocation {
  *   .tf-store.json  {"format": 1}
  *   .objects/       content-addressed files: <sha256> and <sha256>-x (executable), read-only
  *   .builds/        <digest>/ (an app's files as hard links to objects) and <digest>.index.json
+ *   .tmp/           PID-... entries being written or removed, swept when their tf is dead
  *   .lock           held for milliseconds while a sequence number is reserved or `current` moves
  *   .staging-vN-PID releases being assembled; renamed to vN when complete
  *   .in-use/PID     the release a running `tf start --release` uses
@@ -35,8 +36,11 @@ export class Store {
   readonly inUse: string;
   readonly logs: string;
   readonly current: string;
+  /** Work in progress (objects being written, builds being linked, trash): `<pid>-...` names. */
+  readonly tmp: string;
 
   constructor(readonly dir: string) {
+    this.tmp = join(dir, '.tmp');
     this.objects = join(dir, '.objects');
     this.builds = join(dir, '.builds');
     this.lockFile = join(dir, '.lock');
@@ -80,6 +84,8 @@ export function openStore(dir: string): Store {
     throw new TfError(`no releases in ${store.shown} yet`, 'make the first with tf release create');
   }
   checkFormat(store);
+  // Made by every create; a store copied without its empty folders still works.
+  if (!existsSync(store.tmp)) mkdirSync(store.tmp, { mode: DIR_MODE });
   return store;
 }
 
@@ -88,7 +94,7 @@ export function createStore(dir: string): Store {
   const store = new Store(dir);
   // A newer tf's store is refused before anything is added to it.
   if (existsSync(join(dir, FORMAT_FILE))) checkFormat(store);
-  for (const sub of [dir, store.objects, store.builds, store.inUse, store.logs]) {
+  for (const sub of [dir, store.objects, store.builds, store.inUse, store.logs, store.tmp]) {
     if (!existsSync(sub)) {
       mkdirSync(sub, { recursive: true, mode: DIR_MODE });
       // mkdir's mode passes through the umask; secrets need exactly 0700.

@@ -49,7 +49,8 @@ export function store(root: string): string {
 export function leftovers(root: string): string[] {
   const dir = store(root);
   if (!existsSync(dir)) return [];
-  return readdirSync(dir).filter((n) => n.startsWith('.staging-') || n.includes('.tmp-'));
+  const tmp = join(dir, '.tmp');
+  return [...readdirSync(dir).filter((n) => n.startsWith('.staging-') || n.includes('.tmp-')), ...(existsSync(tmp) ? readdirSync(tmp).map((n) => `.tmp/${n}`) : [])];
 }
 
 export function envOf(root: string, id: string): Record<string, string> {

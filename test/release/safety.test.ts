@@ -92,6 +92,8 @@ describe('a damaged store', () => {
     const dead = 2 ** 22 + 12345;
     mkdirSync(join(store(root), `.staging-v2-${dead}`));
     writeFileSync(join(store(root), '.lock'), `${dead}\n`);
+    writeFileSync(join(store(root), '.tmp', `${dead}-object-0`), 'half an object');
+    mkdirSync(join(store(root), '.tmp', `${dead}-build-${'a'.repeat(64)}`));
     ok(await tf(root, ['release', 'create']));
     expect((await list(root)).map((r) => r.id)).toEqual(['v1', 'v2']);
     expect(leftovers(root)).toEqual([]);
