@@ -56,6 +56,19 @@ function program(done: (status: number) => void): Command {
     .addOption(new Option('--no-shell', 'leave out variables that come unchanged from the shell'))
     .action(lazy(async () => (await import('./env.js')).env as Action));
 
+  addPortOption(addAppOptions(tf.command('export').description('write the formation as config for systemd, supervisord, kubernetes, compose, runit or s6')))
+    .argument('<format>', 'systemd, supervisord, kubernetes, compose, runit or s6')
+    .argument('<outdir>', 'the folder to write into (created if missing)')
+    .argument('[formation...]', 'what to export, as for start')
+    .option('-m, --formation <items>', "foreman's formation syntax", collect)
+    .option('-t, --timeout <seconds>', 'drain time for types tf.yml does not set (default 5)')
+    .option('-r, --restart <types>', 'these types restart when they exit (comma list)', collect)
+    .option('-a, --app <name>', "the app's name in unit, program and object names (default: the root folder's name)")
+    .option('-u, --user <user>', 'run the processes as this user')
+    .option('-i, --image <image>', 'the container image (kubernetes: required; compose: default is to build the app root)')
+    .addHelpText('after', '\nExamples:\n  tf export systemd /etc/systemd/system --app shop --user shop web=2 worker\n  tf export kubernetes k8s --image registry.example.com/shop:1.4\n  tf export compose . -e .env.production')
+    .action(lazy(async () => (await import('./export.js')).exportCommand as Action));
+
   addReleaseCommands(tf, lazy);
 
   for (const command of tf.commands) command.configureOutput({ outputError: usageError(`tf help ${command.name()}`) });

@@ -1,0 +1,67 @@
+import type { App } from '../config/app.js';
+import { RELEASE_TYPE } from '../config/procfile.js';
+import type { ProcessSpec } from '../formation/formation.js';
+import { processVariables } from '../formation/formation.js';
+import type { ExportInput, ExportType } from './types.js';
+
+export interface ExportOptions {
+  app: string;
+  outdir: string;
+  user?: string;
+  image?: string;
+}
+
+/** tf's own per-process variables: each engine sets them per instance, never from the env file. */
+export const TF_VARIABLES: ReadonlySet<string> = new Set(Object.keys(processVariables('x.1', 1)));
+
+/**
+ * App + formation -> what every target exports. Only the env files' variables are exported: the
+ * shell that runs `tf export` is not the environment the engine will give the app (PATH aside).
+ */
+export function exportInput(app: App, specs: ProcessSpec[], options: ExportOptions): ExportInput {
+  const env: Array<[string, string]> = [];
+  for (const [key, { value, source }] of app.environment) {
+    if (source !== 'shell' && !TF_VARIABLES.has(key)) env.push([key, value]);
+  }
+  const release = app.procfile.types.find((t) => t.name === RELEASE_TYPE);
+  return {
+    app: options.app,
+    root: app.root,
+    outdir: options.outdir,
+    types: groupTypes(specs),
+    env,
+    path: app.environment.get('PATH')?.value ?? '/usr/local/bin:/usr/bin:/bin',
+    ...(release ? { release: release.command } : {}),
+    ...(options.user !== undefined ? { user: options.user } : {}),
+    ...(options.image !== undefined ? { image: options.image } : {}),
+  };
+}
+
+function groupTypes(specs: ProcessSpec[]): ExportType[] {
+  const types = new Map<string, ExportType>();
+  for (const spec of specs) {
+    let type = types.get(spec.type);
+    if (!type) {
+      type = { name: spec.type, command: spec.command, instances: [], port: spec.port, stopSignal: spec.stopSignal, drainMs: spec.drainMs, restart: spec.restart };
+      types.set(spec.type, type);
+    }
+    type.instances.push({ name: spec.name, instance: spec.instance, port: spec.port });
+  }
+  return [...types.values()];
+}
+
+/** Host engines give processes a PATH: the env files' own, else the exporting shell's. */
+export function hostEnv(input: ExportInput): Array<[string, string]> {
+  return input.env.some(([key]) => key === 'PATH') ? input.env : [...input.env, ['PATH', input.path]];
+}
+
+/** One note naming every type whose tf.yml restart policy (one of `kinds`) the target cannot keep. */
+export function restartNote(types: ExportType[], kinds: ReadonlyArray<string>, say: (names: string, many: boolean) => string): string[] {
+  const names = types.filter((t) => kinds.includes(t.restart.kind)).map((t) => t.name);
+  return names.length ? [say(names.join(', '), names.length > 1)] : [];
+}
+
+/** "web, worker will not be restarted when they exit, but the others keep running (...)" */
+export function notRestarted(target: string, why = ''): (names: string, many: boolean) => string {
+  return (names, many) => `${target}: ${names} will not be restarted when ${many ? 'they exit' : 'it exits'}, but the others keep running (${why}tf.yml restart: stop)`;
+}

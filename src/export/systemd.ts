@@ -1,0 +1,108 @@
+import { shellScript } from '../supervisor/shell-command.js';
+import { hostEnv } from './input.js';
+import { checkName, FILE_NAME } from './names.js';
+import { FILE_MODE, SECRET_MODE, type ExportInput, type ExportResult, type ExportType } from './types.js';
+
+/**
+ * systemd: APP.target wants one instance of a template unit APP-TYPE@.service per process; each
+ * instance's drop-in sets its PORT/PS/DYNO; the app's variables sit in an EnvironmentFile.
+ */
+export function systemd(input: ExportInput): ExportResult {
+  checkName('systemd', 'app name', input.app, FILE_NAME);
+  const files = [
+    { path: `${input.app}.target`, content: target(input), mode: FILE_MODE },
+    { path: `${input.app}.env`, content: environmentFile(hostEnv(input)), mode: SECRET_MODE },
+  ];
+  for (const type of input.types) {
+    files.push({ path: `${unitPrefix(input, type)}@.service`, content: templateUnit(input, type), mode: FILE_MODE });
+    for (const instance of type.instances) {
+      const vars = `PORT=${instance.port} PS=${instance.name} DYNO=${instance.name}`;
+      files.push({ path: `${unitPrefix(input, type)}@${instance.instance}.service.d/tf-instance.conf`, content: `[Service]\nEnvironment=${vars}\n`, mode: FILE_MODE });
+    }
+  }
+  return { files, notes: [] };
+}
+
+function unitPrefix(input: ExportInput, type: ExportType): string {
+  return `${input.app}-${type.name}`;
+}
+
+function instanceUnits(input: ExportInput, types: ExportType[]): string {
+  return types.flatMap((type) => type.instances.map((i) => `${unitPrefix(input, type)}@${i.instance}.service`)).join(' ');
+}
+
+function target(input: ExportInput): string {
+  // restart: stop means one process ending stops the app: the target is bound to those
+  // instances, and every instance is PartOf the target, so the stop reaches all of them.
+  const stopping = input.types.filter((t) => t.restart.kind === 'stop' && t.instances.length > 0);
+  return [
+    '[Unit]',
+    `Description=${unitText(input.app)} (exported by tf)`,
+    `Wants=${instanceUnits(input, input.types)}`,
+    ...(stopping.length ? [`BindsTo=${instanceUnits(input, stopping)}`] : []),
+    '',
+    '[Install]',
+    'WantedBy=multi-user.target',
+    '',
+  ].join('\n');
+}
+
+function templateUnit(input: ExportInput, type: ExportType): string {
+  const restart = type.restart;
+  return [
+    '[Unit]',
+    `Description=${unitText(input.app)} ${type.name}.%i (exported by tf)`,
+    `PartOf=${input.app}.target`,
+    ...(restart.kind === 'restart' ? [`StartLimitIntervalSec=${timespan(restart.windowMs)}`, `StartLimitBurst=${restart.limit}`] : []),
+    '',
+    '[Service]',
+    'Type=simple',
+    ...(input.user ? [`User=${unitText(input.user)}`] : []),
+    `WorkingDirectory=${unitText(input.root)}`,
+    `EnvironmentFile=${unitText(`${input.outdir}/${input.app}.env`)}`,
+    `ExecStart=/bin/sh -c ${execArgument(shellScript(type.command))}`,
+    // mixed: the stop signal goes to the main process only, so it can drain and stop its own
+    // children; after TimeoutStopSec everything left in the unit's cgroup gets SIGKILL.
+    'KillMode=mixed',
+    `KillSignal=${type.stopSignal}`,
+    // 0 would mean "wait forever": a drain of 0 kills after 1 ms.
+    `TimeoutStopSec=${timespan(Math.max(1, type.drainMs))}`,
+    `Restart=${restart.kind === 'restart' ? 'always' : 'no'}`,
+    ...(restart.kind === 'restart' ? ['RestartSec=100ms'] : []),
+    `SyslogIdentifier=${input.app}-${type.name}.%i`,
+    '',
+    '[Install]',
+    `WantedBy=${input.app}.target`,
+    '',
+  ].join('\n');
+}
+
+/** Text in a unit file: `%` starts a specifier (%i, %n) unless doubled (foreman #668). */
+export function unitText(text: string): string {
+  return text.replaceAll('%', '%%');
+}
+
+/**
+ * One ExecStart word: double-quoted with C-style escapes, `$` doubled so systemd leaves the
+ * variable to the shell, `%` doubled so it is not a specifier.
+ */
+export function execArgument(text: string): string {
+  const escaped = text.replace(/[\\"]/g, (c) => `\\${c}`).replaceAll('$', '$$$$').replaceAll('%', '%%');
+  return `"${escaped}"`;
+}
+
+/**
+ * A line of an EnvironmentFile: double quotes, where systemd unescapes \\ \" \$ and \`; a newline
+ * inside the quotes is kept. Specifiers and $VARS are not expanded in EnvironmentFile values.
+ */
+export function environmentFile(vars: Array<[string, string]>): string {
+  const lines = vars.map(([key, value]) => `${key}="${value.replace(/[\\"$`]/g, (c) => `\\${c}`)}"`);
+  return `# The app's variables from its env files, for EnvironmentFile= (exported by tf)\n${lines.join('\n')}\n`;
+}
+
+/** A systemd time span: 5s, 1500ms, 2min. */
+export function timespan(ms: number): string {
+  if (ms % 60_000 === 0 && ms > 0) return `${ms / 60_000}min`;
+  if (ms % 1000 === 0) return `${ms / 1000}s`;
+  return `${ms}ms`;
+}

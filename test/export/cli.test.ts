@@ -1,0 +1,55 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { runTf, type TfResult } from '../helpers/tf.js';
+import { tmpApp } from '../helpers/tmp-app.js';
+
+const PROCFILE = 'web: node web.js\nworker: node worker.js\n';
+
+function expectOneLineError(result: TfResult, message: RegExp): void {
+  const context = `exit ${result.code}, stdout:\n${result.stdout}\nstderr:\n${result.stderr}`;
+  expect(result.stderr, context).toMatch(/^tf: [^\n]+ \(.*\S.*\)\n$/);
+  expect(result.stderr.trimEnd(), context).toMatch(message);
+  expect(result.stdout, context).toBe('');
+  expect(result.code, context).toBe(1);
+}
+
+async function tfExport(args: string[], files: Record<string, string> = { Procfile: PROCFILE }): Promise<TfResult> {
+  return runTf(['export', ...args], { cwd: tmpApp(files) });
+}
+
+describe('tf export', () => {
+  it('writes the export and lists it, with notes on what the target cannot keep', async () => {
+    const cwd = tmpApp({ Procfile: PROCFILE, '.env': 'GREETING=hi\n' });
+    const result = await runTf(['export', 'supervisord', 'out', '--app', 'shop', 'web=2', 'worker'], { cwd, env: { SHELL_ONLY: 'leaked' } });
+    expect(result.stderr).toBe('');
+    expect(result.code).toBe(0);
+    expect(result.stdout).toBe('exported shop for supervisord into out:\n  wrote   shop.conf\n  wrote   shop.env\nnote: supervisord: web, worker will not be restarted when they exit, but the others keep running (supervisord cannot stop a group when one process ends; tf.yml restart: stop)\n');
+    const env = readFileSync(join(cwd, 'out/shop.env'), 'utf8');
+    expect(env).toContain("export GREETING=hi\n");
+    expect(env).not.toContain('SHELL_ONLY');
+  });
+
+  it('names the app after its folder when --app is not given', async () => {
+    const cwd = tmpApp({ 'My_Shop/Procfile': PROCFILE });
+    const result = await runTf(['export', 'compose', 'out', '-d', 'My_Shop', '-f', 'My_Shop/Procfile'], { cwd });
+    expect(result.stdout).toMatch(/^exported my-shop for compose into out:\n {2}wrote {3}my-shop\.compose\.yml\n/);
+  });
+
+  it.each([
+    ['an unknown format', ['upstart', 'out'], /^tf: "upstart" is not an export format \(use one of systemd, supervisord, kubernetes, compose, runit, s6\)$/],
+    ['an unknown type', ['systemd', 'out', 'web=1', 'clock=2'], /^tf: "clock=2": unknown process type "clock" \(known types: web, worker\)$/],
+    ['an OUTDIR that is not writable', ['systemd', '/sys/tf-export-out'], /^tf: \/sys\/tf-export-out: export folder is not writable \(permission denied\) \(/],
+    ['an OUTDIR that is a file', ['s6', 'Procfile'], /^tf: Procfile: export folder is not a directory \(/],
+    ['an app name systemd cannot use', ['systemd', 'out', '--app', '.hidden'], /^tf: systemd: app name "\.hidden" is not a valid name: letters, digits, "\.", "_" and "-", not starting with "\." or "-", at most 200 characters \(choose another name with --app\)$/],
+    ['an app name kubernetes cannot use', ['kubernetes', 'out', '--app', 'Shop', '--image', 'x'], /^tf: kubernetes: app name "Shop" is not a valid name: lowercase letters, digits and "-", starting with a letter .*\(RFC 1035 label\), at most 63 characters \(/],
+    ['an app name compose cannot use', ['compose', 'out', '--app', 'Shop'], /^tf: compose: app name "Shop" is not a valid name: lowercase letters, digits, "_" and "-"/],
+    ['kubernetes without an image', ['kubernetes', 'out'], /^tf: kubernetes: no image to run \(name it with --image/],
+  ])('rejects %s', async (_, args, message) => {
+    expectOneLineError(await tfExport(args), message);
+  });
+
+  it('rejects a file in the way that an earlier export did not write', async () => {
+    expectOneLineError(await tfExport(['compose', '.', '--app', 'shop'], { Procfile: PROCFILE, 'shop.compose.yml': 'mine\n' }), /^tf: shop\.compose\.yml exists and was not written by tf export of shop \(move it away/);
+  });
+});

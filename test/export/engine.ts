@@ -1,0 +1,94 @@
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { expect, onTestFinished } from 'vitest';
+import { expectNoSurvivors, newTag, TAG_VARIABLE, taggedProcesses } from '../helpers/processes.js';
+import { runTf } from '../helpers/tf.js';
+import { fixture, tmpApp } from '../helpers/tmp-app.js';
+
+export const INSTALL_HINT = 'run the install step of .ci/run (apt-get install systemd supervisor runit s6 docker-compose; npm ci)';
+
+/** Engine tests fail, never skip, when the engine is missing: a skipped check proves nothing. */
+export function requireBinary(name: string): string {
+  const found = spawnSync('sh', ['-c', `command -v ${name}`], { encoding: 'utf8' }).stdout.trim();
+  if (!found) throw new Error(`${name} is not installed: ${INSTALL_HINT}`);
+  return found;
+}
+
+/** Values that trip the quoting rules foreman got wrong: * , ; # % $ quotes and a backslash. */
+export const TRICKY = `a * b, c ; d # e %i $HOME \${X} "q" back\\slash`;
+export const QUOTED = "it's 'here'";
+
+/** The demo app of the engine tests: web drains in 100 ms, stubborn ignores SIGTERM (drain 1s). */
+export function demoApp(): string {
+  return tmpApp({
+    Procfile: `web: ${fixture('drain', '100')}\nstubborn: ${fixture('stubborn')}\nrelease: echo migrate\n`,
+    'tf.yml': 'processes:\n  stubborn:\n    drain: 1s\n',
+    '.env': `GREETING='${TRICKY}'\nQUOTED="${QUOTED}"\n`,
+  });
+}
+
+/** Runs the built `tf export` and returns OUTDIR. */
+export async function exportDemo(format: string, app: string, extra: string[] = []): Promise<string> {
+  const outdir = join(app, 'out');
+  const result = await runTf(['export', format, outdir, '--app', 'demo', 'web=2', 'stubborn', ...extra], { cwd: app, env: { TF_EXPORT_SHELL_ONLY: 'leaked' } });
+  expect(result.stderr).toBe('');
+  expect(result.code).toBe(0);
+  return outdir;
+}
+
+export interface Engine {
+  child: ChildProcess;
+  tag: string;
+  output: () => string;
+  exited: Promise<number | null>;
+}
+
+/** Starts an engine with a tagged, minimal environment; the test fails if anything tagged outlives it. */
+export function startEngine(command: string, args: string[], cwd: string): Engine {
+  const tag = newTag();
+  let output = '';
+  const child = spawn(command, args, { cwd, env: { PATH: process.env.PATH ?? '/usr/bin:/bin', [TAG_VARIABLE]: tag }, stdio: ['ignore', 'pipe', 'pipe'] });
+  child.stdout!.setEncoding('utf8').on('data', (t: string) => (output += t));
+  child.stderr!.setEncoding('utf8').on('data', (t: string) => (output += t));
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  onTestFinished(async () => {
+    if (child.exitCode === null && child.signalCode === null) {
+      // The check failed midway (or was meant to): the engine and its supervisors go, by tag.
+      for (const pid of taggedProcesses(tag)) killQuietly(pid);
+      await exited;
+    }
+    await expectNoSurvivors(tag);
+  });
+  return { child, tag, output: () => output, exited };
+}
+
+/** A live process's environment, read from /proc. */
+export function environOf(pid: number): Record<string, string> {
+  const entries = readFileSync(`/proc/${pid}/environ`, 'utf8').split('\0').filter(Boolean);
+  return Object.fromEntries(entries.map((e) => [e.slice(0, e.indexOf('=')), e.slice(e.indexOf('=') + 1)]));
+}
+
+/** What every instance of the demo must see: its own PORT and name, the app's value intact. */
+export function expectDemoEnv(pids: Record<string, number>): void {
+  const ports: Record<string, string> = { 'web.1': '5000', 'web.2': '5001', 'stubborn.1': '5100' };
+  expect(Object.keys(pids).sort()).toEqual(Object.keys(ports).sort());
+  for (const [name, pid] of Object.entries(pids)) {
+    const env = environOf(pid);
+    expect({ name, PORT: env.PORT, PS: env.PS, DYNO: env.DYNO, GREETING: env.GREETING, QUOTED: env.QUOTED }).toEqual({ name, PORT: ports[name], PS: name, DYNO: name, GREETING: TRICKY, QUOTED });
+    expect(env.TF_EXPORT_SHELL_ONLY).toBeUndefined();
+  }
+}
+
+export function run(command: string, args: string[], cwd?: string): { code: number | null; stdout: string; stderr: string } {
+  const r = spawnSync(command, args, { cwd, encoding: 'utf8' });
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+function killQuietly(pid: number): void {
+  try {
+    process.kill(pid, 'SIGKILL');
+  } catch {
+    // already gone
+  }
+}

@@ -1,0 +1,80 @@
+import { chmodSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { waitFor } from '../helpers/wait.js';
+import { demoApp, expectDemoEnv, exportDemo, requireBinary, run, startEngine } from './engine.js';
+
+const SERVICES = ['demo-web-1', 'demo-web-2', 'demo-stubborn-1'];
+
+interface Supervision {
+  scanner: [string, string[]];
+  /** The pid of a service that is up, else undefined. */
+  upPid: (dir: string) => number | undefined;
+  isDown: (dir: string) => boolean;
+  down: (dir: string) => void;
+  /** Ends the scanner once every service is down. */
+  quit: (outdir: string, scanner: ReturnType<typeof startEngine>) => void;
+}
+
+const runit: Supervision = {
+  scanner: ['runsvdir', ['-P']],
+  upPid: (dir) => Number(/^run: \S+: \(pid (\d+)\)/.exec(run('sv', ['status', dir]).stdout)?.[1]) || undefined,
+  isDown: (dir) => /^down: /.test(run('sv', ['status', dir]).stdout),
+  down: (dir) => void run('sv', ['down', dir]),
+  // runsvdir sends each runsv a TERM on SIGHUP and exits; runsv exits once its service is down.
+  quit: (_, scanner) => scanner.child.kill('SIGHUP'),
+};
+
+const s6: Supervision = {
+  scanner: ['s6-svscan', []],
+  upPid: (dir) => Number(/^up \(pid (\d+)\)/.exec(run('s6-svstat', [dir]).stdout)?.[1]) || undefined,
+  isDown: (dir) => /^down /.test(run('s6-svstat', [dir]).stdout),
+  down: (dir) => void run('s6-svc', ['-d', dir]),
+  quit: (outdir) => void run('s6-svscanctl', ['-t', outdir]),
+};
+
+/** The check: the scanner starts every instance with its env; down stops them all (stubborn by SIGKILL after its drain); nothing is left. */
+async function checkServiceDirs(engine: Supervision, outdir: string, limitMs = 20_000): Promise<void> {
+  const [bin, args] = engine.scanner;
+  const scanner = startEngine(requireBinary(bin), [...args, outdir], outdir);
+  const dirs = SERVICES.map((s) => join(outdir, s));
+  const pids = await waitFor(() => {
+    const found = dirs.map((d) => engine.upPid(d));
+    return found.every((p) => p !== undefined) ? found : undefined;
+  }, () => `every service up (${scanner.output()})`, limitMs);
+  await waitFor(() => (scanner.output().match(/^READY /gm) ?? []).length === 3, 'every instance to print READY');
+  expectDemoEnv(Object.fromEntries(pids.map((pid, i) => [SERVICES[i]!.replace(/^demo-(\w+)-(\d)$/, '$1.$2'), pid!])));
+  const stopping = Date.now();
+  for (const dir of dirs) engine.down(dir);
+  await waitFor(() => dirs.every((d) => engine.isDown(d)), () => `every service down (${scanner.output()})`, limitMs);
+  expect(Date.now() - stopping).toBeGreaterThanOrEqual(900);
+  expect(scanner.output()).toMatch(/web\.1 last line/);
+  expect(scanner.output()).toMatch(/ignoring SIGTERM/);
+  engine.quit(outdir, scanner);
+  await scanner.exited;
+}
+
+describe.each([['runit', runit], ['s6', s6]] as const)('%s, for real', (format, engine) => {
+  it('starts every instance with its PORT, stops them all (the SIGTERM-ignoring one after its drain), leaves nothing', async () => {
+    const app = demoApp();
+    await checkServiceDirs(engine, await exportDemo(format, app));
+  });
+
+  it('fails the check on a broken export (a run script that is not executable)', async () => {
+    const app = demoApp();
+    const outdir = await exportDemo(format, app);
+    chmodSync(join(outdir, 'demo-web-2/run'), 0o644);
+    await expect(checkServiceDirs(engine, outdir, 3000)).rejects.toThrow(/timed out .*every service up/);
+  });
+});
+
+describe('s6 timeout-kill', () => {
+  it('fails the check when the drain is not a number of milliseconds (s6 then never kills)', async () => {
+    const app = demoApp();
+    const outdir = await exportDemo('s6', app);
+    const path = join(outdir, 'demo-stubborn-1/timeout-kill');
+    expect(readFileSync(path, 'utf8')).toBe('1000\n');
+    writeFileSync(path, '1s\n');
+    await expect(checkServiceDirs(s6, outdir, 3000)).rejects.toThrow(/timed out .*every service down/);
+  });
+});

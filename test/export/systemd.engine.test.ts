@@ -1,0 +1,38 @@
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { demoApp, exportDemo, requireBinary, run } from './engine.js';
+
+const UNITS = ['demo.target', 'demo-web@1.service', 'demo-web@2.service', 'demo-stubborn@1.service'];
+
+/** The check: systemd-analyze verify loads every unit (template instances with their drop-ins) and says nothing on stderr. */
+function checkSystemd(outdir: string): void {
+  const result = run(requireBinary('systemd-analyze'), ['verify', '--man=no', ...UNITS.map((u) => join(outdir, u))], outdir);
+  // verify reports some problems as warnings with exit 0: any stderr is a failure.
+  if (result.stderr !== '' || result.code !== 0) throw new Error(`systemd-analyze verify: exit ${result.code}: ${result.stderr}`);
+}
+
+describe('systemd, against systemd-analyze verify', () => {
+  it('accepts the export of the demo app with nothing on stderr', async () => {
+    const app = demoApp();
+    const outdir = await exportDemo('systemd', app, ['--user', 'root']);
+    checkSystemd(outdir);
+    const unit = readFileSync(join(outdir, 'demo-stubborn@.service'), 'utf8');
+    expect(unit).toMatch(/^TimeoutStopSec=1s$/m);
+    expect(unit).toMatch(/^KillMode=mixed$/m);
+  });
+
+  it.each([
+    ['a bad key', 'KillMode=mixed', 'KillMod=mixed', /exit 0: .*Unknown key 'KillMod'/s],
+    ['a bad duration', 'TimeoutStopSec=1s', 'TimeoutStopSec=1 fortnight', /exit 0: .*Failed to parse time value.*1 fortnight/s],
+    ['an unescaped %', 'Description=demo stubborn.%i', 'Description=demo 100%x', /specifier|%x/i],
+  ])('fails the check on an export with %s', async (_, from, to, message) => {
+    const app = demoApp();
+    const outdir = await exportDemo('systemd', app);
+    const path = join(outdir, 'demo-stubborn@.service');
+    const text = readFileSync(path, 'utf8');
+    expect(text).toContain(from);
+    writeFileSync(path, text.replace(from, to));
+    expect(() => checkSystemd(outdir)).toThrow(message);
+  });
+});
