@@ -5,7 +5,7 @@ import { buildWithCommand } from './build-command.js';
 import { materializeBuild, snapshotSource } from './build.js';
 import { snapshotEnv } from './env-snapshot.js';
 import { finishRelease } from './finish.js';
-import { removeTree } from './fs-util.js';
+import { flushFileSystem, removeTree } from './fs-util.js';
 import { Interruption } from './interrupt.js';
 import type { Manifest } from './manifest.js';
 import { listSource } from './source.js';
@@ -51,6 +51,8 @@ export async function createRelease(request: CreateRequest): Promise<Created> {
     }
     interruption.throwIfInterrupted();
     const { reused } = materializeBuild(store, index, command ? undefined : app.root);
+    // A reused build's objects were flushed by the create that made it.
+    if (!reused) flushFileSystem(store.objects);
     const manifest = await finishRelease(
       store,
       staging,

@@ -1,4 +1,5 @@
 import { chmodSync, closeSync, fsyncSync, lstatSync, openSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { errnoCode } from '../util/errors.js';
 
@@ -71,6 +72,17 @@ function makeDirsWritable(path: string): void {
   if (!stat?.isDirectory()) return;
   chmodSync(path, 0o700);
   for (const name of readdirSync(path)) makeDirsWritable(join(path, name));
+}
+
+/**
+ * Flushes the filesystem holding `path` (syncfs, through `sync -f`): new objects are written
+ * without an fsync each, which would cost one disk round trip per file, and one flush before the
+ * release is renamed into place makes sure a crash cannot list a release whose files never reached
+ * the disk. Where `sync -f` is missing, a plain `sync`.
+ */
+export function flushFileSystem(path: string): void {
+  const result = spawnSync('sync', ['-f', path], { stdio: 'ignore' });
+  if (result.error || result.status !== 0) spawnSync('sync', [], { stdio: 'ignore' });
 }
 
 export function isAlive(pid: number): boolean {

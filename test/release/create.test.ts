@@ -127,3 +127,30 @@ describe('tf release create', () => {
     expect(leftovers(root)).toEqual([]);
   });
 });
+
+describe('what goes into a build', () => {
+  it('leaves out node_modules, .git-like clutter and the store, wherever it is', async () => {
+    const root = releaseApp({ 'node_modules/dep/index.js': 'x\n', 'src/node_modules/nested.js': 'x\n', 'store/junk': 'x\n' });
+    ok(await tf(root, ['release', 'create', '--releases-dir', 'store']));
+    const app = join(root, 'store', 'v1', 'app');
+    expect(readdirSync(app).sort()).toEqual(['Procfile', 'lib', 'server.js']);
+    expect(readdirSync(join(root, 'store')).filter((n) => !n.startsWith('.')).sort()).toEqual(['current', 'junk', 'v1']);
+    ok(await tf(root, ['release', 'list', '--releases-dir', 'store']));
+  });
+
+  it('uses TF_RELEASES_DIR', async () => {
+    const root = releaseApp();
+    const elsewhere = join(releaseApp(), 'shared-store');
+    ok(await tf(root, ['release', 'create'], { TF_RELEASES_DIR: elsewhere }));
+    expect(existsSync(join(elsewhere, 'v1', 'release.yml'))).toBe(true);
+    expect(existsSync(store(root))).toBe(false);
+  });
+
+  it('says when a create drops a variable the current release had', async () => {
+    const root = releaseApp();
+    ok(await tf(root, ['release', 'create']));
+    ok(await tf(root, ['config', 'set', 'FEATURE_X=on']));
+    const result = ok(await tf(root, ['release', 'create']));
+    expect(result.stdout).toMatch(/^tf: note: FEATURE_X was in v2's env but is not in the env files or --env, so v3 does not have it$/m);
+  });
+});
