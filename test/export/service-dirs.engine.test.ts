@@ -8,6 +8,7 @@ const SERVICES = ['demo-web-1', 'demo-web-2', 'demo-stubborn-1'];
 
 interface Supervision {
   scanner: [string, string[]];
+  status: (dir: string) => string;
   /** The pid of a service that is up, else undefined. */
   upPid: (dir: string) => number | undefined;
   isDown: (dir: string) => boolean;
@@ -18,6 +19,7 @@ interface Supervision {
 
 const runit: Supervision = {
   scanner: ['runsvdir', ['-P']],
+  status: (dir) => run('sv', ['status', dir]).stdout,
   upPid: (dir) => Number(/^run: \S+: \(pid (\d+)\)/.exec(run('sv', ['status', dir]).stdout)?.[1]) || undefined,
   isDown: (dir) => /^down: /.test(run('sv', ['status', dir]).stdout),
   down: (dir) => void run('sv', ['down', dir]),
@@ -27,6 +29,7 @@ const runit: Supervision = {
 
 const s6: Supervision = {
   scanner: ['s6-svscan', []],
+  status: (dir) => run('s6-svstat', [dir]).stdout,
   upPid: (dir) => Number(/^up \(pid (\d+)\)/.exec(run('s6-svstat', [dir]).stdout)?.[1]) || undefined,
   isDown: (dir) => /^down /.test(run('s6-svstat', [dir]).stdout),
   down: (dir) => void run('s6-svc', ['-d', dir]),
@@ -65,6 +68,29 @@ describe.each([['runit', runit], ['s6', s6]] as const)('%s, for real', (format, 
     const outdir = await exportDemo(format, app);
     chmodSync(join(outdir, 'demo-web-2/run'), 0o644);
     await expect(checkServiceDirs(engine, outdir, 3000)).rejects.toThrow(/timed out .*every service up/);
+  });
+});
+
+describe.each([['runit', runit], ['s6', s6]] as const)('%s restart policies', (format, engine) => {
+  it('restarts a type with restart: restart, and keeps one with restart: stop down once it ends', async () => {
+    const app = demoApp();
+    const outdir = await exportDemo(format, app, ['-r', 'web']);
+    const scanner = startEngine(requireBinary(engine.scanner[0]), [...engine.scanner[1], outdir], outdir);
+    const [web, stubborn] = [join(outdir, 'demo-web-1'), join(outdir, 'demo-stubborn-1')];
+    const [webPid, stubbornPid] = await waitFor(() => {
+      const pids = [engine.upPid(web), engine.upPid(stubborn)];
+      return pids.every((p) => p !== undefined) ? (pids as number[]) : undefined;
+    }, 'web.1 and stubborn.1 up');
+    process.kill(webPid, 'SIGKILL');
+    process.kill(stubbornPid, 'SIGKILL');
+    // Both engines wait a second before a restart: once web.1 is back, stubborn.1 would be too.
+    await waitFor(() => (engine.upPid(web) ?? webPid) !== webPid, () => `web.1 restarted (${engine.status(web)})`);
+    expect(engine.status(stubborn)).toMatch(/^down/);
+    expect(engine.status(stubborn)).not.toMatch(/want up/);
+    for (const dir of [web, stubborn, join(outdir, 'demo-web-2')]) engine.down(dir);
+    await waitFor(() => [web, stubborn].every((d) => engine.isDown(d)), 'every service down');
+    engine.quit(outdir, scanner);
+    await scanner.exited;
   });
 });
 

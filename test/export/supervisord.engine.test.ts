@@ -2,7 +2,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { waitFor } from '../helpers/wait.js';
-import { demoApp, expectDemoEnv, exportDemo, requireBinary, run, startEngine } from './engine.js';
+import { breakFile, demoApp, expectDemoEnv, exportDemo, requireBinary, run, startEngine } from './engine.js';
 
 // supervisord ignores keys it does not know, so the export's keys are also checked against the
 // [program:x] keys its documentation lists.
@@ -61,13 +61,12 @@ describe('supervisord, for real', () => {
   });
 
   it.each([
-    ['a bad key', (conf: string) => conf.replace('autostart=true', 'autostarts=true'), /autostarts/],
-    ['a bad duration', (conf: string) => conf.replace('stopwaitsecs=1\n', 'stopwaitsecs=1s\n'), /supervisord exited 2: .*invalid literal for int\(\) with base 10: '1s'/s],
-  ])('fails the check on an export with %s', async (_, breakIt, message) => {
+    ['a bad key', 'autostart=true', 'autostarts=true', /autostarts/],
+    ['a bad duration', 'stopwaitsecs=1\n', 'stopwaitsecs=1s\n', /supervisord exited 2: .*invalid literal for int\(\) with base 10: '1s'/s],
+  ])('fails the check on an export with %s', async (_, from, to, message) => {
     const app = demoApp();
     const outdir = await exportDemo('supervisord', app);
-    const path = join(outdir, 'demo.conf');
-    writeFileSync(path, breakIt(readFileSync(path, 'utf8')));
+    breakFile(join(outdir, 'demo.conf'), from, to);
     await expect(checkSupervisord(app, outdir)).rejects.toThrow(message);
   });
 });

@@ -1,7 +1,7 @@
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { demoApp, exportDemo, requireBinary, run } from './engine.js';
+import { breakFile, demoApp, exportDemo, requireBinary, run } from './engine.js';
 
 const UNITS = ['demo.target', 'demo-web@1.service', 'demo-web@2.service', 'demo-stubborn@1.service'];
 
@@ -29,10 +29,7 @@ describe('systemd, against systemd-analyze verify', () => {
   ])('fails the check on an export with %s', async (_, from, to, message) => {
     const app = demoApp();
     const outdir = await exportDemo('systemd', app);
-    const path = join(outdir, 'demo-stubborn@.service');
-    const text = readFileSync(path, 'utf8');
-    expect(text).toContain(from);
-    writeFileSync(path, text.replace(from, to));
+    breakFile(join(outdir, 'demo-stubborn@.service'), from, to);
     expect(() => checkSystemd(outdir)).toThrow(message);
   });
 });
