@@ -36,11 +36,24 @@ export async function snapshotSource(store: Store, root: string, files: string[]
     const exec = kind === 'exec';
     // A cached hash is trusted without looking for its object: if prune removed it, the build
     // does not exist either, and materializeBuild stores the file again (see `source` there).
-    const hash = cache.lookup(path, stat, kind) ?? objects.ingestCopy(abs, exec, stat.size);
+    const hash = cache.lookup(path, stat, kind) ?? readSource(() => objects.ingestCopy(abs, exec, stat.size), path);
+    if (hash === undefined) continue;
     cache.record(path, stat, kind, hash, scanStart);
     entries.push({ path, kind, ref: hash });
   }
   return makeIndex(entries);
+}
+
+/** A source file that vanished since it was listed is skipped; one tf cannot read is the user's to fix. */
+function readSource(read: () => string, path: string): string | undefined {
+  try {
+    return read();
+  } catch (error) {
+    const code = errnoCode(error);
+    if (code === 'ENOENT') return undefined;
+    if (code === 'EACCES' || code === 'EISDIR') throw new TfError(`${path}: cannot read it (${code})`, 'fix its permissions, or ignore it in .gitignore');
+    throw error;
+  }
 }
 
 /** Moves every file of a private build tree (a build command's output) into the object store. */
