@@ -1,6 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import type { App } from '../config/app.js';
+import { TfError, errnoCode } from '../util/errors.js';
 import { buildWithCommand } from './build-command.js';
 import { materializeBuild, snapshotSource } from './build.js';
 import { snapshotEnv } from './env-snapshot.js';
@@ -9,7 +10,7 @@ import { flushFileSystem, removeTree } from './fs-util.js';
 import { Interruption } from './interrupt.js';
 import type { Manifest } from './manifest.js';
 import { listSource } from './source.js';
-import { reserveStaging } from './staging.js';
+import { removeOwnWork, reserveStaging } from './staging.js';
 import { StatCache } from './stat-cache.js';
 import type { Store } from './store.js';
 
@@ -69,8 +70,11 @@ export async function createRelease(request: CreateRequest): Promise<Created> {
       request.shellEnv,
     );
     return { manifest, reused };
+  } catch (error) {
+    throw diskFull(error) ?? error;
   } finally {
     removeTree(staging.dir);
+    removeOwnWork(store);
     interruption.dispose();
   }
 }
@@ -80,4 +84,11 @@ function releaseProcfile(app: App, buildDir: string): string {
   const inBuild = join(buildDir, relative(app.root, app.procfile.path));
   const path = !relative(app.root, app.procfile.path).startsWith('..') && existsSync(inBuild) ? inBuild : app.procfile.path;
   return readFileSync(path, 'utf8');
+}
+
+/** A full disk is the user's to fix, not a bug: everything staged has been removed by then. */
+function diskFull(error: unknown): TfError | undefined {
+  const code = errnoCode(error);
+  if (code !== 'ENOSPC' && code !== 'EDQUOT') return undefined;
+  return new TfError(`the disk is full (${code}): no release was created`, 'free some space, e.g. with tf release prune --keep N');
 }

@@ -56,6 +56,11 @@ export function removeAbandoned(store: Store): void {
   sweep(store.tmp, WORK, 1);
 }
 
+/** This process's own unfinished work in .tmp (a failed or interrupted create). */
+export function removeOwnWork(store: Store): void {
+  for (const name of readdirSync(store.tmp)) if (name.startsWith(`${process.pid}-`)) removeTree(join(store.tmp, name));
+}
+
 /** True while some live tf is assembling a release (prune must not collect objects then). */
 export function liveStagings(store: Store): string[] {
   return readdirSync(store.dir).filter((name) => {
