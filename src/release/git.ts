@@ -27,7 +27,8 @@ export async function gitListing(root: string, storeDir: string): Promise<GitLis
   const storeRel = relative(top.stdout, storeDir);
   const notStore = storeRel.startsWith('..') ? [] : [`:(top,exclude)${storeRel}`];
   const [listed, head, status] = await Promise.all([
-    git(['ls-files', '-z', '--cached', '--others', '--exclude-standard']),
+    // Excluded here too, not only filtered later: listing an unignored store would mean every build file.
+    git(['ls-files', '-z', '--cached', '--others', '--exclude-standard', '--', '.', ...notStore]),
     git(['rev-parse', '--verify', '--quiet', 'HEAD']),
     git(['status', '--porcelain', '--', '.', ...notStore]),
   ]);
