@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { Command, CommanderError, Option } from 'commander';
 import { addAppOptions, addPortOption, addReleaseOption } from './options.js';
+import { addControlCommands } from './control-commands.js';
 import { addReleaseCommands } from './release-commands.js';
 import { reportError } from './report.js';
 
@@ -34,6 +35,8 @@ function program(done: (status: number) => void): Command {
     .option('-r, --restart <types>', 'restart these types with backoff when they exit (comma list)', collect)
     .option('--no-timestamps', 'do not print the time on each line')
     .option('--json', 'print one JSON object a line: time, process, pid, stream, text')
+    .option('-w, --watch [globs...]', 'restart the affected types when files change (default: any file in the root)')
+    .addOption(new Option('--control-socket <path>', 'the control socket for tf ps/scale/restart/stop/logs (default: ROOT/.tf/control.sock)').env('TF_CONTROL_SOCKET'))
     .addHelpText('after', '\nExamples:\n  tf start\n  tf start web=2 worker=3\n  tf start -f Procfile.dev -e .env,.env.local -p 3000\n  tf start --json | jq .')
     .action(lazy(async () => (await import('./start.js')).start as Action));
 
@@ -70,6 +73,7 @@ function program(done: (status: number) => void): Command {
     .action(lazy(async () => (await import('./export.js')).exportCommand as Action));
 
   addReleaseCommands(tf, lazy);
+  addControlCommands(tf, lazy);
 
   for (const command of tf.commands) command.configureOutput({ outputError: usageError(`tf help ${command.name()}`) });
   return tf;

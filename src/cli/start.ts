@@ -1,11 +1,14 @@
-import { planFormation } from '../formation/plan.js';
+import { resolve } from 'node:path';
+import { ControlSession } from '../control/session.js';
+import { buildFormation, specFactory } from '../formation/formation.js';
+import { formationInput } from '../formation/plan.js';
 import { shouldColor } from '../output/color.js';
 import { Multiplexer } from '../output/multiplexer.js';
 import { ensurePortsFree } from '../supervisor/port-check.js';
 import { listenForSignals } from '../supervisor/signal-source.js';
 import { Supervisor } from '../supervisor/supervisor.js';
 import { TfError } from '../util/errors.js';
-import { loadAppFor, type ReleaseFlags } from './options.js';
+import { loadAppFor, storeLocation, type ReleaseFlags } from './options.js';
 
 export interface StartFlags extends ReleaseFlags {
   port?: string;
@@ -14,19 +17,46 @@ export interface StartFlags extends ReleaseFlags {
   restart?: string[];
   timestamps: boolean;
   json?: boolean;
+  /** --watch alone is true: watch every file. */
+  watch?: string[] | true;
+  controlSocket?: string;
 }
 
 export async function start(items: string[], flags: StartFlags): Promise<number> {
+  if (flags.watch && flags.release !== undefined) throw new TfError('--watch cannot be used with --release: a release never changes', 'drop one of them');
   const app = await loadAppFor(flags);
-  const specs = planFormation(app, { items: [...items, ...(flags.formation ?? [])], port: flags.port, timeout: flags.timeout, restart: flags.restart });
+  const request = { items: [...items, ...(flags.formation ?? [])], port: flags.port, timeout: flags.timeout, restart: flags.restart };
+  const input = formationInput(app, request);
+  const specs = buildFormation(input);
   if (specs.length === 0) throw new TfError('nothing to start: every process type is scaled to 0', 'name a type, e.g. tf start web=1');
-  await ensurePortsFree(specs.filter((spec) => spec.type === 'web').map((spec) => spec.port));
-  const color = !flags.json && shouldColor(Boolean(process.stdout.isTTY), process.env);
-  const output = new Multiplexer(process.stdout, { json: Boolean(flags.json), color, timestamps: flags.timestamps });
-  const supervisor = new Supervisor({ specs, output, extraEnv: color ? { FORCE_COLOR: '1' } : {} });
-  const stopListening = listenForSignals((signal) => supervisor.stop({ kind: 'signal', signal }));
-  const status = await supervisor.run();
-  stopListening();
-  await output.flush();
-  return status;
+  // The socket lives in the working root, also for a release (whose build is read-only).
+  const control = await ControlSession.open(flags.release === undefined ? app.root : storeLocation(flags).root, flags.controlSocket);
+  try {
+    await ensurePortsFree(specs.filter((spec) => spec.type === 'web').map((spec) => spec.port));
+    const color = !flags.json && shouldColor(Boolean(process.stdout.isTTY), process.env);
+    const output = new Multiplexer(process.stdout, { json: Boolean(flags.json), color, timestamps: flags.timestamps });
+    const supervisor = new Supervisor({ specs, specFor: specFactory(input), types: input.types.map((t) => t.name), output, extraEnv: color ? { FORCE_COLOR: '1' } : {} });
+    control.attach(supervisor, output);
+    const stopListening = listenForSignals((signal) => supervisor.shutdown({ kind: 'signal', signal }));
+    const running = supervisor.run();
+    const watcher = flags.watch
+      ? await (await import('./start-watch.js')).startWatching({
+          app,
+          reloadApp: () => loadAppFor(flags),
+          request,
+          procfile: resolve(flags.procfile ?? resolve(app.root, 'Procfile')),
+          globs: flags.watch === true ? [] : flags.watch,
+          supervisor,
+          output,
+          ignore: [control.path],
+        })
+      : undefined;
+    const status = await running;
+    stopListening();
+    await watcher?.close();
+    await output.flush();
+    return status;
+  } finally {
+    await control.close();
+  }
 }

@@ -74,7 +74,7 @@ function parseBuildCommand(value: Json, fail: Fail): string {
   return value;
 }
 
-const TYPE_KEYS = ['stop_signal', 'drain', 'restart', 'ready', 'ready_timeout'];
+const TYPE_KEYS = ['stop_signal', 'drain', 'restart', 'ready', 'ready_timeout', 'depends_on', 'watch'];
 
 function parseTypes(value: Json, fail: Fail): Map<string, TypeSettings> {
   const out = new Map<string, TypeSettings>();
@@ -88,11 +88,38 @@ function parseTypes(value: Json, fail: Fail): Map<string, TypeSettings> {
       else if (key === 'ready_timeout') settings.readyTimeoutMs = parseDurationValue(raw, at, fail);
       else if (key === 'restart') settings.restart = parseRestart(raw, at, fail);
       else if (key === 'ready') settings.ready = parseReady(raw, at, fail);
+      else if (key === 'depends_on') settings.dependsOn = parseStrings(raw, at, fail, 'a list of process types, e.g. depends_on: [web]');
+      else if (key === 'watch') settings.watch = parseStrings(raw, at, fail, "a list of globs, e.g. watch: ['src/**/*.js']");
       else fail(at, 'unknown setting', `known settings: ${TYPE_KEYS.join(', ')}`);
     }
     out.set(type, settings);
   }
+  checkCycles(out, fail);
   return out;
+}
+
+/** A string or a list of non-empty strings. */
+function parseStrings(raw: Json, at: string, fail: Fail, hint: string): string[] {
+  const list = typeof raw === 'string' ? [raw] : raw;
+  if (!Array.isArray(list) || !list.every((item) => typeof item === 'string' && item.trim() !== '')) {
+    return fail(at, `${JSON.stringify(raw)} is not a list of names`, `write ${hint}`);
+  }
+  return list.map((item: string) => item.trim());
+}
+
+/** depends_on must not loop back: a type in a cycle could never start. */
+function checkCycles(types: Map<string, TypeSettings>, fail: Fail): void {
+  const done = new Set<string>();
+  const visit = (type: string, path: string[]): void => {
+    if (path.includes(type)) {
+      const cycle = [...path.slice(path.indexOf(type)), type];
+      fail(`processes.${cycle[0]}.depends_on`, `a cycle: ${cycle.join(' -> ')}`, 'a type cannot wait for itself; remove one of these dependencies');
+    }
+    if (done.has(type)) return;
+    for (const dep of types.get(type)?.dependsOn ?? []) visit(dep, [...path, type]);
+    done.add(type);
+  };
+  for (const type of types.keys()) visit(type, []);
 }
 
 function parseSignalValue(raw: Json, at: string, fail: Fail): NodeJS.Signals {

@@ -13,6 +13,10 @@ export interface TypeSettings {
   restart?: RestartPolicy;
   ready?: ReadyCheck;
   readyTimeoutMs?: number;
+  /** Types every instance of which must be ready before this type starts. */
+  dependsOn?: string[];
+  /** Globs (relative to the root) whose changes restart this type under `tf start --watch`. */
+  watch?: string[];
 }
 
 export interface Settings {

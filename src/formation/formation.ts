@@ -23,6 +23,8 @@ export interface ProcessSpec {
   restart: RestartPolicy;
   ready?: ReadyCheck;
   readyTimeoutMs?: number;
+  /** Types that must be ready before this one starts (tf.yml depends_on). */
+  dependsOn?: string[];
 }
 
 export interface FormationInput {
@@ -53,34 +55,41 @@ export function processVariables(name: string, port: number): Record<string, str
   return { PORT: String(port), PS: name, DYNO: name };
 }
 
+/** Makes the spec of any instance of any type; `tf scale` uses it for instances started later. */
+export type SpecFactory = (type: string, instance: number) => ProcessSpec;
+
 export function buildFormation(input: FormationInput): ProcessSpec[] {
-  const specs: ProcessSpec[] = [];
-  input.types.forEach((type, typeIndex) => {
-    const count = input.scale.get(type.name) ?? 0;
+  const specFor = specFactory(input);
+  return input.types.flatMap((type) => Array.from({ length: input.scale.get(type.name) ?? 0 }, (_, i) => specFor(type.name, i + 1)));
+}
+
+export function specFactory(input: Omit<FormationInput, 'scale'>): SpecFactory {
+  return (typeName, instance) => {
+    const typeIndex = input.types.findIndex((t) => t.name === typeName);
+    const type = input.types[typeIndex];
+    if (!type) throw new TfError(`unknown process type "${typeName}"`, `known types: ${input.types.map((t) => t.name).join(', ')}`);
     const settings = input.settings.types.get(type.name) ?? {};
     const restart = input.restartTypes?.has(type.name) && input.restartPolicy ? input.restartPolicy : (settings.restart ?? { kind: 'stop' as const });
-    for (let instance = 1; instance <= count; instance++) {
-      const name = `${type.name}.${instance}`;
-      const port = portFor(input.basePort, typeIndex, instance);
-      if (port > MAX_PORT) {
-        throw new TfError(`${name} would get port ${port}, above ${MAX_PORT}`, 'choose a lower base port with -p');
-      }
-      specs.push({
-        name,
-        type: type.name,
-        instance,
-        typeIndex,
-        command: type.command,
-        cwd: input.root,
-        env: withVariables(input.environment, processVariables(name, port), 'tf'),
-        port,
-        stopSignal: settings.stopSignal ?? 'SIGTERM',
-        drainMs: settings.drainMs ?? input.drainMs,
-        restart,
-        ...(settings.ready ? { ready: settings.ready } : {}),
-        ...(settings.readyTimeoutMs !== undefined ? { readyTimeoutMs: settings.readyTimeoutMs } : {}),
-      });
+    const name = `${type.name}.${instance}`;
+    const port = portFor(input.basePort, typeIndex, instance);
+    if (port > MAX_PORT) {
+      throw new TfError(`${name} would get port ${port}, above ${MAX_PORT}`, 'choose a lower base port with -p');
     }
-  });
-  return specs;
+    return {
+      name,
+      type: type.name,
+      instance,
+      typeIndex,
+      command: type.command,
+      cwd: input.root,
+      env: withVariables(input.environment, processVariables(name, port), 'tf'),
+      port,
+      stopSignal: settings.stopSignal ?? 'SIGTERM',
+      drainMs: settings.drainMs ?? input.drainMs,
+      restart,
+      ...(settings.ready ? { ready: settings.ready } : {}),
+      ...(settings.readyTimeoutMs !== undefined ? { readyTimeoutMs: settings.readyTimeoutMs } : {}),
+      ...(settings.dependsOn?.length ? { dependsOn: settings.dependsOn } : {}),
+    };
+  };
 }

@@ -3,7 +3,7 @@ import { parseDuration } from '../config/duration.js';
 import { runnableTypes } from '../config/procfile.js';
 import { DEFAULT_RESTART_LIMIT, DEFAULT_RESTART_WINDOW_MS } from '../config/settings.js';
 import { TfError } from '../util/errors.js';
-import { buildFormation, DEFAULT_BASE_PORT, type ProcessSpec } from './formation.js';
+import { buildFormation, DEFAULT_BASE_PORT, type FormationInput, type ProcessSpec } from './formation.js';
 import { resolveScale } from './scale.js';
 
 export interface FormationRequest {
@@ -21,13 +21,18 @@ export const DEFAULT_DRAIN_MS = 5000;
 
 /** App + command line -> the list of processes to run. */
 export function planFormation(app: App, request: FormationRequest = {}): ProcessSpec[] {
+  return buildFormation(formationInput(app, request));
+}
+
+/** What buildFormation and specFactory need; a running tf keeps it to start instances later. */
+export function formationInput(app: App, request: FormationRequest = {}): FormationInput {
   const types = runnableTypes(app.procfile);
   const names = types.map((t) => t.name);
   const restartTypes = new Set((request.restart ?? []).flatMap((item) => item.split(',')).map((s) => s.trim()).filter(Boolean));
   for (const type of restartTypes) {
     if (!names.includes(type)) throw new TfError(`--restart: unknown process type "${type}"`, `known types: ${names.join(', ')}`);
   }
-  return buildFormation({
+  return {
     types,
     scale: resolveScale(request.items ?? [], names, app.settings),
     settings: app.settings,
@@ -37,7 +42,7 @@ export function planFormation(app: App, request: FormationRequest = {}): Process
     drainMs: drainTimeout(request.timeout),
     restartTypes,
     restartPolicy: { kind: 'restart', limit: DEFAULT_RESTART_LIMIT, windowMs: DEFAULT_RESTART_WINDOW_MS },
-  });
+  };
 }
 
 /** -p, else PORT from the environment (shell or env files), else 5000, as foreman does. */

@@ -64,4 +64,13 @@ export function checkSettingsTypes(settings: Settings, knownTypes: string[]): vo
       checkType(type, knownTypes, location(file, settings.lines.get(`${section}.${type}`)) + `: ${section}.${type}`);
     }
   }
+  for (const [type, typeSettings] of settings.types) {
+    const at = `processes.${type}.depends_on`;
+    const where = location(file, settings.lines.get(at)) + `: ${at}`;
+    for (const dep of typeSettings.dependsOn ?? []) {
+      // "all" is a formation word, not a type one could wait for.
+      if (dep === ALL) throw new TfError(`${where}: unknown process type "all"`, `known types: ${knownTypes.join(', ')}`);
+      checkType(dep, knownTypes, where);
+    }
+  }
 }

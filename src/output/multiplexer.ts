@@ -23,6 +23,7 @@ export class Multiplexer {
   private closed = false;
   private readonly closedListeners: Array<(error: Error) => void> = [];
   private readonly now: () => number;
+  private tapListener: ((data: Buffer | string, encoding: BufferEncoding) => void) | undefined;
 
   constructor(
     private readonly sink: Writable,
@@ -94,6 +95,11 @@ export class Multiplexer {
     this.emit(this.options.json ? jsonRecord(source, 'system', text, time) : `${this.prefix(SYSTEM, time).toString()}${text}\n`);
   }
 
+  /** Sees every formatted chunk as it is written (`tf logs`): one listener, no copy made here. */
+  tap(listener: (data: Buffer | string, encoding: BufferEncoding) => void): void {
+    this.tapListener = listener;
+  }
+
   /** Resolves once everything written so far has reached the sink (or the sink is gone). */
   flush(): Promise<void> {
     if (this.closed) return Promise.resolve();
@@ -103,6 +109,7 @@ export class Multiplexer {
   }
 
   private emit(data: Buffer | string, encoding: BufferEncoding = 'utf8'): void {
+    this.tapListener?.(data, encoding);
     if (!this.sink.write(data, encoding) && !this.paused) {
       this.paused = true;
       for (const stream of this.sources) stream.pause();

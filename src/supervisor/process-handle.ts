@@ -39,6 +39,8 @@ export class ProcessHandle {
   /** The tail of its output, kept for the last lines shown when tf gives up restarting it. */
   private recentOutput = Buffer.alloc(0);
   private readonly streams: Readable[] = [];
+  /** A pending `ready: "line /re/"` check; returns true once a line matched. */
+  private lineCheck: ((line: string) => boolean) | undefined;
 
   constructor(
     readonly spec: ProcessSpec,
@@ -91,6 +93,7 @@ export class ProcessHandle {
     const deliver = (): void => {
       if (batch.length === 0) return;
       output.lines(this.source, name, batch);
+      if (this.lineCheck) this.checkLines(batch.map((line) => line.toString()));
       this.remember(Buffer.concat(batch.slice(-RECENT_LINES).flatMap((line) => [line, NEWLINE])));
       batch = [];
       if (splits > 0) {
@@ -104,6 +107,7 @@ export class ProcessHandle {
       const fast = splitter.takeBlock(chunk);
       if (fast && output.block(this.source, fast.block)) {
         this.remember(fast.block);
+        if (this.lineCheck) this.checkLines(fast.block.toString().slice(0, -1).split('\n'));
       } else if (fast) {
         splitter.push(fast.block, collect);
       }
@@ -116,6 +120,20 @@ export class ProcessHandle {
     });
     stream.once('close', () => output.untrack(stream));
     stream.on('error', () => {});
+  }
+
+  /** Calls `check` with each line printed from now on until it returns true (or is replaced). */
+  watchLines(check: ((line: string) => boolean) | undefined): void {
+    this.lineCheck = check;
+  }
+
+  private checkLines(lines: string[]): void {
+    for (const line of lines) {
+      if (this.lineCheck?.(line)) {
+        this.lineCheck = undefined;
+        return;
+      }
+    }
   }
 
   /** The last lines it printed (up to ten), shown when tf gives up restarting it. */

@@ -1,57 +1,43 @@
 import { randomBytes } from 'node:crypto';
-import { formatDuration } from '../config/duration.js';
-import type { ProcessSpec } from '../formation/formation.js';
-import type { Multiplexer } from '../output/multiplexer.js';
-import { CrashHistory } from './backoff.js';
+import type { ProcessSpec, SpecFactory } from '../formation/formation.js';
+import { decideOnCrash } from './crash-policy.js';
+import { LiveControl, type ScaleResult } from './live-control.js';
 import { ProcessHandle, type HandleEvents } from './process-handle.js';
-import { MARKER_VARIABLE, markedProcesses } from './process-table.js';
-import { signalGroup, signalProcess, spawnInGroup, type Spawn } from './spawner.js';
+import { MARKER_VARIABLE } from './process-table.js';
+import { startReadiness } from './readiness.js';
+import { Slot, type ProcessInfo, type ProcessState } from './slot.js';
+import { deriveSpecFactory } from './slot-set.js';
+import type { SupervisorOptions } from './options.js';
+import { signalGroup, spawnInGroup } from './spawner.js';
+import { Stopper } from './stopper.js';
 import { describeExit, describeStop, exitStatus, exitStatusOf, type StopReason } from './stop-reason.js';
 import { realTimers, type Timers } from './timers.js';
 import { Watchdog } from './watchdog.js';
 
-export interface SupervisorOptions {
-  specs: ProcessSpec[];
-  output: Multiplexer;
-  spawn?: Spawn;
-  timers?: Timers;
-  /** Unique per supervisor; every child carries it in TF_SUPERVISOR_ID. */
-  marker?: string;
-  /** Start the watchdog that cleans up if tf itself is SIGKILLed (Linux; default on). */
-  watchdog?: boolean;
-  /** Extra variables for every child (FORCE_COLOR when tf colors). */
-  extraEnv?: Record<string, string>;
-  maxLineBytes?: number;
-  /** How long to wait for the output of a SIGKILLed process before giving up on it. */
-  killGraceMs?: number;
-}
-
-type SlotState = 'running' | 'backoff' | 'exited' | 'crashed' | 'stopped';
-
-/** One entry of the formation across its restarts. */
-interface Slot {
-  spec: ProcessSpec;
-  handle?: ProcessHandle;
-  state: SlotState;
-  restarts: number;
-  crashes?: CrashHistory;
-  timer?: unknown;
-}
+export type { ProcessInfo, ProcessState, ScaleResult, SupervisorOptions };
 
 type Phase = 'idle' | 'running' | 'draining' | 'stopped';
 
 /**
- * Runs a formation: starts every process, applies each type's crash policy, and owns shutdown,
- * one small state machine: running -> draining (stop signal to every group, a deadline each) ->
- * SIGKILL for whatever outlives its deadline -> stopped (final sweep, exit status).
+ * Runs a formation: starts every process (each type once its depends_on types are ready), applies
+ * each type's crash policy, and owns shutdown, one small state machine: running -> draining (stop
+ * signal to every group, a deadline each) -> SIGKILL for whatever outlives its deadline -> stopped
+ * (final sweep, exit status). Live changes (scale, restart, stop) are in live-control.ts; they
+ * drain processes on purpose, and such an exit never runs a crash policy.
  */
 export class Supervisor {
   private phase: Phase = 'idle';
-  private readonly slots: Slot[];
-  private readonly handles: ProcessHandle[] = [];
+  private slots: Slot[];
+  /** Handles whose output is still open, or that exited during shutdown (swept at the end). */
+  private readonly handles = new Set<ProcessHandle>();
   private readonly timers: Timers;
   private readonly marker: string;
   private readonly events: HandleEvents;
+  private readonly childEnv: Record<string, string>;
+  private readonly live: LiveControl;
+  private readonly stopper: Stopper;
+  private specFor: SpecFactory;
+  private types: string[];
   private watchdog: Watchdog | undefined;
   private reason: StopReason | undefined;
   private firstExitStatus: number | undefined;
@@ -60,13 +46,29 @@ export class Supervisor {
   constructor(private readonly options: SupervisorOptions) {
     this.timers = options.timers ?? realTimers;
     this.marker = options.marker ?? `${process.pid}-${randomBytes(6).toString('hex')}`;
-    this.slots = options.specs.map((spec) => ({ spec, state: 'stopped', restarts: 0 }));
+    this.stopper = new Stopper(this.timers, this.marker, (text) => this.say(text), options.killGraceMs);
+    this.childEnv = { ...options.extraEnv, [MARKER_VARIABLE]: this.marker };
+    this.slots = options.specs.map((spec) => new Slot(spec));
+    this.specFor = options.specFor ?? deriveSpecFactory(options.specs);
+    this.types = options.types ?? [...new Set(options.specs.map((spec) => spec.type))];
     this.events = {
       onExit: (handle, code, signal) => this.onExit(handle, code, signal),
-      onDone: () => this.finishIfAllDone(),
+      onDone: (handle) => this.onDone(handle),
     };
     options.output.reserve(options.specs.map((s) => s.name));
-    options.output.onClosed(() => this.stop({ kind: 'output-closed' }));
+    options.output.onClosed(() => this.shutdown({ kind: 'output-closed' }));
+    this.live = new LiveControl({
+      slots: () => this.slots,
+      running: () => this.phase === 'running',
+      types: () => this.types,
+      specFor: (type, instance) => this.specFor(type, instance),
+      setFormation: (specFor, types) => ((this.specFor = specFor), (this.types = types)),
+      setSlots: (slots) => (this.slots = slots),
+      reserve: (name) => this.options.output.reserve([name]),
+      launch: (slot) => this.launch(slot),
+      drain: (slots, intent) => this.stopper.drain(slots, intent),
+      say: (text) => this.say(text),
+    });
   }
 
   /** Starts the formation; resolves with tf's exit status once everything has stopped. */
@@ -74,16 +76,46 @@ export class Supervisor {
     const done = new Promise<number>((resolve) => (this.finished = resolve));
     this.phase = 'running';
     if (this.options.watchdog ?? process.platform === 'linux') this.watchdog = new Watchdog(this.marker);
-    for (const slot of this.slots) this.start(slot);
-    if (this.slots.length === 0) this.stop({ kind: 'all-exited', status: 0 });
+    this.live.startWaiting();
+    if (this.slots.length === 0) this.shutdown({ kind: 'all-exited', status: 0 });
     return done;
   }
 
+  /** Every process of the formation, in Procfile order: what `tf ps` shows. */
+  processes(): ProcessInfo[] {
+    return this.slots.map((slot) => slot.info(this.timers.now()));
+  }
+
+  /** Sets a type's instance count: new instances start, the highest-numbered drain and go. */
+  scale(type: string, count: number): ScaleResult {
+    return this.live.scale(type, count);
+  }
+
+  /** Several at once (`tf scale web=3 worker=0`); if any item is bad, nothing changes. */
+  scaleAll(items: Array<[string, number]>): ScaleResult[] {
+    return this.live.scaleAll(items);
+  }
+
+  /** Restarts processes (all, types, or names like web.2); resolves with their names when done. */
+  restart(targets: string[] = []): Promise<string[]> {
+    return this.live.restart(targets);
+  }
+
+  /** Drains processes and leaves them stopped (until restarted or scaled). */
+  stop(targets: string[]): Promise<string[]> {
+    return this.live.stop(targets);
+  }
+
+  /** Replaces the whole formation (a changed Procfile, .env or tf.yml): drains every process, starts the new ones. */
+  reload(specs: ProcessSpec[], specFor?: SpecFactory, types?: string[]): Promise<void> {
+    return this.live.reload(specs, specFor ?? deriveSpecFactory(specs), types ?? [...new Set(specs.map((s) => s.type))]);
+  }
+
   /** Stops everything (idempotent). A second signal while draining kills what is left at once. */
-  stop(reason: StopReason): void {
+  shutdown(reason: StopReason): void {
     if (this.phase === 'draining' && reason.kind === 'signal') {
       this.say(`received ${reason.signal} again, killing all processes now`);
-      for (const slot of this.slots) this.escalate(slot, false);
+      for (const handle of this.handles) this.stopper.escalate(handle, undefined);
       return;
     }
     if (this.phase !== 'running') return;
@@ -92,117 +124,121 @@ export class Supervisor {
     const live = this.slots.filter((slot) => slot.handle && !slot.handle.done);
     const longest = Math.max(0, ...live.map((slot) => slot.spec.drainMs));
     this.say(describeStop(reason, live.length > 0 ? longest : 0));
-    for (const slot of this.slots) this.cancelRestart(slot);
-    this.sendStopSignals(live);
+    for (const slot of this.slots) this.stopper.cancel(slot);
+    this.stopper.signal(live);
+    // Earlier runs (restarted, removed) whose output is still open: give them the same grace.
+    for (const handle of this.handles) {
+      if (!handle.done && !live.some((slot) => slot.handle === handle)) this.stopper.abandonLater(handle);
+    }
     this.finishIfAllDone();
   }
 
-  private start(slot: Slot): void {
-    slot.timer = undefined;
+  private launch(slot: Slot): void {
+    if (this.phase !== 'running') return;
+    this.stopper.clear(slot);
+    slot.intent = undefined;
     const handle = new ProcessHandle(slot.spec, {
       spawn: this.options.spawn ?? spawnInGroup,
       output: this.options.output,
-      extraEnv: { ...this.options.extraEnv, [MARKER_VARIABLE]: this.marker },
+      extraEnv: this.childEnv,
       maxLineBytes: this.options.maxLineBytes,
       events: this.events,
     });
     slot.handle = handle;
-    slot.state = 'running';
-    this.handles.push(handle);
+    slot.state = slot.spec.ready ? 'starting' : 'running';
+    this.handles.add(handle);
     handle.start(this.timers.now());
-    if (handle.pid !== undefined) {
-      this.watchdog?.watch(handle.pid);
-      this.say(`${slot.spec.name} started (pid ${handle.pid}, port ${slot.spec.port})`);
-    }
+    if (handle.pid === undefined) return;
+    this.watchdog?.watch(handle.pid);
+    this.say(`${slot.spec.name} started (pid ${handle.pid}, port ${slot.spec.port})`);
+    if (!slot.spec.ready) return this.live.startWaiting();
+    slot.readiness = startReadiness(slot.spec, handle, {
+      timers: this.timers,
+      extraEnv: this.childEnv,
+      onReady: (detail) => this.settle(slot, handle, 'ready', `${slot.spec.name} is ready (${detail})`),
+      onTimeout: (text) => this.settle(slot, handle, 'running', text),
+    });
   }
 
-  private sendStopSignals(slots: Slot[]): void {
-    const bySignal = new Map<NodeJS.Signals, string[]>();
-    for (const slot of slots) {
-      slot.handle!.signal(slot.spec.stopSignal);
-      bySignal.set(slot.spec.stopSignal, [...(bySignal.get(slot.spec.stopSignal) ?? []), slot.spec.name]);
-      slot.timer = this.timers.setTimeout(() => this.escalate(slot, true), slot.spec.drainMs);
-    }
-    for (const [signal, names] of bySignal) this.say(`sending ${signal} to ${names.join(', ')}`);
-  }
-
-  /** SIGKILL for a process still alive after its drain (or at a second Ctrl-C). */
-  private escalate(slot: Slot, afterDrain: boolean): void {
-    const handle = slot.handle;
-    if (slot.timer !== undefined) this.timers.clearTimeout(slot.timer);
-    slot.timer = undefined;
-    if (!handle || handle.done) return;
-    if (afterDrain) this.say(`${slot.spec.name} still running after ${formatDuration(slot.spec.drainMs)}, sending SIGKILL`);
-    void handle.kill().then(() => this.killMarked());
-    // Output can only still be open if a writer escaped even the sweep; do not wait for it forever.
-    this.timers.setTimeout(() => handle.abandon(), this.options.killGraceMs ?? 1000);
+  /** The ready check of this run passed (ready) or timed out (running, and tf says so). */
+  private settle(slot: Slot, handle: ProcessHandle, state: 'ready' | 'running', text: string): void {
+    slot.readiness = undefined;
+    if (slot.handle !== handle || slot.state !== 'starting') return;
+    slot.state = state;
+    this.say(text);
+    slot.settled();
+    this.live.startWaiting();
   }
 
   private onExit(handle: ProcessHandle, code: number | null, signal: NodeJS.Signals | null): void {
-    const slot = this.slots.find((s) => s.handle === handle)!;
+    const slot = this.slots.find((s) => s.handle === handle);
     const status = exitStatus(code, signal);
-    this.firstExitStatus ??= status;
     this.say(handle.spawnError ? `${handle.spec.name} failed to start: ${handle.spawnError.message}` : describeExit(handle.spec.name, code, signal));
-    if (this.phase !== 'running') return;
-    // Whatever the dead shell left in its group is orphaned now; it must not hold the port.
-    if (handle.pid !== undefined) signalGroup(handle.pid, 'SIGKILL');
-    const policy = slot.spec.restart;
-    if (policy.kind === 'stop') {
-      this.stop({ kind: 'exit', name: handle.spec.name, status });
+    if (!slot) return;
+    slot.readiness?.cancel();
+    slot.readiness = undefined;
+    slot.lastExit = status;
+    const intent = slot.intent;
+    if (this.phase !== 'running' || intent) {
+      if (this.phase !== 'running') this.firstExitStatus ??= status;
+      else {
+        // The intent stays until the next launch: a restart checks it was not stopped meanwhile.
+        this.cleanUpGroup(slot, handle);
+        slot.state = 'stopped';
+      }
+      return slot.exited();
+    }
+    this.firstExitStatus ??= status;
+    this.cleanUpGroup(slot, handle);
+    this.applyPolicy(slot, handle, status);
+    slot.exited();
+  }
+
+  /** Whatever the dead shell left in its group is orphaned now; it must not hold the port. */
+  private cleanUpGroup(slot: Slot, handle: ProcessHandle): void {
+    this.stopper.clear(slot);
+    if (handle.pid === undefined) return;
+    signalGroup(handle.pid, 'SIGKILL');
+    this.watchdog?.forget(handle.pid);
+  }
+
+  private applyPolicy(slot: Slot, handle: ProcessHandle, status: number): void {
+    const decision = decideOnCrash(slot, this.timers.now(), this.timers.now() - handle.startedAt, slot.spec.restart.kind === 'restart' ? handle.recent : []);
+    if (decision.kind === 'stop-all') return this.shutdown({ kind: 'exit', name: handle.spec.name, status });
+    if (decision.kind === 'restart') {
+      slot.state = 'backoff';
+      slot.restarts++;
+      this.say(decision.message);
+      slot.timer = this.timers.setTimeout(() => this.launch(slot), decision.delayMs);
       return;
     }
-    if (policy.kind === 'restart') {
-      slot.crashes ??= new CrashHistory(policy);
-      const delay = slot.crashes.record(this.timers.now(), this.timers.now() - handle.startedAt);
-      if (delay !== undefined) {
-        this.scheduleRestart(slot, delay, policy);
-        return;
-      }
-      this.giveUp(slot, policy);
+    if (decision.kind === 'give-up') {
+      slot.state = 'crashed';
+      for (const message of decision.messages) this.say(message);
     } else {
       slot.state = 'exited';
+      this.live.startWaiting();
     }
-    if (!this.slots.some((s) => s.state === 'running' || s.state === 'backoff')) {
-      this.stop({ kind: 'all-exited', status: this.firstExitStatus });
-    }
+    if (!this.slots.some((s) => s.keepsTfRunning)) this.shutdown({ kind: 'all-exited', status: this.firstExitStatus ?? 0 });
   }
 
-  private scheduleRestart(slot: Slot, delay: number, policy: { limit: number; windowMs: number }): void {
-    slot.state = 'backoff';
-    slot.restarts++;
-    this.say(`restarting ${slot.spec.name} in ${formatDuration(delay)} (crash ${slot.crashes!.crashesInWindow} of ${policy.limit} allowed in ${formatDuration(policy.windowMs)})`);
-    slot.timer = this.timers.setTimeout(() => this.start(slot), delay);
-  }
-
-  private giveUp(slot: Slot, policy: { limit: number; windowMs: number }): void {
-    slot.state = 'crashed';
-    const recent = slot.handle?.recent ?? [];
-    this.say(`${slot.spec.name} crashed ${policy.limit} times within ${formatDuration(policy.windowMs)}; not restarting it${recent.length ? '. Its last lines:' : ''}`);
-    for (const line of recent) this.say(`  ${line}`);
-  }
-
-  private cancelRestart(slot: Slot): void {
-    if (slot.timer !== undefined) this.timers.clearTimeout(slot.timer);
-    slot.timer = undefined;
-    if (slot.state === 'backoff') slot.state = 'stopped';
+  private onDone(handle: ProcessHandle): void {
+    // While running, an exited process's group was SIGKILLed at once: nothing of it is left to sweep.
+    if (this.phase === 'running') this.handles.delete(handle);
+    this.finishIfAllDone();
   }
 
   private finishIfAllDone(): void {
     if (this.phase !== 'draining') return;
-    if (this.slots.some((slot) => slot.handle && !slot.handle.done)) return;
+    for (const handle of this.handles) if (!handle.done) return;
     this.phase = 'stopped';
-    for (const slot of this.slots) {
-      if (slot.timer !== undefined) this.timers.clearTimeout(slot.timer);
-    }
+    for (const slot of this.slots) this.stopper.clear(slot);
     // Members that left the pipes (closed stdout) but not the group, and daemons that left both.
     for (const handle of this.handles) if (handle.pid !== undefined) signalGroup(handle.pid, 'SIGKILL');
-    this.killMarked();
+    this.stopper.killMarked();
     this.watchdog?.release();
+    for (const slot of this.slots) slot.exited();
     this.finished?.(exitStatusOf(this.reason!));
-  }
-
-  private killMarked(): void {
-    for (const pid of markedProcesses(this.marker)) signalProcess(pid, 'SIGKILL');
   }
 
   private say(text: string): void {

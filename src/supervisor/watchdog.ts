@@ -11,6 +11,7 @@ groups=
 while IFS= read -r line; do
   case $line in
     +*) groups="$groups \${line#+}" ;;
+    -*) g=\${line#-}; kept=; for x in $groups; do [ "$x" = "$g" ] || kept="$kept $x"; done; groups=$kept ;;
     done) exit 0 ;;
   esac
 done
@@ -40,6 +41,14 @@ export class Watchdog {
 
   watch(pgid: number): void {
     this.child.stdin?.write(`+${pgid}\n`);
+  }
+
+  /**
+   * A group tf has already killed: forget it, so a long session with many restarts neither grows
+   * the list nor, after tf dies, kills an unrelated group that reused the number.
+   */
+  forget(pgid: number): void {
+    this.child.stdin?.write(`-${pgid}\n`);
   }
 
   /** tf ended normally and cleaned up itself: the watchdog leaves without killing anything. */

@@ -1,0 +1,32 @@
+import { Option, type Command } from 'commander';
+
+type Lazy = (load: () => Promise<(...args: never[]) => Promise<number>>) => (...args: unknown[]) => Promise<void>;
+
+/** -d/-f find the app root as the other commands do; --control-socket names the socket itself. */
+export function addControlOptions(command: Command): Command {
+  return command
+    .addOption(new Option('-d, --root <dir>', "the app's root directory (default: the Procfile's folder, or .)").env('TF_ROOT'))
+    .addOption(new Option('-f, --procfile <file>', 'the Procfile, whose folder is the root unless -d says otherwise').env('TF_PROCFILE'))
+    .addOption(new Option('--control-socket <path>', 'the control socket (default: ROOT/.tf/control.sock)').env('TF_CONTROL_SOCKET'));
+}
+
+/** `tf ps`, `tf scale`, `tf restart`, `tf stop`, `tf logs`: talk to a running tf start. */
+export function addControlCommands(tf: Command, lazy: Lazy): void {
+  addControlOptions(tf.command('ps').description('list the processes of the running tf start: pid, port, state, uptime, restarts'))
+    .option('--json', 'print a JSON array: name, type, pid, port, state, uptimeMs, restarts, lastExit')
+    .action(lazy(async () => (await import('./ps.js')).ps));
+  addControlOptions(tf.command('scale').description('change the formation of the running tf start'))
+    .argument('<formation...>', 'type=count items, e.g. web=3 worker=0')
+    .addHelpText('after', '\nExamples:\n  tf scale web=3\n  tf scale web=1 worker=0')
+    .action(lazy(async () => (await import('./scale.js')).scale));
+  addControlOptions(tf.command('restart').description('drain and start again: everything, a type, or one process like web.2'))
+    .argument('[targets...]', 'process names or types (default: all)')
+    .action(lazy(async () => (await import('./restart.js')).restart));
+  addControlOptions(tf.command('stop').description('drain processes of the running tf start and leave them stopped'))
+    .argument('<targets...>', 'process names or types')
+    .action(lazy(async () => (await import('./restart.js')).stop));
+  addControlOptions(tf.command('logs').description('print the last lines of the running tf start, then follow it (Ctrl-C detaches)'))
+    .option('-n, --lines <count>', 'how many earlier lines to print first (default 200)')
+    .option('--no-follow', 'print the earlier lines and exit')
+    .action(lazy(async () => (await import('./logs.js')).logs));
+}

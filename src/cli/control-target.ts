@@ -1,0 +1,15 @@
+import { dirname, resolve } from 'node:path';
+import type { ControlTarget } from '../control/client.js';
+import { controlSocketPath } from '../control/socket-path.js';
+
+export interface ControlFlags {
+  root?: string;
+  procfile?: string;
+  controlSocket?: string;
+}
+
+/** The running tf to talk to: -d, else the folder of -f, else the current folder. */
+export function controlTarget(flags: ControlFlags): ControlTarget {
+  const root = resolve(flags.root ?? (flags.procfile ? dirname(resolve(flags.procfile)) : '.'));
+  return { root, path: controlSocketPath(root, flags.controlSocket) };
+}

@@ -1,0 +1,59 @@
+import { resolve } from 'node:path';
+import type { App } from '../config/app.js';
+import { SETTINGS_FILE } from '../config/app.js';
+import { buildFormation, specFactory } from '../formation/formation.js';
+import { formationInput, type FormationRequest } from '../formation/plan.js';
+import { runnableTypes } from '../config/procfile.js';
+import type { Multiplexer } from '../output/multiplexer.js';
+import type { Supervisor } from '../supervisor/supervisor.js';
+import { TfError } from '../util/errors.js';
+import { watchApp, type WatchConfig } from '../control/watch.js';
+
+/** What the watcher needs to know of an app (and again after each reload). */
+function watchConfig(app: App, procfile: string): WatchConfig {
+  const types = runnableTypes(app.procfile).map((t) => t.name);
+  const typeGlobs = new Map(types.flatMap((t) => (app.settings.types.get(t)?.watch?.length ? [[t, app.settings.types.get(t)!.watch!] as const] : [])));
+  return { types, typeGlobs, configFiles: [procfile, resolve(app.root, SETTINGS_FILE), ...app.envFiles.map((f) => f.path)] };
+}
+
+export interface WatchSetup {
+  app: App;
+  /** Loads the app again from the same flags. */
+  reloadApp(): Promise<App>;
+  request: FormationRequest;
+  procfile: string;
+  globs: string[];
+  supervisor: Supervisor;
+  output: Multiplexer;
+  ignore: string[];
+}
+
+/**
+ * `tf start --watch`: restarts the affected types on a change; a changed Procfile, env file or
+ * tf.yml restarts the new formation, and an invalid one keeps the old processes, saying why.
+ */
+export function startWatching(setup: WatchSetup): Promise<{ close(): Promise<void> }> {
+  const say = (text: string): void => setup.output.system(text);
+  return watchApp({
+    ...watchConfig(setup.app, setup.procfile),
+    root: setup.app.root,
+    globs: setup.globs,
+    ignore: setup.ignore,
+    say,
+    restart: (types) => setup.supervisor.restart(types),
+    reload: async () => {
+      try {
+        const app = await setup.reloadApp();
+        const input = formationInput(app, setup.request);
+        const specs = buildFormation(input);
+        if (specs.length === 0) throw new TfError('nothing to start: every process type is scaled to 0', 'name a type in the formation');
+        await setup.supervisor.reload(specs, specFactory(input), input.types.map((t) => t.name));
+        return watchConfig(app, setup.procfile);
+      } catch (error) {
+        if (!(error instanceof TfError)) throw error;
+        say(`config not reloaded, the old processes keep running: ${error.message}${error.hint ? ` (${error.hint})` : ''}`);
+        return undefined;
+      }
+    },
+  });
+}

@@ -1,0 +1,49 @@
+/** Past this, the oldest output is forgotten: `tf logs` shows the last lines that fit. */
+const MAX_TAIL_BYTES = 1 << 20;
+
+type Listener = (text: string) => void;
+
+/**
+ * What tf has printed lately, and a feed of what it prints next, for `tf logs`. It holds the
+ * multiplexer's chunks as they were written (no copy, no decoding) and decodes only when asked.
+ */
+export class LogTail {
+  private chunks: Array<{ data: Buffer | string; encoding: BufferEncoding }> = [];
+  private bytes = 0;
+  private readonly listeners = new Set<Listener>();
+
+  write(data: Buffer | string, encoding: BufferEncoding): void {
+    this.chunks.push({ data, encoding });
+    this.bytes += data.length;
+    while (this.bytes > MAX_TAIL_BYTES && this.chunks.length > 1) this.bytes -= this.chunks.shift()!.data.length;
+    if (this.listeners.size > 0) {
+      const text = decode(data, encoding);
+      for (const listener of this.listeners) listener(text);
+    }
+  }
+
+  /** The last `lines` whole lines printed. */
+  tail(lines: number): string {
+    if (lines === 0) return '';
+    const text = this.chunks.map((c) => decode(c.data, c.encoding)).join('');
+    let at = text.length - 1;
+    for (let n = 0; n < lines && at >= 0; n++) at = text.lastIndexOf('\n', at - 1);
+    // at < 0: fewer lines than asked for; otherwise the newline before the first line we keep.
+    return text.slice(at < 0 ? 0 : at + 1);
+  }
+
+  subscribe(listener: Listener): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  close(): void {
+    this.listeners.clear();
+  }
+}
+
+function decode(data: Buffer | string, encoding: BufferEncoding): string {
+  if (typeof data !== 'string') return data.toString('utf8');
+  // The multiplexer's fast path writes UTF-8 bytes as a latin1 string.
+  return encoding === 'latin1' ? Buffer.from(data, 'latin1').toString('utf8') : data;
+}

@@ -1,0 +1,94 @@
+/**
+ * The control protocol: newline-delimited JSON over a Unix socket, one request a line.
+ *   -> {"v":1,"id":7,"cmd":"ps"}
+ *   <- {"v":1,"id":7,"ok":true,"result":[...]}   or   {"v":1,"id":7,"ok":false,"error":"...","hint":"..."}
+ * `logs` then streams {"v":1,"id":7,"event":"output","data":"..."} until {"event":"end"}.
+ * A version other than 1 is refused, so a newer client never gets a misread answer.
+ */
+export const PROTOCOL_VERSION = 1;
+/** Larger requests are refused and the connection closed: nothing legitimate comes near it. */
+export const MAX_MESSAGE_BYTES = 64 * 1024;
+export const COMMANDS = ['hello', 'ps', 'scale', 'restart', 'stop', 'logs'] as const;
+export const DEFAULT_LOG_LINES = 200;
+const MAX_LOG_LINES = 10_000;
+
+export type CommandName = (typeof COMMANDS)[number];
+export type RequestId = string | number | null;
+
+export type Request =
+  | { v: 1; id: RequestId; cmd: 'hello' | 'ps' }
+  | { v: 1; id: RequestId; cmd: 'scale'; formation: Record<string, number> }
+  | { v: 1; id: RequestId; cmd: 'restart' | 'stop'; targets: string[] }
+  | { v: 1; id: RequestId; cmd: 'logs'; lines: number };
+
+export type Reply =
+  | { v: 1; id: RequestId; ok: true; result: unknown }
+  | { v: 1; id: RequestId; ok: false; error: string; hint?: string };
+
+export type StreamEvent = { v: 1; id: RequestId; event: 'output'; data: string } | { v: 1; id: RequestId; event: 'end' };
+
+/** A request that cannot be served; `id` is echoed when the request had a usable one. */
+export class ProtocolError extends Error {
+  constructor(
+    message: string,
+    readonly id: RequestId = null,
+    readonly hint?: string,
+  ) {
+    super(message);
+  }
+}
+
+export function encode(message: Request | Reply | StreamEvent): string {
+  return `${JSON.stringify(message)}\n`;
+}
+
+/** Parses and validates one request line; throws ProtocolError for anything malformed. */
+export function parseRequest(line: string): Request {
+  let value: unknown;
+  try {
+    value = JSON.parse(line);
+  } catch {
+    throw new ProtocolError('malformed JSON', null, 'send one JSON object a line');
+  }
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) throw new ProtocolError('a request must be a JSON object');
+  const message = value as Record<string, unknown>;
+  const id = typeof message.id === 'string' || typeof message.id === 'number' ? message.id : null;
+  if (message.v !== PROTOCOL_VERSION) {
+    throw new ProtocolError(`unsupported protocol version ${JSON.stringify(message.v ?? null)}`, id, `this tf speaks version ${PROTOCOL_VERSION}; use the tf that started it`);
+  }
+  const cmd = message.cmd;
+  if (typeof cmd !== 'string' || !(COMMANDS as readonly string[]).includes(cmd)) {
+    throw new ProtocolError(`unknown command ${JSON.stringify(cmd ?? null)}`, id, `known commands: ${COMMANDS.join(', ')}`);
+  }
+  switch (cmd as CommandName) {
+    case 'hello':
+    case 'ps':
+      return { v: 1, id, cmd: cmd as 'hello' | 'ps' };
+    case 'scale':
+      return { v: 1, id, cmd: 'scale', formation: formationOf(message.formation, id) };
+    case 'restart':
+    case 'stop':
+      return { v: 1, id, cmd: cmd as 'restart' | 'stop', targets: stringsOf(message.targets, id) };
+    case 'logs': {
+      const lines = message.lines ?? DEFAULT_LOG_LINES;
+      if (!Number.isInteger(lines) || (lines as number) < 0 || (lines as number) > MAX_LOG_LINES) throw new ProtocolError(`lines must be a whole number from 0 to ${MAX_LOG_LINES}`, id);
+      return { v: 1, id, cmd: 'logs', lines: lines as number };
+    }
+  }
+}
+
+function formationOf(value: unknown, id: RequestId): Record<string, number> {
+  if (value === null || typeof value !== 'object' || Array.isArray(value) || Object.keys(value).length === 0) {
+    throw new ProtocolError('scale needs a formation: {"web": 2}', id);
+  }
+  for (const [type, count] of Object.entries(value)) {
+    if (!Number.isInteger(count) || (count as number) < 0) throw new ProtocolError(`${type}=${JSON.stringify(count)}: not a process count`, id, 'use a whole number, 0 or more, e.g. web=2');
+  }
+  return value as Record<string, number>;
+}
+
+function stringsOf(value: unknown, id: RequestId): string[] {
+  if (value === undefined) return [];
+  if (!Array.isArray(value) || !value.every((item) => typeof item === 'string' && item !== '')) throw new ProtocolError('targets must be a list of process names or types', id);
+  return value as string[];
+}

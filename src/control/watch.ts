@@ -1,0 +1,114 @@
+import { relative, resolve, sep } from 'node:path';
+import { matcher } from './glob.js';
+
+export interface WatchConfig {
+  /** Every runnable type, and the tf.yml `watch:` globs of those that have them. */
+  types: string[];
+  typeGlobs: Map<string, string[]>;
+  /** Absolute paths whose change reloads the config: the Procfile, the env files, tf.yml. */
+  configFiles: string[];
+}
+
+export interface WatchOptions extends WatchConfig {
+  root: string;
+  /** `--watch GLOB...`: what restarts the types without globs of their own; empty: any file. */
+  globs: string[];
+  debounceMs?: number;
+  /** Extra paths never to watch (a control socket placed inside the root). */
+  ignore?: string[];
+  restart(types: string[]): Promise<unknown>;
+  /** Reloads the config; resolves with the new one, or undefined when it was invalid (kept the old). */
+  reload(): Promise<WatchConfig | undefined>;
+  say(text: string): void;
+}
+
+export const DEFAULT_DEBOUNCE_MS = 200;
+const IGNORED_NAMES = new Set(['node_modules', '.git', '.tf']);
+
+/**
+ * Watches the app root with chokidar (loaded only here, only with --watch). Changes are collected
+ * until none has come for the debounce time, then acted on once: a storm of a thousand changes
+ * is one restart. Changes during a restart are acted on after it, again once.
+ */
+export async function watchApp(options: WatchOptions): Promise<{ close(): Promise<void> }> {
+  const { watch } = await import('chokidar');
+  const root = resolve(options.root);
+  let config: WatchConfig = options;
+  let route = router(config, options.globs);
+  const extraIgnored = new Set(options.ignore ?? []);
+  const ignored = (path: string): boolean => {
+    const parts = relative(root, path).split(sep);
+    return parts[0] === 'releases' || parts.some((part) => IGNORED_NAMES.has(part)) || extraIgnored.has(path);
+  };
+  const pending = { types: new Set<string>(), reload: false, files: [] as string[], count: 0 };
+  let timer: NodeJS.Timeout | undefined;
+  let busy = false;
+  let again = false;
+
+  const act = async (): Promise<void> => {
+    if (busy) return void (again = true);
+    busy = true;
+    const { reload, files, count } = pending;
+    const types = config.types.filter((t) => pending.types.has(t));
+    Object.assign(pending, { types: new Set(), reload: false, files: [], count: 0 });
+    const what = `${count === 1 ? `${files[0]} changed` : `${count} files changed (${files.join(', ')}${count > files.length ? ` and ${count - files.length} more` : ''})`}`;
+    try {
+      if (reload) {
+        options.say(`${what}, reloading the config`);
+        const next = await options.reload();
+        if (next) (config = next), (route = router(next, options.globs));
+      } else if (types.length > 0) {
+        options.say(`${what}, restarting ${types.join(', ')}`);
+        await options.restart(types);
+      }
+    } catch (error) {
+      options.say(`watch: ${error instanceof Error ? error.message : String(error)}`);
+    } finally {
+      busy = false;
+    }
+    if (again) (again = false), void act();
+  };
+
+  const changed = (path: string): void => {
+    const abs = resolve(root, path);
+    const rel = relative(root, abs).split(sep).join('/');
+    if (config.configFiles.includes(abs)) pending.reload = true;
+    else {
+      const types = route(rel);
+      if (types.length === 0) return;
+      for (const type of types) pending.types.add(type);
+    }
+    if (pending.files.length < 3) pending.files.push(rel);
+    pending.count++;
+    clearTimeout(timer);
+    timer = setTimeout(() => void act(), options.debounceMs ?? DEFAULT_DEBOUNCE_MS);
+  };
+
+  const watcher = watch(root, { ignored, ignoreInitial: true, persistent: true });
+  watcher.on('all', (event, path) => {
+    if (event === 'add' || event === 'change' || event === 'unlink') changed(path);
+  });
+  watcher.on('error', (error) => options.say(`watch: ${error instanceof Error ? error.message : String(error)}`));
+  await new Promise<void>((ready) => watcher.once('ready', ready));
+  options.say(`watching ${root} for changes${options.globs.length ? ` to ${options.globs.join(', ')}` : ''}`);
+  return {
+    close: async () => {
+      clearTimeout(timer);
+      await watcher.close();
+    },
+  };
+}
+
+/**
+ * Which types a changed file restarts: the types whose tf.yml globs claim it; a file no type
+ * claims restarts the types without globs of their own, if --watch's globs (default: all) match.
+ */
+function router(config: WatchConfig, globs: string[]): (path: string) => string[] {
+  const own = [...config.typeGlobs].map(([type, list]) => [type, matcher(list)] as const);
+  const general = globs.length > 0 ? matcher(globs) : () => true;
+  const rest = config.types.filter((type) => !config.typeGlobs.has(type));
+  return (path) => {
+    const owners = own.filter(([, matches]) => matches(path)).map(([type]) => type);
+    return owners.length > 0 ? owners : general(path) ? rest : [];
+  };
+}

@@ -1,0 +1,150 @@
+import type { ProcessSpec, SpecFactory } from '../formation/formation.js';
+import { TfError } from '../util/errors.js';
+import { Slot, type Intent } from './slot.js';
+import { freeInstances, resolveTargets, sortSlots, startable, waitingNotice } from './slot-set.js';
+
+export interface ScaleResult {
+  type: string;
+  from: number;
+  to: number;
+  started: string[];
+  stopping: string[];
+}
+
+/** What live control may do to the supervisor: the supervisor hands these in, keeping the rest private. */
+export interface LiveDeps {
+  slots(): Slot[];
+  running(): boolean;
+  types(): string[];
+  specFor: SpecFactory;
+  setFormation(specFor: SpecFactory, types: string[]): void;
+  setSlots(slots: Slot[]): void;
+  /** Widens the output's name column for a new name. */
+  reserve(name: string): void;
+  launch(slot: Slot): void;
+  drain(slots: Slot[], intent: Intent): Promise<void>;
+  say(text: string): void;
+}
+
+/** `tf scale`, `tf restart`, `tf stop` and a config reload, on a running supervisor. */
+export class LiveControl {
+  private launching = false;
+
+  constructor(private readonly deps: LiveDeps) {}
+
+  /** Starts every waiting process whose dependencies are up; says once which still wait. */
+  startWaiting(): void {
+    if (!this.deps.running() || this.launching) return;
+    this.launching = true;
+    try {
+      for (let next = startable(this.deps.slots()); next; next = startable(this.deps.slots())) this.deps.launch(next);
+    } finally {
+      this.launching = false;
+    }
+    const notice = waitingNotice(this.deps.slots());
+    if (notice) this.deps.say(notice);
+  }
+
+  /** Checks every item before changing anything: one bad item changes nothing. */
+  scaleAll(items: Array<[string, number]>): ScaleResult[] {
+    this.ensureRunning();
+    for (const [type, count] of items) this.checkScale(type, count);
+    return items.map(([type, count]) => this.scale(type, count));
+  }
+
+  scale(type: string, count: number): ScaleResult {
+    this.ensureRunning();
+    this.checkScale(type, count);
+    const current = this.deps.slots().filter((s) => s.spec.type === type && s.intent !== 'remove');
+    const result: ScaleResult = { type, from: current.length, to: count, started: [], stopping: [] };
+    if (count > current.length) {
+      // Every spec first: a port past 65535 must fail the whole request, not half of it.
+      const specs = freeInstances(this.deps.slots(), type, count - current.length).map((i) => this.deps.specFor(type, i));
+      for (const spec of specs) this.addSlot(spec);
+      result.started = specs.map((s) => s.name);
+      this.deps.say(`scaling ${type} from ${current.length} to ${count}: adding ${result.started.join(', ')}`);
+      this.startWaiting();
+    } else if (count < current.length) {
+      // The highest instance numbers go first, so the survivors keep the low names and ports.
+      const removed = current.sort((a, b) => b.spec.instance - a.spec.instance).slice(0, current.length - count);
+      result.stopping = removed.map((s) => s.spec.name);
+      this.deps.say(`scaling ${type} from ${current.length} to ${count}: removing ${result.stopping.join(', ')}`);
+      void this.remove(removed);
+    }
+    return result;
+  }
+
+  async restart(targets: string[]): Promise<string[]> {
+    this.ensureRunning();
+    const slots = resolveTargets(targets, this.deps.slots(), this.deps.types());
+    const byType = new Map<string, Slot[]>();
+    for (const slot of slots) byType.set(slot.spec.type, [...(byType.get(slot.spec.type) ?? []), slot]);
+    await Promise.all([...byType.values()].map((group) => this.restartGroup(group)));
+    return slots.map((s) => s.spec.name);
+  }
+
+  async stop(targets: string[]): Promise<string[]> {
+    this.ensureRunning();
+    const slots = resolveTargets(targets, this.deps.slots(), this.deps.types());
+    await this.deps.drain(slots, 'stop');
+    return slots.map((s) => s.spec.name);
+  }
+
+  async reload(specs: ProcessSpec[], specFor: SpecFactory, types: string[]): Promise<void> {
+    this.ensureRunning();
+    await this.remove(this.deps.slots().slice());
+    if (!this.deps.running()) return;
+    this.deps.setFormation(specFor, types);
+    for (const spec of specs) this.addSlot(spec);
+    this.startWaiting();
+  }
+
+  /**
+   * With a ready check, instances restart one at a time, each waiting for the previous one to be
+   * ready, so the type never has none up (a rolling restart); without one, all at once.
+   */
+  private async restartGroup(group: Slot[]): Promise<void> {
+    if (group[0]!.spec.ready && group.length > 1) {
+      for (const slot of group) await this.restartSome([slot]);
+    } else {
+      await this.restartSome(group);
+    }
+  }
+
+  private async restartSome(slots: Slot[]): Promise<void> {
+    // A waiting process starts when its dependencies are ready; restarting it means nothing yet.
+    const chosen = slots.filter((slot) => slot.state !== 'waiting');
+    if (!this.deps.running() || chosen.length === 0) return;
+    await this.deps.drain(chosen, 'restart');
+    // Stopped, removed or shut down meanwhile: the later wish wins.
+    const again = chosen.filter((slot) => this.deps.running() && slot.intent === 'restart');
+    for (const slot of again) {
+      slot.crashes = undefined;
+      slot.restarts++;
+      this.deps.launch(slot);
+    }
+    await Promise.all(again.map((slot) => slot.whenSettled()));
+  }
+
+  private async remove(slots: Slot[]): Promise<void> {
+    await this.deps.drain(slots, 'remove');
+    for (const slot of slots) this.deps.setSlots(this.deps.slots().filter((s) => s !== slot));
+  }
+
+  private addSlot(spec: ProcessSpec): Slot {
+    const slot = new Slot(spec);
+    this.deps.reserve(spec.name);
+    this.deps.setSlots(sortSlots([...this.deps.slots(), slot]));
+    return slot;
+  }
+
+  private checkScale(type: string, count: number): void {
+    const types = this.deps.types();
+    if (!types.includes(type)) throw new TfError(`unknown process type "${type}"`, `known types: ${types.join(', ')}`);
+    if (!Number.isInteger(count) || count < 0) throw new TfError(`${type}=${count}: not a process count`, 'use a whole number, 0 or more, e.g. web=2');
+  }
+
+  private ensureRunning(): void {
+    if (!this.deps.running()) throw new TfError('tf is stopping', 'wait for it to exit, then start it again');
+  }
+}

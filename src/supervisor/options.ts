@@ -1,0 +1,24 @@
+import type { ProcessSpec, SpecFactory } from '../formation/formation.js';
+import type { Multiplexer } from '../output/multiplexer.js';
+import type { Spawn } from './spawner.js';
+import type { Timers } from './timers.js';
+
+export interface SupervisorOptions {
+  specs: ProcessSpec[];
+  output: Multiplexer;
+  /** Makes instances started later (tf scale); default: derived from `specs`. */
+  specFor?: SpecFactory;
+  /** Every runnable type in Procfile order, those at 0 included (what tf scale accepts). */
+  types?: string[];
+  spawn?: Spawn;
+  timers?: Timers;
+  /** Unique per supervisor; every child carries it in TF_SUPERVISOR_ID. */
+  marker?: string;
+  /** Start the watchdog that cleans up if tf itself is SIGKILLed (Linux; default on). */
+  watchdog?: boolean;
+  /** Extra variables for every child (FORCE_COLOR when tf colors). */
+  extraEnv?: Record<string, string>;
+  maxLineBytes?: number;
+  /** How long to wait for the output of a SIGKILLed process before giving up on it. */
+  killGraceMs?: number;
+}

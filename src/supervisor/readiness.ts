@@ -1,0 +1,126 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { connect } from 'node:net';
+import { plainEnvironment } from '../config/env.js';
+import { formatDuration } from '../config/duration.js';
+import type { ReadyCheck } from '../config/settings.js';
+import type { ProcessSpec } from '../formation/formation.js';
+import type { ProcessHandle } from './process-handle.js';
+import { signalGroup } from './spawner.js';
+import type { Timers } from './timers.js';
+
+export const DEFAULT_READY_TIMEOUT_MS = 30_000;
+/** Polls start fast (a dev server is often up within 50 ms) and back off to this. */
+const FIRST_POLL_MS = 25;
+const MAX_POLL_MS = 500;
+const ANSI = /\x1b\[[0-9;]*m/g;
+
+export interface ReadinessDeps {
+  timers: Timers;
+  /** Added to the spec's env for a cmd check: the supervisor's marker, so a dead tf's watchdog finds it. */
+  extraEnv: Record<string, string>;
+  /** The check passed: why, for "web.1 is ready (port 5000 accepts connections)". */
+  onReady(detail: string): void;
+  /** ready_timeout passed first. */
+  onTimeout(text: string): void;
+}
+
+/** One pending ready check of one run of a process. */
+export interface Readiness {
+  cancel(): void;
+}
+
+/**
+ * Starts the spec's ready check against a process just spawned. Port and cmd checks poll with
+ * backoff; a line check hooks the handle's output (the handle looks at lines only while one is
+ * pending, so the output fast path costs nothing once the process is ready).
+ */
+export function startReadiness(spec: ProcessSpec, handle: ProcessHandle, deps: ReadinessDeps): Readiness {
+  const check = spec.ready!;
+  const timeoutMs = spec.readyTimeoutMs ?? DEFAULT_READY_TIMEOUT_MS;
+  let over = false;
+  let pollTimer: unknown;
+  let probe: { cancel(): void } | undefined;
+  const finish = (): void => {
+    over = true;
+    deps.timers.clearTimeout(deadline);
+    if (pollTimer !== undefined) deps.timers.clearTimeout(pollTimer);
+    probe?.cancel();
+    handle.watchLines(undefined);
+  };
+  const deadline = deps.timers.setTimeout(() => {
+    finish();
+    deps.onTimeout(`${spec.name} is not ready after ${formatDuration(timeoutMs)} (${pending(check, spec)}); treating it as running`);
+  }, timeoutMs);
+  const ready = (): void => {
+    if (over) return;
+    finish();
+    deps.onReady(passed(check, spec));
+  };
+  if (check.kind === 'line') {
+    handle.watchLines((line) => check.pattern.test(line.replace(ANSI, '')) && (ready(), true));
+  } else {
+    let delay = FIRST_POLL_MS;
+    const poll = (): void => {
+      pollTimer = undefined;
+      probe = (check.kind === 'port' ? probePort : probeCommand)(spec, check, deps.extraEnv, (ok) => {
+        probe = undefined;
+        if (over) return;
+        if (ok) return ready();
+        pollTimer = deps.timers.setTimeout(poll, delay);
+        delay = Math.min(MAX_POLL_MS, Math.round(delay * 1.5));
+      });
+    };
+    poll();
+  }
+  return { cancel: () => !over && finish() };
+}
+
+type Probe = (spec: ProcessSpec, check: ReadyCheck, extraEnv: Record<string, string>, done: (ok: boolean) => void) => { cancel(): void };
+
+/** One TCP connect to 127.0.0.1:PORT; only the loopback address, never the network. */
+const probePort: Probe = (spec, _check, _env, done) => {
+  const socket = connect({ host: '127.0.0.1', port: spec.port });
+  const end = (ok: boolean): void => {
+    socket.destroy();
+    done(ok);
+  };
+  socket.once('connect', () => end(true));
+  socket.once('error', () => end(false));
+  return { cancel: () => socket.destroy() };
+};
+
+/** `sh -c COMMAND` with the process's environment, in its own group so a hung one can be killed. */
+const probeCommand: Probe = (spec, check, extraEnv, done) => {
+  const command = (check as { command: string }).command;
+  let child: ChildProcess | undefined = spawn('/bin/sh', ['-c', command], {
+    cwd: spec.cwd,
+    env: { ...plainEnvironment(spec.env), ...extraEnv },
+    stdio: 'ignore',
+    detached: true,
+  });
+  child.once('error', () => {
+    child = undefined;
+    done(false);
+  });
+  child.once('exit', (code) => {
+    child = undefined;
+    done(code === 0);
+  });
+  return {
+    cancel: () => {
+      if (child?.pid !== undefined) signalGroup(child.pid, 'SIGKILL');
+    },
+  };
+};
+
+function passed(check: ReadyCheck, spec: ProcessSpec): string {
+  if (check.kind === 'port') return `port ${spec.port} accepts connections`;
+  if (check.kind === 'line') return `printed a line matching ${check.pattern}`;
+  return `"${check.command}" exited 0`;
+}
+
+function pending(check: ReadyCheck, spec: ProcessSpec): string {
+  if (check.kind === 'port') return `port ${spec.port} refuses connections`;
+  if (check.kind === 'line') return `no line matched ${check.pattern}`;
+  return `"${check.command}" has not exited 0`;
+}

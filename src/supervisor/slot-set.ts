@@ -1,0 +1,68 @@
+import { withVariables } from '../config/env.js';
+import { processVariables, type ProcessSpec, type SpecFactory } from '../formation/formation.js';
+import { TfError } from '../util/errors.js';
+import type { Slot } from './slot.js';
+
+/** Procfile order, then instance number: the order `tf ps` lists and tf starts them in. */
+export function sortSlots(slots: Slot[]): Slot[] {
+  return slots.sort((a, b) => a.spec.typeIndex - b.spec.typeIndex || a.spec.instance - b.spec.instance);
+}
+
+/**
+ * A factory for callers that only have specs (library users, tests): a new instance is a copy of
+ * the type's first one with its own name, PORT, PS and DYNO. Types not in `specs` are unknown.
+ */
+export function deriveSpecFactory(specs: ProcessSpec[]): SpecFactory {
+  return (type, instance) => {
+    const template = specs.find((spec) => spec.type === type);
+    if (!template) throw new TfError(`unknown process type "${type}"`, `known types: ${[...new Set(specs.map((s) => s.type))].join(', ')}`);
+    const name = `${type}.${instance}`;
+    const port = template.port - template.instance + instance;
+    return { ...template, name, instance, port, env: withVariables(template.env, processVariables(name, port), 'tf') };
+  };
+}
+
+/** A waiting process whose depends_on types are all up (every instance not being removed). */
+export function startable(slots: Slot[]): Slot | undefined {
+  const up = (type: string): boolean => slots.every((s) => s.spec.type !== type || s.intent === 'remove' || s.satisfies);
+  return slots.find((slot) => slot.state === 'waiting' && (slot.spec.dependsOn ?? []).every(up));
+}
+
+/** "worker.1, worker.2 wait for web to be ready", once per process, grouped by what they wait for. */
+export function waitingNotice(slots: Slot[]): string | undefined {
+  const groups = new Map<string, string[]>();
+  for (const slot of slots) {
+    if (slot.state !== 'waiting' || slot.noticed) continue;
+    slot.noticed = true;
+    const deps = (slot.spec.dependsOn ?? []).join(' and ');
+    groups.set(deps, [...(groups.get(deps) ?? []), slot.spec.name]);
+  }
+  if (groups.size === 0) return undefined;
+  return [...groups].map(([deps, names]) => `${names.join(', ')} ${names.length === 1 ? 'waits' : 'wait'} for ${deps} to be ready`).join('; ');
+}
+
+/** Lowest instance numbers not taken by any slot of the type (one still draining away included). */
+export function freeInstances(slots: Slot[], type: string, count: number): number[] {
+  const taken = new Set(slots.filter((s) => s.spec.type === type).map((s) => s.spec.instance));
+  const out: number[] = [];
+  for (let i = 1; out.length < count; i++) if (!taken.has(i)) out.push(i);
+  return out;
+}
+
+/**
+ * The processes named by `targets`: names (web.2), types (web), or everything when empty.
+ * Unknown names are one error naming what exists.
+ */
+export function resolveTargets(targets: string[], slots: Slot[], types: string[]): Slot[] {
+  if (targets.length === 0) return slots.filter((s) => s.intent !== 'remove');
+  const chosen = new Set<Slot>();
+  for (const target of targets) {
+    const matches = slots.filter((s) => s.intent !== 'remove' && (s.spec.name === target || s.spec.type === target));
+    if (matches.length === 0 && !types.includes(target)) {
+      const names = slots.filter((s) => s.intent !== 'remove').map((s) => s.spec.name);
+      throw new TfError(`unknown process "${target}"`, `running: ${names.join(', ') || 'none'}; types: ${types.join(', ')}`);
+    }
+    for (const slot of matches) chosen.add(slot);
+  }
+  return [...chosen];
+}

@@ -1,0 +1,86 @@
+import { formatDuration } from '../config/duration.js';
+import type { ProcessHandle } from './process-handle.js';
+import { markedProcesses } from './process-table.js';
+import type { Intent, Slot } from './slot.js';
+import { signalProcess } from './spawner.js';
+import type { Timers } from './timers.js';
+
+/**
+ * The polite-then-forceful half of stopping: each process group gets its type's stop signal and a
+ * deadline; whatever outlives it is SIGKILLed with its whole tree and every marked process.
+ */
+export class Stopper {
+  constructor(
+    private readonly timers: Timers,
+    private readonly marker: string,
+    private readonly say: (text: string) => void,
+    private readonly killGraceMs = 1000,
+  ) {}
+
+  /** Drains processes on purpose (restart, stop, removal); resolves when each has exited. */
+  drain(slots: Slot[], intent: Intent): Promise<void> {
+    const signalled: Slot[] = [];
+    for (const slot of slots) {
+      // A removal is final; otherwise the latest wish wins (tf stop during a restart stops it).
+      if (slot.intent !== 'remove') slot.intent = intent;
+      if (!slot.live) {
+        this.clear(slot);
+        if (slot.state === 'backoff' || slot.state === 'waiting') slot.state = 'stopped';
+        slot.settled();
+      } else if (slot.state !== 'draining') {
+        slot.readiness?.cancel();
+        slot.readiness = undefined;
+        signalled.push(slot);
+      }
+    }
+    this.signal(signalled);
+    return Promise.all(slots.map((slot) => slot.whenExited())).then(() => undefined);
+  }
+
+  /** At shutdown: no more restarts, ready checks or waiting for dependencies. */
+  cancel(slot: Slot): void {
+    this.clear(slot);
+    slot.readiness?.cancel();
+    if (slot.state === 'backoff' || slot.state === 'waiting') slot.state = 'stopped';
+    slot.settled();
+  }
+
+  /** Cancels the slot's backoff restart or drain deadline. */
+  clear(slot: Slot): void {
+    if (slot.timer !== undefined) this.timers.clearTimeout(slot.timer);
+    slot.timer = undefined;
+  }
+
+  /** Sends each slot's stop signal (one line per signal) and arms its deadline. */
+  signal(slots: Slot[]): void {
+    const bySignal = new Map<NodeJS.Signals, string[]>();
+    for (const slot of slots) {
+      if (slot.live) slot.state = 'draining';
+      slot.settled();
+      const handle = slot.handle!;
+      handle.signal(slot.spec.stopSignal);
+      bySignal.set(slot.spec.stopSignal, [...(bySignal.get(slot.spec.stopSignal) ?? []), slot.spec.name]);
+      this.clear(slot);
+      slot.timer = this.timers.setTimeout(() => this.escalate(handle, slot), slot.spec.drainMs);
+    }
+    for (const [signal, names] of bySignal) this.say(`sending ${signal} to ${names.join(', ')}`);
+  }
+
+  /** SIGKILL for a process still alive after its drain (slot given), or at a second Ctrl-C. */
+  escalate(handle: ProcessHandle, slot: Slot | undefined): void {
+    if (slot) slot.timer = undefined;
+    if (handle.done) return;
+    if (slot) this.say(`${slot.spec.name} still running after ${formatDuration(slot.spec.drainMs)}, sending SIGKILL`);
+    void handle.kill().then(() => this.killMarked());
+    this.abandonLater(handle);
+  }
+
+  /** Output can only still be open if a writer escaped even the sweep; do not wait for it forever. */
+  abandonLater(handle: ProcessHandle): void {
+    this.timers.setTimeout(() => handle.abandon(), this.killGraceMs);
+  }
+
+  killMarked(): void {
+    for (const pid of markedProcesses(this.marker)) signalProcess(pid, 'SIGKILL');
+  }
+}

@@ -1,0 +1,52 @@
+import { describe, expect, it } from 'vitest';
+import { LogTail } from '../../src/control/log-tail.js';
+import { parseRequest, ProtocolError } from '../../src/control/protocol.js';
+
+describe('parseRequest', () => {
+  it('accepts each command with its arguments and defaults', () => {
+    expect(parseRequest('{"v":1,"id":1,"cmd":"ps"}')).toEqual({ v: 1, id: 1, cmd: 'ps' });
+    expect(parseRequest('{"v":1,"id":"a","cmd":"scale","formation":{"web":0}}')).toEqual({ v: 1, id: 'a', cmd: 'scale', formation: { web: 0 } });
+    expect(parseRequest('{"v":1,"cmd":"restart"}')).toEqual({ v: 1, id: null, cmd: 'restart', targets: [] });
+    expect(parseRequest('{"v":1,"id":2,"cmd":"stop","targets":["web.1"]}')).toMatchObject({ targets: ['web.1'] });
+    expect(parseRequest('{"v":1,"id":3,"cmd":"logs"}')).toEqual({ v: 1, id: 3, cmd: 'logs', lines: 200 });
+  });
+
+  it.each([
+    ['{', 'malformed JSON'],
+    ['null', 'a request must be a JSON object'],
+    ['{"v":"1","cmd":"ps"}', 'unsupported protocol version "1"'],
+    ['{"v":1,"cmd":7}', 'unknown command 7'],
+    ['{"v":1,"cmd":"scale"}', 'scale needs a formation: {"web": 2}'],
+    ['{"v":1,"cmd":"scale","formation":{"web":1.5}}', 'web=1.5: not a process count'],
+    ['{"v":1,"cmd":"stop","targets":"web"}', 'targets must be a list of process names or types'],
+    ['{"v":1,"cmd":"logs","lines":-1}', 'lines must be a whole number from 0 to 10000'],
+  ])('refuses %s', (line, message) => {
+    expect(() => parseRequest(line)).toThrow(ProtocolError);
+    expect(() => parseRequest(line)).toThrow(message);
+  });
+});
+
+describe('LogTail', () => {
+  it('keeps the last lines of what was written, whatever the encoding', () => {
+    const tail = new LogTail();
+    tail.write('a | one\nb | two\n', 'utf8');
+    tail.write(Buffer.from('c | thr\u00e9e\n'), 'utf8');
+    tail.write(Buffer.from('d | f\u00f6ur\n').toString('latin1'), 'latin1');
+    expect(tail.tail(2)).toBe('c | thr\u00e9e\nd | f\u00f6ur\n');
+    expect(tail.tail(10)).toBe('a | one\nb | two\nc | thr\u00e9e\nd | f\u00f6ur\n');
+    expect(tail.tail(0)).toBe('');
+  });
+
+  it('feeds subscribers until they leave, and forgets the oldest past its size', () => {
+    const tail = new LogTail();
+    const seen: string[] = [];
+    const leave = tail.subscribe((text) => seen.push(text));
+    tail.write('x\n', 'utf8');
+    leave();
+    tail.write('y\n', 'utf8');
+    expect(seen).toEqual(['x\n']);
+    for (let i = 0; i < 3000; i++) tail.write(`${String(i).padStart(1000, '.')}\n`, 'utf8');
+    expect(tail.tail(5000).split('\n').length).toBeLessThan(1100);
+    expect(tail.tail(1)).toBe(`${'2999'.padStart(1000, '.')}\n`);
+  });
+});
