@@ -8,6 +8,8 @@
 //   4. one-off     `tf run true` and `tf --version` against `node -e 0`
 //   5. release     `tf release create` of a 20,000-file / 200 MB app against `cp -a` of it; a second
 //                  create with nothing changed; `tf release rollback` (bench/release.mjs)
+//   6. control     on a running tf: `tf scale worker=32` until 32 READY against starting them directly;
+//                  `tf ps` round trip; tf's RSS after 1,000 restarts against 10 (bench/control.mjs)
 //
 // Prints one block per benchmark and a summary, writes the figures to bench/results.json.
 // Exit status: 0 when every correctness check passed, whether or not the speed targets were met (it is
@@ -19,7 +21,7 @@
 // share, so starting them any other way would skew the comparison on a busy machine.
 //
 // Environment: BENCH_QUICK=1 scales the sizes down about 10x for a smoke run;
-// BENCH_ONLY=throughput,spawn,stop,oneoff,release runs a subset.
+// BENCH_ONLY=throughput,spawn,stop,oneoff,release,control runs a subset.
 import { closeSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, tmpdir, totalmem } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -46,6 +48,7 @@ import {
 } from './support.mjs';
 import { verifyThroughputOutput } from './verify.mjs';
 import { benchRelease } from './release.mjs';
+import { benchControl } from './control.mjs';
 
 const ROOT = resolve(import.meta.dirname, '..');
 const BENCH = join(ROOT, 'bench');
@@ -589,6 +592,7 @@ async function main() {
   if (wanted('stop')) await benchStop();
   if (wanted('oneoff')) await benchOneOff();
   if (wanted('release')) await benchRelease({ tmp: TMP, quick: QUICK, tf: TF, node: NODE, check, target, results });
+  if (wanted('control')) await benchControl({ tmp: TMP, quick: QUICK, tf: TF, node: NODE, bench: BENCH, check, target, results });
   summary();
   results.loadavgAtEnd = loadavg();
   console.log(`load average at the end ${loadavg().map((l) => l.toFixed(2)).join(' ')} (other work on the machine inflates and scatters every figure)`);

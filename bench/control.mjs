@@ -1,0 +1,179 @@
+// Live-control benchmark for bench/run.mjs, against a running `tf start`:
+//   scale     `tf scale worker=0`, then `tf scale worker=32`: time from running the command until all
+//             32 printed READY through tf; baseline: the same 32 started directly by the bench.
+//   ps        the control socket's round trip for a ps request (median of 50), and the whole
+//             `tf ps` command (a node start-up, the request, the table), against `node -e 0`.
+//   restarts  tf's RSS after 10 restarts of a process and after 1,000 (sh's `exec sleep`, so each
+//             restart is cheap), against plain Node serving as many socket requests by spawning and
+//             killing a child (bench/respawn.mjs): Node's own RSS creeps up with every child spawned
+//             (~16 MiB per 1,000 here, its JS heap flat), so the target is tf's growth beyond that,
+//             and tf's JS heap after a GC (bench/heap.mjs).
+import { spawnSync } from 'node:child_process';
+import { pathToFileURL } from 'node:url';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { connect } from 'node:net';
+import { join } from 'node:path';
+import { benchEnv, kill, median, memoryOf, mib, now, onLines, ratio, round, seconds, spawnTracked, within } from './support.mjs';
+
+export const CONTROL_TARGETS = { scaleRatio: 1.5, psRoundTripMs: 50, restartRssExtraMiB: 5, restartHeapGrowthMiB: 2 };
+
+/** One request over the control socket; resolves with the reply. */
+function request(path, body) {
+  return new Promise((resolve, reject) => {
+    const socket = connect({ path });
+    let text = '';
+    socket.setEncoding('utf8');
+    socket.once('error', reject);
+    socket.once('connect', () => socket.write(`${JSON.stringify({ v: 1, id: 1, ...body })}\n`));
+    socket.on('data', (chunk) => {
+      text += chunk;
+      if (!text.includes('\n')) return;
+      socket.destroy();
+      const reply = JSON.parse(text.slice(0, text.indexOf('\n')));
+      reply.ok ? resolve(reply.result) : reject(new Error(reply.error));
+    });
+  });
+}
+
+/** tf's heapUsed after a full GC, via bench/heap.mjs. */
+async function heapAfterGc(pid, file) {
+  writeFileSync(file, '');
+  kill(pid, 'SIGUSR2');
+  for (let i = 0; i < 200; i++) {
+    const text = readFileSync(file, 'utf8');
+    if (text) return JSON.parse(text).heapUsed;
+    await new Promise((r) => setTimeout(r, 10));
+  }
+  return undefined;
+}
+
+async function startDirectly(ctx, ready, count) {
+  const start = now();
+  const children = [];
+  let seen = 0;
+  let all;
+  const done = new Promise((resolve) => (all = resolve));
+  for (let i = 1; i <= count; i++) {
+    const child = spawnTracked(ctx.node, [ready], { cwd: ctx.tmp, env: benchEnv({ PS: `worker.${i}` }), stdio: ['ignore', 'pipe', 'inherit'], detached: true });
+    let mine = false;
+    onLines(child.stdout, (line) => !mine && line.startsWith('READY ') && (mine = true) && ++seen === count && all(now()));
+    children.push(child);
+  }
+  try {
+    return ((await within(done, 60_000, `${count} READY lines (baseline)`)) - start) / 1000;
+  } finally {
+    for (const child of children) kill(child.pid, 'SIGTERM');
+    await within(Promise.all(children.map((c) => c.exited)), 20_000, 'the baseline processes').catch(() => {});
+  }
+}
+
+/**
+ * ctx: { tmp, quick, tf, node, bench, check(name, ok, detail), target(...), results }
+ */
+export async function benchControl(ctx) {
+  const count = 32;
+  const psRuns = ctx.quick ? 20 : 50;
+  const restarts = ctx.quick ? 200 : 1000;
+  const ready = join(ctx.bench, 'ready.mjs');
+  const dir = join(ctx.tmp, 'control');
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(join(dir, 'Procfile'), `worker: node '${ready}'\nsleeper: sleep 600\n`);
+  writeFileSync(join(dir, 'tf.yml'), 'processes:\n  sleeper: { drain: 1s }\n');
+  console.log(`\n== control: scale to ${count}, tf ps latency, RSS over ${restarts} restarts ==`);
+
+  const heapFile = join(dir, 'heap.json');
+  const preload = ['--expose-gc', '--import', pathToFileURL(join(ctx.bench, 'heap.mjs')).href];
+  const tf = spawnTracked(ctx.node, [...preload, ctx.tf, 'start', '--no-timestamps', 'worker=1', 'sleeper=1'], { cwd: dir, env: benchEnv({ BENCH_HEAP_FILE: heapFile }), stdio: ['ignore', 'pipe', 'inherit'] });
+  const socket = join(dir, '.tf', 'control.sock');
+  let readyLines = 0;
+  let waiter;
+  onLines(tf.stdout, (line) => {
+    if (/^worker\.\d+ +\| READY /.test(line)) readyLines++;
+    waiter?.();
+  });
+  const until = (test, what) => within(new Promise((resolve) => (waiter = () => test() && resolve())), 60_000, what);
+  const tfCli = (...args) => spawnSync(ctx.node, [ctx.tf, ...args], { cwd: dir, env: benchEnv(), encoding: 'utf8' });
+  try {
+    await until(() => readyLines >= 1, 'tf start');
+
+    // scale
+    tfCli('scale', 'worker=0');
+    const gone = async () => (await request(socket, { cmd: 'ps' })).every((p) => p.type !== 'worker');
+    for (let i = 0; i < 500 && !(await gone()); i++) await new Promise((r) => setTimeout(r, 20));
+    readyLines = 0;
+    const scaleStart = now();
+    const scaled = tfCli('scale', `worker=${count}`);
+    ctx.check('control: tf scale exits 0', scaled.status === 0, scaled.stderr);
+    await until(() => readyLines >= count, `${count} READY lines after tf scale`);
+    const scaleS = (now() - scaleStart) / 1000;
+    const rows = await request(socket, { cmd: 'ps' });
+    ctx.check(`control: tf ps shows ${count} running workers`, rows.filter((p) => p.type === 'worker' && p.state === 'running').length === count);
+    tfCli('scale', 'worker=0');
+    const baseS = await startDirectly(ctx, ready, count);
+
+    // ps
+    const trips = [];
+    for (let i = 0; i < psRuns; i++) {
+      const t = now();
+      await request(socket, { cmd: 'ps' });
+      trips.push(now() - t);
+    }
+    const commands = [];
+    const nodes = [];
+    for (let i = 0; i < Math.min(psRuns, 20); i++) {
+      let t = now();
+      const r = tfCli('ps');
+      commands.push(now() - t);
+      if (i === 0) ctx.check('control: tf ps exits 0', r.status === 0, r.stderr);
+      t = now();
+      spawnSync(ctx.node, ['-e', '0']);
+      nodes.push(now() - t);
+    }
+
+    // restarts
+    const rss = {};
+    const heap = {};
+    for (let i = 1; i <= restarts; i++) {
+      await request(socket, { cmd: 'restart', targets: ['sleeper.1'] });
+      if (i === 10 || i === restarts / 2 || i === restarts) {
+        heap[i] = await heapAfterGc(tf.pid, heapFile);
+        rss[i] = memoryOf(tf.pid).rssKiB;
+      }
+    }
+    const respawn = spawnSync(ctx.node, ['--expose-gc', join(ctx.bench, 'respawn.mjs'), String(restarts)], { env: benchEnv(), encoding: 'utf8' });
+    const base = JSON.parse(respawn.stdout || '{}');
+    const last = (await request(socket, { cmd: 'ps' })).find((p) => p.name === 'sleeper.1');
+    ctx.check(`control: sleeper.1 restarted ${restarts} times`, last?.restarts === restarts, JSON.stringify(last));
+
+    const T = CONTROL_TARGETS;
+    const scaleRatio = ratio(scaleS, baseS);
+    const trip = median(trips);
+    const growthMiB = (rss[restarts] - rss[10]) / 1024;
+    const baseGrowthMiB = (base[restarts] - base[10]) / 1024;
+    const heapGrowthMiB = (heap[restarts] - heap[10]) / 2 ** 20;
+    const extraMiB = growthMiB - baseGrowthMiB;
+    const passes = {
+      scale: scaleRatio !== undefined && scaleRatio <= T.scaleRatio,
+      ps: trip < T.psRoundTripMs,
+      rss: extraMiB < T.restartRssExtraMiB && heapGrowthMiB < T.restartHeapGrowthMiB,
+    };
+    const v = (pass) => (pass ? 'PASS' : 'FAIL');
+    console.log(`control     tf scale worker=${count}     baseline ${seconds(baseS)}   tf ${seconds(scaleS)} (${scaleRatio?.toFixed(2)}x, target <= ${T.scaleRatio}x) ${v(passes.scale)}   (tf's figure includes starting the tf scale command)`);
+    console.log(`control     ps round trip           ${seconds(trip / 1000)} median of ${psRuns} (target < ${T.psRoundTripMs} ms) ${v(passes.ps)}   whole tf ps command ${seconds(median(commands) / 1000)} (node -e 0 ${seconds(median(nodes) / 1000)})`);
+    console.log(`control     rss over restarts       tf after 10 ${mib(rss[10])}, ${restarts / 2} ${mib(rss[restarts / 2])}, ${restarts} ${mib(rss[restarts])}: +${growthMiB.toFixed(1)} MiB; plain Node spawning as many +${baseGrowthMiB.toFixed(1)} MiB; tf's extra ${extraMiB.toFixed(1)} MiB (target < ${T.restartRssExtraMiB} MiB) ${v(passes.rss)}`);
+    console.log(`  tf's JS heap after a GC: after 10 ${(heap[10] / 2 ** 20).toFixed(1)} MiB, ${restarts} ${(heap[restarts] / 2 ** 20).toFixed(1)} MiB (target: growth < ${T.restartHeapGrowthMiB} MiB)`);
+    ctx.target('control', `tf scale to ${count} READY`, seconds(baseS), seconds(scaleS), `<= ${T.scaleRatio}x`, passes.scale, `${scaleRatio?.toFixed(2)}x`);
+    ctx.target('control', 'tf ps socket round trip', '-', seconds(trip / 1000), `< ${T.psRoundTripMs} ms`, passes.ps, `tf ps command ${seconds(median(commands) / 1000)}`);
+    ctx.target('control', `rss growth, 10 -> ${restarts} restarts`, `+${baseGrowthMiB.toFixed(1)} MiB (node)`, `+${growthMiB.toFixed(1)} MiB`, `< +${T.restartRssExtraMiB} MiB over node`, passes.rss, `heap +${heapGrowthMiB.toFixed(1)} MiB`);
+    ctx.results.benchmarks.control = {
+      scale: { processes: count, baselineS: round(baseS), tfS: round(scaleS), ratio: round(scaleRatio), pass: passes.scale },
+      ps: { runs: psRuns, roundTripMedianMs: round(trip, 2), roundTripsMs: trips.map((t) => round(t, 2)), commandMedianMs: round(median(commands), 1), nodeMedianMs: round(median(nodes), 1), pass: passes.ps },
+      restarts: { count: restarts, rssKiB: rss, heapUsedBytes: heap, growthMiB: round(growthMiB, 2), baselineRssKiB: base, baselineGrowthMiB: round(baseGrowthMiB, 2), extraMiB: round(extraMiB, 2), heapGrowthMiB: round(heapGrowthMiB, 2), pass: passes.rss },
+      targets: T,
+    };
+  } finally {
+    kill(tf.pid, 'SIGTERM');
+    const exit = await within(tf.exited, 30_000, 'tf to exit').catch(() => undefined);
+    ctx.check('control: tf exits 143 on SIGTERM', exit?.code === 143, JSON.stringify(exit));
+  }
+}
