@@ -12,6 +12,7 @@ const ajv = new Ajv2019({ strict: false, allErrors: true });
 ajv.addFormat('duration', /^(\d+(\.\d+)?(ns|us|ms|s|m|h))+$/);
 ajv.addFormat('ports', true);
 ajv.addFormat('expose', true);
+ajv.addFormat('subnet_ip_address', true);
 // The schema names its draft by the old http URL and its parts with draft-04's "id", both of
 // which Ajv refuses; neither carries a rule.
 function withoutIds(node: unknown): unknown {
