@@ -18,8 +18,13 @@ export function controlSocketPath(root: string, flag?: string): string {
 export function prepareSocketDir(path: string): void {
   checkLength(path);
   const dir = dirname(path);
-  mkdirSync(dir, { recursive: true, mode: 0o700 });
-  if (basename(dir) === CONTROL_DIR) chmodSync(dir, 0o700);
+  try {
+    mkdirSync(dir, { recursive: true, mode: 0o700 });
+    if (basename(dir) === CONTROL_DIR) chmodSync(dir, 0o700);
+  } catch (error) {
+    // A read-only checkout, or a .tf left by another user: tf cannot run without its socket.
+    throw new TfError(`cannot make ${dir} private for the control socket (${errnoCode(error) ?? String(error)})`, 'choose another place with --control-socket or TF_CONTROL_SOCKET');
+  }
 }
 
 export function checkLength(path: string): void {

@@ -199,6 +199,13 @@ describe('the control socket', () => {
     expect((await tf.result()).code).toBe(143);
   });
 
+  it('is an error, before anything starts, where it cannot be made', async () => {
+    const file = await runTf(['start'], { cwd: tmpApp({ Procfile: PROCFILE, '.tf/control.sock': 'not a socket\n' }) });
+    expectError(file, /^tf: \/\S+\/\.tf\/control\.sock exists and is not a socket \(remove it, or choose another path with --control-socket\)$/);
+    const blocked = await runTf(['start'], { cwd: tmpApp({ Procfile: PROCFILE, '.tf': 'a file where the folder goes\n' }) });
+    expectError(blocked, /^tf: cannot make \/\S+\/\.tf private for the control socket \(EEXIST\) \(choose another place with --control-socket/);
+  });
+
   it('can live elsewhere (--control-socket, TF_CONTROL_SOCKET)', async () => {
     const root = tmpApp({ Procfile: PROCFILE });
     const path = join(root, 'ctl.sock');
