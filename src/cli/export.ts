@@ -1,10 +1,11 @@
-import { loadApp } from '../config/app.js';
+import { basename } from 'node:path';
 import { exportFormation } from '../export/export.js';
+import { defaultAppName } from '../export/names.js';
 import { planFormation } from '../formation/plan.js';
 import { displayPath } from '../util/fs.js';
-import { appOptions, type AppFlags } from './options.js';
+import { loadAppFor, storeLocation, type ReleaseFlags } from './options.js';
 
-export interface ExportFlags extends AppFlags {
+export interface ExportFlags extends ReleaseFlags {
   port?: string;
   timeout?: string;
   formation?: string[];
@@ -16,12 +17,16 @@ export interface ExportFlags extends AppFlags {
 
 /** Writes the formation for an engine into OUTDIR and lists what it wrote. */
 export async function exportCommand(format: string, outdir: string, items: string[], flags: ExportFlags): Promise<number> {
-  const app = await loadApp(appOptions(flags));
+  const app = await loadAppFor(flags);
   const specs = planFormation(app, { items: [...items, ...(flags.formation ?? [])], port: flags.port, timeout: flags.timeout, restart: flags.restart });
-  const report = await exportFormation(app, specs, { format, outdir, app: flags.app, user: flags.user, image: flags.image });
+  // A release's root is its build folder: the app keeps the name of its working tree.
+  const name = flags.app ?? (flags.release !== undefined ? defaultAppName(basename(storeLocation(flags).root)) : undefined);
+  const report = await exportFormation(app, specs, { format, outdir, app: name, user: flags.user, image: flags.image });
   const shown = displayPath(report.outdir);
   const out = [`exported ${report.app} for ${format} into ${shown}:`, ...report.written.map((path) => `  wrote   ${path}`), ...report.removed.map((path) => `  removed ${path}`)];
   out.push(...report.notes.map((note) => `note: ${note}`));
+  const release = app.environment.get('TF_RELEASE')?.value;
+  if (flags.release !== undefined && release) out.push(`note: the export runs release ${release} from ${app.root}; tf release prune does not know an engine runs it, so keep ${release} until you export a newer release`);
   process.stdout.write(`${out.join('\n')}\n`);
   return 0;
 }

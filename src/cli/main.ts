@@ -59,7 +59,7 @@ function program(done: (status: number) => void): Command {
     .addOption(new Option('--no-shell', 'leave out variables that come unchanged from the shell'))
     .action(lazy(async () => (await import('./env.js')).env as Action));
 
-  addPortOption(addAppOptions(tf.command('export').description('write the formation as config for systemd, supervisord, kubernetes, compose, runit or s6')))
+  addReleaseOption(addPortOption(addAppOptions(tf.command('export').description('write the formation as config for systemd, supervisord, kubernetes, compose, runit or s6'))))
     .argument('<format>', 'systemd, supervisord, kubernetes, compose, runit or s6')
     .argument('<outdir>', 'the folder to write into (created if missing)')
     .argument('[formation...]', 'what to export, as for start')

@@ -36,6 +36,19 @@ describe('tf export', () => {
     expect(result.stdout).toMatch(/^exported my-shop for compose into out:\n {2}wrote {3}my-shop\.compose\.yml\n/);
   });
 
+  it('exports a release: its build folder, its env snapshot and TF_RELEASE, named after the working tree', async () => {
+    const cwd = tmpApp({ Procfile: PROCFILE, '.env': 'GREETING=hi\n', 'web.js': '', 'worker.js': '' });
+    expect((await runTf(['release', 'create'], { cwd })).code).toBe(0);
+    const result = await runTf(['export', 'systemd', 'out', 'web', '--release'], { cwd, env: { SHELL_ONLY: 'leaked' } });
+    expect(result.stderr).toBe('');
+    const app = cwd.split('/').at(-1)!.toLowerCase().replace(/[^a-z0-9-]+/g, '-');
+    expect(result.stdout).toContain(`note: the export runs release v1 from ${cwd}/releases/v1/app; tf release prune does not know`);
+    expect(readFileSync(join(cwd, `out/${app}-web@.service`), 'utf8')).toContain(`WorkingDirectory=${cwd}/releases/v1/app\n`);
+    const env = readFileSync(join(cwd, `out/${app}.env`), 'utf8');
+    expect(env).toContain('GREETING="hi"\nTF_RELEASE="v1"\n');
+    expect(env).not.toContain('SHELL_ONLY');
+  });
+
   it.each([
     ['an unknown format', ['upstart', 'out'], /^tf: "upstart" is not an export format \(use one of systemd, supervisord, kubernetes, compose, runit, s6\)$/],
     ['an unknown type', ['systemd', 'out', 'web=1', 'clock=2'], /^tf: "clock=2": unknown process type "clock" \(known types: web, worker\)$/],
