@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { Command, CommanderError, Option } from 'commander';
-import { addAppOptions, addPortOption, addReleaseOption } from './options.js';
+import { addAppOptions, addFormationOptions, addPortOption, addReleaseOption } from './options.js';
 import { addControlCommands } from './control-commands.js';
 import { addReleaseCommands } from './release-commands.js';
 import { reportError } from './report.js';
@@ -28,11 +28,8 @@ function program(done: (status: number) => void): Command {
       done(await (action as (...a: unknown[]) => Promise<number>)(...args.slice(0, -1)));
     };
 
-  addReleaseOption(addPortOption(addAppOptions(tf.command('start').description('start the formation and multiplex its output'))))
+  addFormationOptions(addReleaseOption(addPortOption(addAppOptions(tf.command('start').description('start the formation and multiplex its output')))))
     .argument('[formation...]', 'what to run: web=2 worker=3, a bare type (web = web=1 and nothing else), all=N')
-    .option('-m, --formation <items>', "foreman's formation syntax, e.g. web=2,worker=3", collect)
-    .option('-t, --timeout <seconds>', 'drain time after the stop signal before SIGKILL (default 5)')
-    .option('-r, --restart <types>', 'restart these types with backoff when they exit (comma list)', collect)
     .option('--no-timestamps', 'do not print the time on each line')
     .option('--json', 'print one JSON object a line: time, process, pid, stream, text')
     .option('-w, --watch [globs...]', 'restart the affected types when files change (default: any file in the root)')
@@ -46,11 +43,8 @@ function program(done: (status: number) => void): Command {
     .addHelpText('after', '\nExamples:\n  tf run node            # a REPL with the app\'s env\n  tf run worker          # the Procfile\'s worker command\n  tf run -- npm test -- --watch\n  tf run "env | sort"')
     .action(lazy(async () => (await import('./run.js')).run as Action));
 
-  addPortOption(addAppOptions(tf.command('check').description('validate the Procfile, env files and tf.yml, and print the formation')))
+  addFormationOptions(addPortOption(addAppOptions(tf.command('check').description('validate the Procfile, env files and tf.yml, and print the formation'))))
     .argument('[formation...]', 'the formation to check, as for start')
-    .option('-m, --formation <items>', "foreman's formation syntax", collect)
-    .option('-t, --timeout <seconds>', 'drain time, as for start')
-    .option('-r, --restart <types>', 'as for start', collect)
     .action(lazy(async () => (await import('./check.js')).check as Action));
 
   addPortOption(addAppOptions(tf.command('env').description('print the environment a process gets, with where each variable came from')))
@@ -59,13 +53,10 @@ function program(done: (status: number) => void): Command {
     .addOption(new Option('--no-shell', 'leave out variables that come unchanged from the shell'))
     .action(lazy(async () => (await import('./env.js')).env as Action));
 
-  addReleaseOption(addPortOption(addAppOptions(tf.command('export').description('write the formation as config for systemd, supervisord, kubernetes, compose, runit or s6'))))
+  addFormationOptions(addReleaseOption(addPortOption(addAppOptions(tf.command('export').description('write the formation as config for systemd, supervisord, kubernetes, compose, runit or s6')))))
     .argument('<format>', 'systemd, supervisord, kubernetes, compose, runit or s6')
     .argument('<outdir>', 'the folder to write into (created if missing)')
     .argument('[formation...]', 'what to export, as for start')
-    .option('-m, --formation <items>', "foreman's formation syntax", collect)
-    .option('-t, --timeout <seconds>', 'drain time for types tf.yml does not set (default 5)')
-    .option('-r, --restart <types>', 'these types restart when they exit (comma list)', collect)
     .option('-a, --app <name>', "the app's name in unit, program and object names (default: the root folder's name)")
     .option('-u, --user <user>', 'run the processes as this user')
     .option('-i, --image <image>', 'the container image (kubernetes: required; compose: default is to build the app root)')
@@ -91,10 +82,6 @@ function usageError(help: string): (text: string, write: (text: string) => void)
     const fix = suggestion ? suggestion[1]!.replace(/^D/, 'd') : `see ${help}`;
     write(`tf: ${problem} (${fix})\n`);
   };
-}
-
-function collect(value: string, previous: string[] | undefined): string[] {
-  return [...(previous ?? []), value];
 }
 
 /** Parses argv, runs one command, and is the only place that decides tf's exit status. */

@@ -23,6 +23,14 @@ export function addPortOption(command: Command): Command {
   return command.option('-p, --port <port>', 'base port: web.1 gets it, each type a block of 100 (default: $PORT or 5000)');
 }
 
+/** How a formation runs: the flags start, check and export share. */
+export function addFormationOptions(command: Command): Command {
+  return command
+    .option('-m, --formation <items>', "foreman's formation syntax, e.g. web=2,worker=3", collect)
+    .option('-t, --timeout <seconds>', 'drain time after the stop signal before SIGKILL, for types tf.yml does not set (default 5)')
+    .option('-r, --restart <types>', 'restart these types with backoff when they exit (comma list)', collect);
+}
+
 function collect(value: string, previous: string[] | undefined): string[] {
   return [...(previous ?? []), value];
 }
