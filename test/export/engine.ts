@@ -8,11 +8,26 @@ import { fixture, tmpApp } from '../helpers/tmp-app.js';
 
 export const INSTALL_HINT = 'run the install step of .ci/run (apt-get install systemd supervisor runit s6 docker-compose; npm ci)';
 
-/** Engine tests fail, never skip, when the engine is missing: a skipped check proves nothing. */
+function which(name: string): string {
+  return spawnSync('sh', ['-c', `command -v ${name}`], { encoding: 'utf8' }).stdout.trim();
+}
+
+/** In CI an engine test fails, never skips, when its engine is missing: a skipped check proves nothing. */
 export function requireBinary(name: string): string {
-  const found = spawnSync('sh', ['-c', `command -v ${name}`], { encoding: 'utf8' }).stdout.trim();
+  const found = which(name);
   if (!found) throw new Error(`${name} is not installed: ${INSTALL_HINT}`);
   return found;
+}
+
+/**
+ * Whether to skip a file's engine checks: only outside CI (CI=true, which installs every engine),
+ * so that `npm test` on a fresh developer machine passes; the skip is reported, never silent.
+ */
+export function skipWithout(...names: string[]): boolean {
+  if (process.env.CI) return false;
+  const missing = names.filter((name) => !which(name));
+  if (missing.length > 0) console.warn(`skipping the ${names[0]} engine checks: ${missing.join(', ')} not installed (${INSTALL_HINT})`);
+  return missing.length > 0;
 }
 
 /** Values that trip the quoting rules foreman got wrong: * , ; # % $ quotes and a backslash. */

@@ -2,7 +2,9 @@ import { chmodSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { waitFor } from '../helpers/wait.js';
-import { demoApp, expectDemoEnv, exportDemo, requireBinary, run, startEngine } from './engine.js';
+import { demoApp, expectDemoEnv, exportDemo, requireBinary, run, startEngine, skipWithout } from './engine.js';
+
+const SKIP = skipWithout('runsvdir', 'sv', 's6-svscan', 's6-svc');
 
 const SERVICES = ['demo-web-1', 'demo-web-2', 'demo-stubborn-1'];
 
@@ -57,7 +59,7 @@ async function checkServiceDirs(engine: Supervision, outdir: string, limitMs = 2
   await scanner.exited;
 }
 
-describe.each([['runit', runit], ['s6', s6]] as const)('%s, for real', (format, engine) => {
+describe.skipIf(SKIP).each([['runit', runit], ['s6', s6]] as const)('%s, for real', (format, engine) => {
   it('starts every instance with its PORT, stops them all (the SIGTERM-ignoring one after its drain), leaves nothing', async () => {
     const app = demoApp();
     await checkServiceDirs(engine, await exportDemo(format, app));
@@ -72,7 +74,7 @@ describe.each([['runit', runit], ['s6', s6]] as const)('%s, for real', (format, 
   });
 });
 
-describe.each([['runit', runit], ['s6', s6]] as const)('%s restart policies', (format, engine) => {
+describe.skipIf(SKIP).each([['runit', runit], ['s6', s6]] as const)('%s restart policies', (format, engine) => {
   it('restarts a type with restart: restart, and keeps one with restart: stop down once it ends', async () => {
     const app = demoApp();
     const outdir = await exportDemo(format, app, ['-r', 'web']);
@@ -95,7 +97,7 @@ describe.each([['runit', runit], ['s6', s6]] as const)('%s restart policies', (f
   });
 });
 
-describe('s6 timeout-kill', () => {
+describe.skipIf(SKIP)('s6 timeout-kill', () => {
   it('fails the check when the drain is not a number of milliseconds (s6 then never kills)', async () => {
     const app = demoApp();
     const outdir = await exportDemo('s6', app);

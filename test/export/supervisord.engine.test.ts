@@ -2,7 +2,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { waitFor } from '../helpers/wait.js';
-import { breakFile, demoApp, expectDemoEnv, exportDemo, requireBinary, run, startEngine } from './engine.js';
+import { breakFile, demoApp, expectDemoEnv, exportDemo, requireBinary, run, startEngine, skipWithout } from './engine.js';
 
 // supervisord ignores keys it does not know, so the export's keys are also checked against the
 // [program:x] keys its documentation lists.
@@ -54,7 +54,7 @@ async function checkSupervisord(app: string, outdir: string): Promise<void> {
   expect(Date.now() - stopping).toBeGreaterThanOrEqual(900);
 }
 
-describe('supervisord, for real', () => {
+describe.skipIf(skipWithout('supervisord'))('supervisord, for real', () => {
   it('runs every instance with its PORT, drains web, kills the SIGTERM-ignoring process after its drain, leaves nothing', async () => {
     const app = demoApp();
     await checkSupervisord(app, await exportDemo('supervisord', app));

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { breakFile, demoApp, exportDemo, requireBinary, run } from './engine.js';
+import { breakFile, demoApp, exportDemo, requireBinary, run, skipWithout } from './engine.js';
 
 const UNITS = ['demo.target', 'demo-web@1.service', 'demo-web@2.service', 'demo-stubborn@1.service'];
 
@@ -12,7 +12,7 @@ function checkSystemd(outdir: string): void {
   if (result.stderr !== '' || result.code !== 0) throw new Error(`systemd-analyze verify: exit ${result.code}: ${result.stderr}`);
 }
 
-describe('systemd, against systemd-analyze verify', () => {
+describe.skipIf(skipWithout('systemd-analyze'))('systemd, against systemd-analyze verify', () => {
   it('accepts the export of the demo app with nothing on stderr', async () => {
     const app = demoApp();
     const outdir = await exportDemo('systemd', app, ['--user', 'root']);
