@@ -4,7 +4,8 @@ import { RELEASE_TYPE } from '../config/procfile.js';
 import { planFormation } from '../formation/plan.js';
 import type { ProcessSpec } from '../formation/formation.js';
 import { displayPath } from '../util/fs.js';
-import { appOptions, type AppFlags } from './options.js';
+import { appOptions } from './app-flags.js';
+import type { AppFlags } from './options.js';
 
 export interface CheckFlags extends AppFlags {
   port?: string;

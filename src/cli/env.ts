@@ -3,7 +3,8 @@ import type { Environment } from '../config/env.js';
 import { planFormation, basePort } from '../formation/plan.js';
 import { ONE_OFF_NAME, oneOffEnvironment } from '../oneoff/run.js';
 import { TfError } from '../util/errors.js';
-import { appOptions, type AppFlags } from './options.js';
+import { appOptions } from './app-flags.js';
+import type { AppFlags } from './options.js';
 
 export interface EnvFlags extends AppFlags {
   port?: string;

@@ -3,7 +3,8 @@ import { exportFormation } from '../export/export.js';
 import { defaultAppName } from '../export/names.js';
 import { planFormation } from '../formation/plan.js';
 import { displayPath } from '../util/fs.js';
-import { loadAppFor, storeLocation, type ReleaseFlags } from './options.js';
+import { loadAppFor, storeLocation } from './app-flags.js';
+import type { ReleaseFlags } from './options.js';
 
 export interface ExportFlags extends ReleaseFlags {
   port?: string;

@@ -1,8 +1,9 @@
-import { dirname, resolve } from 'node:path';
 import { Option, type Command } from 'commander';
-import { loadApp, type App, type AppOptions } from '../config/app.js';
-import type { StoreLocation } from '../release/store.js';
-import { TfError } from '../util/errors.js';
+
+/**
+ * The flags commands share, as commander declarations only: main.ts loads this module for every
+ * command, even --version, so what turns flags into an app lives in app-flags.ts.
+ */
 
 /** The flags every command that reads an app shares, as foreman spells them. */
 export interface AppFlags {
@@ -35,10 +36,6 @@ function collect(value: string, previous: string[] | undefined): string[] {
   return [...(previous ?? []), value];
 }
 
-export function appOptions(flags: AppFlags): AppOptions {
-  return { procfile: flags.procfile, root: flags.root, envFiles: flags.env, shellEnv: process.env };
-}
-
 /** Where the release store is: --releases-dir (or TF_RELEASES_DIR) wins over ROOT/releases. */
 export interface StoreFlags {
   root?: string;
@@ -53,11 +50,6 @@ export function addStoreOptions(command: Command): Command {
     .option('--releases-dir <dir>', 'the release store (default: $TF_RELEASES_DIR, else ROOT/releases)');
 }
 
-export function storeLocation(flags: StoreFlags): StoreLocation {
-  const root = flags.root ?? (flags.procfile ? dirname(resolve(flags.procfile)) : process.cwd());
-  return { root: resolve(root), ...(flags.releasesDir ? { releasesDir: flags.releasesDir } : {}) };
-}
-
 export interface ReleaseFlags extends AppFlags {
   /** --release alone is true: the current release. */
   release?: string | true;
@@ -68,12 +60,4 @@ export function addReleaseOption(command: Command): Command {
   return command
     .option('--release [id]', 'run a release from the store (default: the current one) instead of the working tree')
     .option('--releases-dir <dir>', 'the release store, with --release (default: $TF_RELEASES_DIR, else ROOT/releases)');
-}
-
-/** The working tree's app, or with --release a release's (loaded lazily: the plain path pays nothing). */
-export async function loadAppFor(flags: ReleaseFlags): Promise<App> {
-  if (flags.release === undefined) return loadApp(appOptions(flags));
-  if (flags.env?.length) throw new TfError('-e/--env cannot be used with --release: a release runs with its own env snapshot', 'change it with tf config set, or drop --release');
-  const { loadReleaseApp } = await import('../release/load.js');
-  return loadReleaseApp(storeLocation(flags), flags.release === true ? undefined : flags.release, process.env);
 }

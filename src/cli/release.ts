@@ -8,7 +8,8 @@ import { openStore, storeDir, type Store } from '../release/store.js';
 import { parseReleaseId } from '../release/ids.js';
 import { TfError } from '../util/errors.js';
 import { displayPath } from '../util/fs.js';
-import { storeLocation, type StoreFlags } from './options.js';
+import { storeLocation } from './app-flags.js';
+import type { StoreFlags } from './options.js';
 
 export function openFor(flags: StoreFlags): Store {
   return openStore(storeDir(storeLocation(flags)));

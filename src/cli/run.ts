@@ -1,7 +1,8 @@
 import { basePort } from '../formation/plan.js';
 import { oneOffCommand, oneOffEnvironment, runOneOff } from '../oneoff/run.js';
 import { TfError } from '../util/errors.js';
-import { loadAppFor, type ReleaseFlags } from './options.js';
+import { loadAppFor } from './app-flags.js';
+import type { ReleaseFlags } from './options.js';
 
 export interface RunFlags extends ReleaseFlags {
   port?: string;

@@ -8,7 +8,8 @@ import { ensurePortsFree } from '../supervisor/port-check.js';
 import { listenForSignals } from '../supervisor/signal-source.js';
 import { Supervisor } from '../supervisor/supervisor.js';
 import { TfError } from '../util/errors.js';
-import { loadAppFor, storeLocation, type ReleaseFlags } from './options.js';
+import { loadAppFor, storeLocation } from './app-flags.js';
+import type { ReleaseFlags } from './options.js';
 
 export interface StartFlags extends ReleaseFlags {
   port?: string;

@@ -1,0 +1,22 @@
+import { dirname, resolve } from 'node:path';
+import { loadApp, type App, type AppOptions } from '../config/app.js';
+import type { StoreLocation } from '../release/store.js';
+import { TfError } from '../util/errors.js';
+import type { AppFlags, ReleaseFlags, StoreFlags } from './options.js';
+
+export function appOptions(flags: AppFlags): AppOptions {
+  return { procfile: flags.procfile, root: flags.root, envFiles: flags.env, shellEnv: process.env };
+}
+
+export function storeLocation(flags: StoreFlags): StoreLocation {
+  const root = flags.root ?? (flags.procfile ? dirname(resolve(flags.procfile)) : process.cwd());
+  return { root: resolve(root), ...(flags.releasesDir ? { releasesDir: flags.releasesDir } : {}) };
+}
+
+/** The working tree's app, or with --release a release's (loaded lazily: the plain path pays nothing). */
+export async function loadAppFor(flags: ReleaseFlags): Promise<App> {
+  if (flags.release === undefined) return loadApp(appOptions(flags));
+  if (flags.env?.length) throw new TfError('-e/--env cannot be used with --release: a release runs with its own env snapshot', 'change it with tf config set, or drop --release');
+  const { loadReleaseApp } = await import('../release/load.js');
+  return loadReleaseApp(storeLocation(flags), flags.release === true ? undefined : flags.release, process.env);
+}
