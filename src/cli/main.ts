@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { Command, CommanderError, Option } from 'commander';
+import { Command, CommanderError, Option } from './commander.js';
 import { addAppOptions, addFormationOptions, addPortOption, addReleaseOption } from './options.js';
 import { addControlCommands } from './control-commands.js';
 import { addReleaseCommands } from './release-commands.js';

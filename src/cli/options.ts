@@ -1,4 +1,4 @@
-import { Option, type Command } from 'commander';
+import { Option, type Command } from './commander.js';
 
 /**
  * The flags commands share, as commander declarations only: main.ts loads this module for every
