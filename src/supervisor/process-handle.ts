@@ -38,6 +38,8 @@ export class ProcessHandle {
   done = false;
   /** The tail of its output, kept for the last lines shown when tf gives up restarting it. */
   private recentOutput = Buffer.alloc(0);
+  /** Only the restart policy ever shows those lines; nobody else pays a copy per read for them. */
+  private readonly keepsRecent: boolean;
   private readonly streams: Readable[] = [];
   /** A pending `ready: "line /re/"` check; returns true once a line matched. */
   private lineCheck: ((line: string) => boolean) | undefined;
@@ -47,6 +49,7 @@ export class ProcessHandle {
     private readonly deps: HandleDeps,
   ) {
     this.source = { name: spec.name, typeIndex: spec.typeIndex };
+    this.keepsRecent = spec.restart.kind === 'restart';
   }
 
   start(now: number): void {
@@ -94,7 +97,7 @@ export class ProcessHandle {
       if (batch.length === 0) return;
       output.lines(this.source, name, batch);
       if (this.lineCheck) this.checkLines(batch.map((line) => line.toString()));
-      this.remember(Buffer.concat(batch.slice(-RECENT_LINES).flatMap((line) => [line, NEWLINE])));
+      if (this.keepsRecent) this.remember(Buffer.concat(batch.slice(-RECENT_LINES).flatMap((line) => [line, NEWLINE])));
       batch = [];
       if (splits > 0) {
         output.system(`${this.spec.name} wrote a line longer than ${limit / 1024 / 1024} MiB; it was split into pieces of that size`, this.source);
@@ -106,7 +109,7 @@ export class ProcessHandle {
     stream.on('data', (chunk: Buffer) => {
       const fast = splitter.takeBlock(chunk);
       if (fast && output.block(this.source, fast.block)) {
-        this.remember(fast.block);
+        if (this.keepsRecent) this.remember(fast.block);
         if (this.lineCheck) this.checkLines(fast.block.toString().slice(0, -1).split('\n'));
       } else if (fast) {
         splitter.push(fast.block, collect);
