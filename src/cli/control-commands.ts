@@ -1,13 +1,9 @@
 import { Option, type Command } from './commander.js';
-
-type Lazy = (load: () => Promise<(...args: never[]) => Promise<number>>) => (...args: unknown[]) => Promise<void>;
+import { addRootOptions, type Lazy } from './options.js';
 
 /** -d/-f find the app root as the other commands do; --control-socket names the socket itself. */
 export function addControlOptions(command: Command): Command {
-  return command
-    .addOption(new Option('-d, --root <dir>', "the app's root directory (default: the Procfile's folder, or .)").env('TF_ROOT'))
-    .addOption(new Option('-f, --procfile <file>', 'the Procfile, whose folder is the root unless -d says otherwise').env('TF_PROCFILE'))
-    .addOption(new Option('--control-socket <path>', 'the control socket (default: ROOT/.tf/control.sock)').env('TF_CONTROL_SOCKET'));
+  return addRootOptions(command).addOption(new Option('--control-socket <path>', 'the control socket (default: ROOT/.tf/control.sock)').env('TF_CONTROL_SOCKET'));
 }
 
 /** `tf ps`, `tf scale`, `tf restart`, `tf stop`, `tf logs`: talk to a running tf start. */

@@ -1,12 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { Command, CommanderError, Option } from './commander.js';
-import { addAppOptions, addFormationOptions, addPortOption, addReleaseOption } from './options.js';
+import { addAppOptions, addFormationOptions, addPortOption, addReleaseOption, type Lazy } from './options.js';
 import { addControlCommands } from './control-commands.js';
 import { addReleaseCommands } from './release-commands.js';
 import { reportError } from './report.js';
-
-// Each command's module is imported only when that command runs: start-up time is a feature.
-type Action = (...args: never[]) => Promise<number>;
 
 function version(): string {
   const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
@@ -22,7 +19,8 @@ function program(done: (status: number) => void): Command {
     .exitOverride()
     .configureOutput({ writeErr: (text) => process.stderr.write(text), outputError: usageError('tf --help') });
 
-  const lazy = (load: () => Promise<Action>) =>
+  // Each command's module is imported only when that command runs: start-up time is a feature.
+  const lazy: Lazy = (load) =>
     async (...args: unknown[]): Promise<void> => {
       const action = await load();
       done(await (action as (...a: unknown[]) => Promise<number>)(...args.slice(0, -1)));
@@ -35,23 +33,23 @@ function program(done: (status: number) => void): Command {
     .option('-w, --watch [globs...]', 'restart the affected types when files change (default: any file in the root)')
     .addOption(new Option('--control-socket <path>', 'the control socket for tf ps/scale/restart/stop/logs (default: ROOT/.tf/control.sock)').env('TF_CONTROL_SOCKET'))
     .addHelpText('after', '\nExamples:\n  tf start\n  tf start web=2 worker=3\n  tf start -f Procfile.dev -e .env,.env.local -p 3000\n  tf start --json | jq .')
-    .action(lazy(async () => (await import('./start.js')).start as Action));
+    .action(lazy(async () => (await import('./start.js')).start));
 
   addReleaseOption(addPortOption(addAppOptions(tf.command('run').description("run a one-off command in the app's environment (as run.1)"))))
     .argument('<command...>', 'a command line, a Procfile type, or a command and its arguments')
     .passThroughOptions()
     .addHelpText('after', '\nExamples:\n  tf run node            # a REPL with the app\'s env\n  tf run worker          # the Procfile\'s worker command\n  tf run -- npm test -- --watch\n  tf run "env | sort"')
-    .action(lazy(async () => (await import('./run.js')).run as Action));
+    .action(lazy(async () => (await import('./run.js')).run));
 
   addFormationOptions(addPortOption(addAppOptions(tf.command('check').description('validate the Procfile, env files and tf.yml, and print the formation'))))
     .argument('[formation...]', 'the formation to check, as for start')
-    .action(lazy(async () => (await import('./check.js')).check as Action));
+    .action(lazy(async () => (await import('./check.js')).check));
 
   addPortOption(addAppOptions(tf.command('env').description('print the environment a process gets, with where each variable came from')))
     .argument('[process]', 'a process name like web.2 or a type like web (default: run.1, what tf run gets)')
     .option('--json', 'print a JSON object: KEY -> {value, source}')
     .addOption(new Option('--no-shell', 'leave out variables that come unchanged from the shell'))
-    .action(lazy(async () => (await import('./env.js')).env as Action));
+    .action(lazy(async () => (await import('./env.js')).env));
 
   addFormationOptions(addReleaseOption(addPortOption(addAppOptions(tf.command('export').description('write the formation as config for systemd, supervisord, kubernetes, compose, runit or s6')))))
     .argument('<format>', 'systemd, supervisord, kubernetes, compose, runit or s6')
@@ -61,7 +59,7 @@ function program(done: (status: number) => void): Command {
     .option('-u, --user <user>', 'run the processes as this user')
     .option('-i, --image <image>', 'the container image (kubernetes: required; compose: default is to build the app root)')
     .addHelpText('after', '\nExamples:\n  tf export systemd /etc/systemd/system --app shop --user shop web=2 worker\n  tf export kubernetes k8s --image registry.example.com/shop:1.4\n  tf export compose . -e .env.production')
-    .action(lazy(async () => (await import('./export.js')).exportCommand as Action));
+    .action(lazy(async () => (await import('./export.js')).exportCommand));
 
   addReleaseCommands(tf, lazy);
   addControlCommands(tf, lazy);

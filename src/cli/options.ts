@@ -5,6 +5,10 @@ import { Option, type Command } from './commander.js';
  * command, even --version, so what turns flags into an app lives in app-flags.ts.
  */
 
+/** A command's module, imported only when that command runs; resolves with the exit status. */
+export type Action = (...args: never[]) => Promise<number>;
+export type Lazy = (load: () => Promise<Action>) => (...args: unknown[]) => Promise<void>;
+
 /** The flags every command that reads an app shares, as foreman spells them. */
 export interface AppFlags {
   procfile?: string;
@@ -32,7 +36,8 @@ export function addFormationOptions(command: Command): Command {
     .option('-r, --restart <types>', 'restart these types with backoff when they exit (comma list)', collect);
 }
 
-function collect(value: string, previous: string[] | undefined): string[] {
+/** Commander's accumulator for a repeatable flag. */
+export function collect(value: string, previous: string[] | undefined): string[] {
   return [...(previous ?? []), value];
 }
 
@@ -43,11 +48,15 @@ export interface StoreFlags {
   releasesDir?: string;
 }
 
-export function addStoreOptions(command: Command): Command {
+/** Commands that only need the app's root (the release store, the control socket) find it so. */
+export function addRootOptions(command: Command): Command {
   return command
     .addOption(new Option('-d, --root <dir>', "the app's root directory (default: the Procfile's folder, or .)").env('TF_ROOT'))
-    .addOption(new Option('-f, --procfile <file>', 'the Procfile, whose folder is the root unless -d says otherwise').env('TF_PROCFILE'))
-    .option('--releases-dir <dir>', 'the release store (default: $TF_RELEASES_DIR, else ROOT/releases)');
+    .addOption(new Option('-f, --procfile <file>', 'the Procfile, whose folder is the root unless -d says otherwise').env('TF_PROCFILE'));
+}
+
+export function addStoreOptions(command: Command): Command {
+  return addRootOptions(command).option('--releases-dir <dir>', 'the release store (default: $TF_RELEASES_DIR, else ROOT/releases)');
 }
 
 export interface ReleaseFlags extends AppFlags {

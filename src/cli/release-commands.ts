@@ -1,11 +1,5 @@
 import { Option, type Command } from './commander.js';
-import { addStoreOptions } from './options.js';
-
-type Lazy = (load: () => Promise<(...args: never[]) => Promise<number>>) => (...args: unknown[]) => Promise<void>;
-
-function collect(value: string, previous: string[] | undefined): string[] {
-  return [...(previous ?? []), value];
-}
+import { addStoreOptions, collect, type Lazy } from './options.js';
 
 /** `tf release create` and its alias `tf build` share these flags. */
 function createCommand(command: Command, lazy: Lazy): Command {
