@@ -11,7 +11,7 @@
 //   6. control     on a running tf: `tf scale worker=32` until 32 READY against starting them directly;
 //                  `tf ps` round trip; tf's RSS after 1,000 restarts against 10 (bench/control.mjs)
 //
-// Helpers: writer.mjs, ready.mjs, drain.mjs (the workloads), verify.mjs (checks tf's throughput
+// Helpers: writer.mjs, ready.mjs and test/fixtures/drain.mjs (the workloads), verify.mjs (checks tf's throughput
 // output line by line), rusage.mjs (preloaded into tf to record its own CPU time and peak RSS:
 // /usr/bin/time would add in the children tf reaps), mux.mjs (a minimal multiplexer, printed as a
 // reference next to tf, not a target), support.mjs (process tracking, /proc readings, formatting).
@@ -59,7 +59,8 @@ const TF = join(ROOT, 'bin', 'tf.js');
 const NODE = process.execPath;
 const WRITER = join(BENCH, 'writer.mjs');
 const READY = join(BENCH, 'ready.mjs');
-const DRAIN = join(BENCH, 'drain.mjs');
+// The shutdown workload is the tests' drain fixture: READY once its handler is in, a last line on exit.
+const DRAIN = join(BENCH, '..', 'test', 'fixtures', 'drain.mjs');
 const MUX = join(BENCH, 'mux.mjs');
 const RUSAGE_URL = pathToFileURL(join(BENCH, 'rusage.mjs')).href;
 const RESULTS = join(BENCH, 'results.json');
