@@ -1,8 +1,7 @@
 import { resolve } from 'node:path';
 import type { App } from '../config/app.js';
 import { SETTINGS_FILE } from '../config/app.js';
-import { buildFormation, specFactory } from '../formation/formation.js';
-import { formationInput, type FormationRequest } from '../formation/plan.js';
+import { planRun, type FormationRequest } from '../formation/plan.js';
 import { runnableTypes } from '../config/procfile.js';
 import type { Multiplexer } from '../output/multiplexer.js';
 import type { Supervisor } from '../supervisor/supervisor.js';
@@ -44,10 +43,8 @@ export function startWatching(setup: WatchSetup): Promise<{ close(): Promise<voi
     reload: async () => {
       try {
         const app = await setup.reloadApp();
-        const input = formationInput(app, setup.request);
-        const specs = buildFormation(input);
-        if (specs.length === 0) throw new TfError('nothing to start: every process type is scaled to 0', 'name a type in the formation');
-        await setup.supervisor.reload(specs, specFactory(input), input.types.map((t) => t.name));
+        const { specs, specFor, types } = planRun(app, setup.request);
+        await setup.supervisor.reload(specs, specFor, types);
         return watchConfig(app, setup.procfile);
       } catch (error) {
         if (!(error instanceof TfError)) throw error;

@@ -1,7 +1,6 @@
 import { resolve } from 'node:path';
 import { ControlSession } from '../control/session.js';
-import { buildFormation, specFactory } from '../formation/formation.js';
-import { formationInput } from '../formation/plan.js';
+import { planRun } from '../formation/plan.js';
 import { shouldColor } from '../output/color.js';
 import { Multiplexer } from '../output/multiplexer.js';
 import { ensurePortsFree } from '../supervisor/port-check.js';
@@ -27,16 +26,14 @@ export async function start(items: string[], flags: StartFlags): Promise<number>
   if (flags.watch && flags.release !== undefined) throw new TfError('--watch cannot be used with --release: a release never changes', 'drop one of them');
   const app = await loadAppFor(flags);
   const request = { items: [...items, ...(flags.formation ?? [])], port: flags.port, timeout: flags.timeout, restart: flags.restart };
-  const input = formationInput(app, request);
-  const specs = buildFormation(input);
-  if (specs.length === 0) throw new TfError('nothing to start: every process type is scaled to 0', 'name a type, e.g. tf start web=1');
+  const { specs, specFor, types } = planRun(app, request);
   // The socket lives in the working root, also for a release (whose build is read-only).
   const control = await ControlSession.open(flags.release === undefined ? app.root : storeLocation(flags).root, flags.controlSocket);
   try {
     await ensurePortsFree(specs.filter((spec) => spec.type === 'web').map((spec) => spec.port));
     const color = !flags.json && shouldColor(Boolean(process.stdout.isTTY), process.env);
     const output = new Multiplexer(process.stdout, { json: Boolean(flags.json), color, timestamps: flags.timestamps });
-    const supervisor = new Supervisor({ specs, specFor: specFactory(input), types: input.types.map((t) => t.name), output, extraEnv: color ? { FORCE_COLOR: '1' } : {} });
+    const supervisor = new Supervisor({ specs, specFor, types, output, extraEnv: color ? { FORCE_COLOR: '1' } : {} });
     control.attach(supervisor, output);
     const stopListening = listenForSignals((signal) => supervisor.shutdown({ kind: 'signal', signal }));
     const running = supervisor.run();

@@ -3,7 +3,7 @@ import { parseDuration } from '../config/duration.js';
 import { runnableTypes } from '../config/procfile.js';
 import { DEFAULT_RESTART_LIMIT, DEFAULT_RESTART_WINDOW_MS } from '../config/settings.js';
 import { TfError } from '../util/errors.js';
-import { buildFormation, DEFAULT_BASE_PORT, type FormationInput, type ProcessSpec } from './formation.js';
+import { buildFormation, DEFAULT_BASE_PORT, specFactory, type FormationInput, type ProcessSpec, type SpecFactory } from './formation.js';
 import { resolveScale } from './scale.js';
 
 export interface FormationRequest {
@@ -22,6 +22,21 @@ export const DEFAULT_DRAIN_MS = 5000;
 /** App + command line -> the list of processes to run. */
 export function planFormation(app: App, request: FormationRequest = {}): ProcessSpec[] {
   return buildFormation(formationInput(app, request));
+}
+
+/** What a running formation needs: its processes, how to make more of a type, the types there are. */
+export interface RunPlan {
+  specs: ProcessSpec[];
+  specFor: SpecFactory;
+  types: string[];
+}
+
+/** planFormation for tf start (and its reloads): at least one process, and the means to add more. */
+export function planRun(app: App, request: FormationRequest = {}): RunPlan {
+  const input = formationInput(app, request);
+  const specs = buildFormation(input);
+  if (specs.length === 0) throw new TfError('nothing to start: every process type is scaled to 0', 'name a type, e.g. tf start web=1');
+  return { specs, specFor: specFactory(input), types: input.types.map((t) => t.name) };
 }
 
 /** What buildFormation and specFactory need; a running tf keeps it to start instances later. */
