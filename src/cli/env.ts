@@ -3,6 +3,7 @@ import type { Environment } from '../config/env.js';
 import { planFormation, basePort } from '../formation/plan.js';
 import { ONE_OFF_NAME, oneOffEnvironment } from '../oneoff/run.js';
 import { TfError } from '../util/errors.js';
+import { shQuote } from '../util/sh-quote.js';
 import { appOptions } from './app-flags.js';
 import type { AppFlags } from './options.js';
 
@@ -21,7 +22,7 @@ export async function env(name: string | undefined, flags: EnvFlags): Promise<nu
     process.stdout.write(`${JSON.stringify(Object.fromEntries(entries), null, 2)}\n`);
     return 0;
   }
-  const lines = entries.map(([key, { value, source }]) => `${key}=${shellQuote(value)}  # ${source}`);
+  const lines = entries.map(([key, { value, source }]) => `${key}=${shQuote(value)}  # ${source}`);
   process.stdout.write(lines.length ? `${lines.join('\n')}\n` : '');
   return 0;
 }
@@ -33,9 +34,4 @@ function processEnvironment(name: string, app: App, flags: EnvFlags): Environmen
   const instance = dot < 0 ? 1 : /^\d+$/.test(name.slice(dot + 1)) ? Number(name.slice(dot + 1)) : 0;
   if (instance < 1) throw new TfError(`no process named "${name}"`, `use a name like ${type || 'web'}.1 or ${ONE_OFF_NAME}`);
   return planFormation(app, { items: [`${type}=${instance}`], port: flags.port }).at(-1)!.env;
-}
-
-/** Single-quoted for sh, so the output can be sourced. */
-function shellQuote(value: string): string {
-  return /^[\w@%+=:,./-]*$/.test(value) && value !== '' ? value : `'${value.replaceAll("'", `'\\''`)}'`;
 }

@@ -1,7 +1,4 @@
-/** POSIX sh single quoting: exact for every value (a `'` becomes `'\''`). */
-export function shQuote(value: string): string {
-  return /^[A-Za-z0-9_./:=@%+,-]+$/.test(value) ? value : `'${value.replaceAll("'", "'\\''")}'`;
-}
+import { shQuote } from '../util/sh-quote.js';
 
 /** A file of `export KEY='value'` lines that `.` in sh reads back exactly, newlines included. */
 export function shellEnvFile(vars: Array<[string, string]>, header: string): string {

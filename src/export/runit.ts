@@ -1,5 +1,6 @@
 import { serviceDirs } from './service-dirs.js';
-import { bareSignal, shQuote } from './quote.js';
+import { bareSignal } from './quote.js';
+import { shQuote } from '../util/sh-quote.js';
 import { SCRIPT_MODE, type ExportInput, type ExportResult, type ExportType } from './types.js';
 
 /**

@@ -1,5 +1,5 @@
 import { serviceDirs } from './service-dirs.js';
-import { shQuote } from './quote.js';
+import { shQuote } from '../util/sh-quote.js';
 import { FILE_MODE, SCRIPT_MODE, type ExportInput, type ExportResult } from './types.js';
 
 /**

@@ -1,7 +1,8 @@
 import { shellScript } from '../supervisor/shell-command.js';
 import { hostEnv, notRestarted, restartNote } from './input.js';
 import { checkName, FILE_NAME } from './names.js';
-import { shellEnvFile, shQuote } from './quote.js';
+import { shellEnvFile } from './quote.js';
+import { shQuote } from '../util/sh-quote.js';
 import { SCRIPT_MODE, SECRET_MODE, type ExportedFile, type ExportInput, type ExportResult, type ExportType } from './types.js';
 
 export interface ServiceDirTarget {

@@ -1,6 +1,7 @@
-import { readdirSync, readFileSync, readlinkSync } from 'node:fs';
+import { readdirSync, readlinkSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { TfError, errnoCode } from '../util/errors.js';
+import { processIds, readOrEmpty } from './process-table.js';
 
 /**
  * Fails early, before anything starts, when a port a web process will get is taken, naming the
@@ -36,13 +37,12 @@ export interface PortHolder {
 export function portHolder(port: number): PortHolder | undefined {
   const inodes = new Set([...listeningInodes('/proc/net/tcp', port), ...listeningInodes('/proc/net/tcp6', port)]);
   if (inodes.size === 0) return undefined;
-  for (const entry of safeList('/proc')) {
-    if (!/^\d+$/.test(entry)) continue;
-    for (const fd of safeList(`/proc/${entry}/fd`)) {
-      const target = safeReadlink(`/proc/${entry}/fd/${fd}`);
+  for (const pid of processIds()) {
+    for (const fd of safeList(`/proc/${pid}/fd`)) {
+      const target = safeReadlink(`/proc/${pid}/fd/${fd}`);
       const inode = /^socket:\[(\d+)\]$/.exec(target ?? '')?.[1];
       if (inode && inodes.has(inode)) {
-        return { pid: Number(entry), command: safeRead(`/proc/${entry}/comm`).trim() || 'unknown' };
+        return { pid, command: readOrEmpty(`/proc/${pid}/comm`).toString().trim() || 'unknown' };
       }
     }
   }
@@ -53,20 +53,13 @@ const LISTEN = '0A';
 
 function listeningInodes(table: string, port: number): string[] {
   const hexPort = port.toString(16).toUpperCase().padStart(4, '0');
-  return safeRead(table)
+  return readOrEmpty(table)
+    .toString()
     .split('\n')
     .slice(1)
     .map((line) => line.trim().split(/\s+/))
     .filter((cols) => cols[1]?.endsWith(`:${hexPort}`) && cols[3] === LISTEN)
     .map((cols) => cols[9] ?? '');
-}
-
-function safeRead(path: string): string {
-  try {
-    return readFileSync(path, 'utf8');
-  } catch {
-    return '';
-  }
 }
 
 function safeList(path: string): string[] {

@@ -28,7 +28,8 @@ export function isZombie(pid: number): boolean {
   return state === 'Z' || state === 'X';
 }
 
-function processIds(): number[] {
+/** Every process id in /proc (none where there is no /proc). */
+export function processIds(): number[] {
   try {
     return readdirSync('/proc').filter((entry) => /^\d+$/.test(entry)).map(Number);
   } catch {
@@ -36,7 +37,8 @@ function processIds(): number[] {
   }
 }
 
-function readOrEmpty(path: string): Buffer {
+/** A /proc file, or nothing if the process is gone or hidden. */
+export function readOrEmpty(path: string): Buffer {
   try {
     return readFileSync(path);
   } catch {
