@@ -1,11 +1,11 @@
 import { spawn } from 'node:child_process';
 import type { App } from '../config/app.js';
 import { plainEnvironment, withVariables, type Environment } from '../config/env.js';
-import { signalExitCode } from '../config/signals.js';
 import { processVariables } from '../formation/formation.js';
 import { errnoCode } from '../util/errors.js';
 import { listenForSignals } from '../supervisor/signal-source.js';
 import { shellScript } from '../supervisor/shell-command.js';
+import { exitStatus } from '../supervisor/stop-reason.js';
 
 export const ONE_OFF_NAME = 'run.1';
 
@@ -52,7 +52,7 @@ export function runOneOff(command: OneOffCommand, cwd: string, env: Environment,
     });
     child.once('exit', (code, signal) => {
       stopListening();
-      resolve(code ?? (signal ? signalExitCode(signal) : 1));
+      resolve(exitStatus(code, signal));
     });
   });
 }

@@ -1,11 +1,11 @@
 import { closeSync, openSync, writeSync } from 'node:fs';
 import { Writable } from 'node:stream';
-import { signalExitCode } from '../config/signals.js';
 import type { Environment } from '../config/env.js';
 import { shouldColor } from '../output/color.js';
 import { Multiplexer } from '../output/multiplexer.js';
 import { ProcessHandle } from '../supervisor/process-handle.js';
 import { signalGroup, spawnInGroup } from '../supervisor/spawner.js';
+import { exitStatus } from '../supervisor/stop-reason.js';
 import { SECRET_MODE } from './fs-util.js';
 import type { Interruption } from './interrupt.js';
 
@@ -61,7 +61,7 @@ export async function runLogged(run: LoggedRun): Promise<number> {
     closeSync(log);
   }
   if (handle.spawnError) return 127;
-  return handle.exitCode ?? (handle.exitSignal ? signalExitCode(handle.exitSignal) : 1);
+  return exitStatus(handle.exitCode, handle.exitSignal);
 }
 
 // eslint-disable-next-line no-control-regex
