@@ -40,7 +40,8 @@ export async function watchApp(options: WatchOptions): Promise<{ close(): Promis
     const parts = relative(root, path).split(sep);
     return parts[0] === 'releases' || parts.some((part) => IGNORED_NAMES.has(part)) || extraIgnored.has(path);
   };
-  const pending = { types: new Set<string>(), reload: false, files: [] as string[], count: 0 };
+  // Files as a set: one save often fires add and change for the same path, and is one change.
+  const pending = { types: new Set<string>(), reload: false, files: new Set<string>() };
   let timer: NodeJS.Timeout | undefined;
   let busy = false;
   let again = false;
@@ -48,10 +49,10 @@ export async function watchApp(options: WatchOptions): Promise<{ close(): Promis
   const act = async (): Promise<void> => {
     if (busy) return void (again = true);
     busy = true;
-    const { reload, files, count } = pending;
+    const { reload, files } = pending;
     const types = config.types.filter((t) => pending.types.has(t));
-    Object.assign(pending, { types: new Set(), reload: false, files: [], count: 0 });
-    const what = `${count === 1 ? `${files[0]} changed` : `${count} files changed (${files.join(', ')}${count > files.length ? ` and ${count - files.length} more` : ''})`}`;
+    Object.assign(pending, { types: new Set(), reload: false, files: new Set() });
+    const what = describeChanges([...files]);
     try {
       if (reload) {
         options.say(`${what}, reloading the config`);
@@ -78,8 +79,7 @@ export async function watchApp(options: WatchOptions): Promise<{ close(): Promis
       if (types.length === 0) return;
       for (const type of types) pending.types.add(type);
     }
-    if (pending.files.length < 3) pending.files.push(rel);
-    pending.count++;
+    pending.files.add(rel);
     clearTimeout(timer);
     timer = setTimeout(() => void act(), options.debounceMs ?? DEFAULT_DEBOUNCE_MS);
   };
@@ -97,6 +97,12 @@ export async function watchApp(options: WatchOptions): Promise<{ close(): Promis
       await watcher.close();
     },
   };
+}
+
+function describeChanges(files: string[]): string {
+  if (files.length === 1) return `${files[0]} changed`;
+  const more = files.length > 3 ? ` and ${files.length - 3} more` : '';
+  return `${files.length} files changed (${files.slice(0, 3).join(', ')}${more})`;
 }
 
 /**
