@@ -79,16 +79,22 @@ export class LineSplitter {
 
   /**
    * The fast path: when a read has no CR and nothing odd is held, everything up to its last LF
-   * is whole lines (the held start of the first one included), returned as one block for the
-   * caller to print at once. `rest` (after the last LF) is not consumed: push() it next. If the
-   * block needs line-by-line care after all, push() it first: nothing is held any more.
+   * is whole lines, returned as one or two parts for the caller to print at once: the held start
+   * of a line joined to its end (the only bytes copied), then the read's other whole lines as
+   * they are. `rest` (after the last LF) is not consumed: push() it next. If the parts need
+   * line-by-line care after all, push() them first: nothing is held any more.
    */
-  takeBlock(chunk: Buffer): { block: Buffer; rest: Buffer } | undefined {
+  takeBlock(chunk: Buffer): { parts: Buffer[]; rest: Buffer } | undefined {
     if (this.heldCR !== 'none' || this.lastBreak !== 'LF') return undefined;
     if (chunk.length + this.pendingBytes > this.maxLineBytes || chunk.indexOf(CR) !== -1) return undefined;
     const end = chunk.lastIndexOf(LF) + 1;
     if (end === 0) return undefined;
-    return { block: this.take(chunk.subarray(0, end)), rest: chunk.subarray(end) };
+    const rest = chunk.subarray(end);
+    if (this.pendingBytes === 0) return { parts: [chunk.subarray(0, end)], rest };
+    const firstEnd = chunk.indexOf(LF) + 1;
+    const parts = [this.take(chunk.subarray(0, firstEnd))];
+    if (firstEnd < end) parts.push(chunk.subarray(firstEnd, end));
+    return { parts, rest };
   }
 
   /** The last line, if the stream ended without a newline. */

@@ -1,10 +1,13 @@
 import type { Readable, Writable } from 'node:stream';
 import { isUtf8 } from 'node:buffer';
+import { PrefixKernel } from './prefix-kernel.js';
 import { jsonRecord, lineText, printable, SYSTEM, textPrefix, type FormatOptions, type Source, type StreamName } from './format.js';
 
 export interface MultiplexerOptions extends FormatOptions {
   json: boolean;
   now?: () => number;
+  /** The fast path's prefixer; null keeps to the string path. Default: loaded on first use. */
+  kernel?: PrefixKernel | null;
 }
 
 const NEWLINE = Buffer.from('\n');
@@ -24,12 +27,14 @@ export class Multiplexer {
   private readonly closedListeners: Array<(error: Error) => void> = [];
   private readonly now: () => number;
   private tapListener: ((data: Buffer | string, encoding: BufferEncoding) => void) | undefined;
+  private kernel: PrefixKernel | null | undefined;
 
   constructor(
     private readonly sink: Writable,
     private readonly options: MultiplexerOptions,
   ) {
     this.now = options.now ?? Date.now;
+    this.kernel = options.kernel;
     sink.on('drain', () => this.resume());
     sink.on('error', (error: Error) => this.close(error));
   }
@@ -74,17 +79,24 @@ export class Multiplexer {
   }
 
   /**
-   * The fast path for the common case: a block of whole lines, each ending in LF, prefixed with
-   * one string operation instead of one allocation per line (the prefix is ASCII, so a latin1
-   * round trip leaves every byte of the lines as it was). Returns false, writing nothing, when
-   * the block needs line-by-line care: JSON output, invalid UTF-8 or NUL bytes.
+   * The fast path for the common case: blocks of whole lines, each ending in LF, prefixed all at
+   * once and written as one chunk, by the WebAssembly kernel or else with one string operation
+   * (the prefix is ASCII, so a latin1 round trip leaves every byte of the lines as it was).
+   * Returns false, writing nothing, when the lines need care one by one: JSON output, invalid
+   * UTF-8 or NUL bytes.
    */
-  block(source: Source, block: Buffer): boolean {
+  block(source: Source, parts: readonly Buffer[]): boolean {
     if (this.closed) return true;
-    if (this.options.json || block.indexOf(0) !== -1 || !isUtf8(block)) return false;
-    const prefix = this.prefixEntry(source, this.now()).latin1;
-    const text = block.toString('latin1');
-    this.emit(prefix + text.slice(0, -1).replaceAll('\n', `\n${prefix}`) + '\n', 'latin1');
+    if (this.options.json || parts.some((part) => part.indexOf(0) !== -1 || !isUtf8(part))) return false;
+    const prefix = this.prefixEntry(source, this.now());
+    if (this.kernel === undefined) this.kernel = PrefixKernel.load() ?? null;
+    const prefixed = this.kernel?.prefixLines(prefix.bytes, parts);
+    if (prefixed) {
+      this.emit(prefixed);
+    } else {
+      const text = (parts.length === 1 ? parts[0]! : Buffer.concat(parts)).toString('latin1');
+      this.emit(prefix.latin1 + text.slice(0, -1).replaceAll('\n', `\n${prefix.latin1}`) + '\n', 'latin1');
+    }
     return true;
   }
 

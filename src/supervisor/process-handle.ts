@@ -108,11 +108,13 @@ export class ProcessHandle {
     output.track(stream);
     stream.on('data', (chunk: Buffer) => {
       const fast = splitter.takeBlock(chunk);
-      if (fast && output.block(this.source, fast.block)) {
-        if (this.keepsRecent) this.remember(fast.block);
-        if (this.lineCheck) this.checkLines(fast.block.toString().slice(0, -1).split('\n'));
+      if (fast && output.block(this.source, fast.parts)) {
+        for (const part of fast.parts) {
+          if (this.keepsRecent) this.remember(part);
+          if (this.lineCheck) this.checkLines(part.toString().slice(0, -1).split('\n'));
+        }
       } else if (fast) {
-        splitter.push(fast.block, collect);
+        for (const part of fast.parts) splitter.push(part, collect);
       }
       splitter.push(fast ? fast.rest : chunk, collect);
       deliver();

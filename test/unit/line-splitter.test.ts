@@ -173,9 +173,29 @@ describe('takeBlock: the fast path hands out whole lines at once', () => {
   it('returns the held start of a line with the whole lines after it, and leaves the rest', () => {
     const splitter = new LineSplitter(64);
     splitter.push(b('hel'), () => {});
-    const taken = splitter.takeBlock(b('lo\nworld\npart'));
-    expect(taken?.block.toString()).toBe('hello\nworld\n');
+    const chunk = b('lo\nworld\npart');
+    const taken = splitter.takeBlock(chunk);
+    expect(taken?.parts.map(String)).toEqual(['hello\n', 'world\n']);
     expect(taken?.rest.toString()).toBe('part');
+    // Only the held line is copied: the other lines are the read's own bytes.
+    expect(taken?.parts[1]?.buffer).toBe(chunk.buffer);
+  });
+
+  it('returns a read of whole lines as one part, without copying it', () => {
+    const splitter = new LineSplitter(64);
+    const chunk = b('a\nb\n');
+    const taken = splitter.takeBlock(chunk);
+    expect(taken?.parts.map(String)).toEqual(['a\nb\n']);
+    expect(taken?.parts[0]?.buffer).toBe(chunk.buffer);
+    expect(taken?.rest.length).toBe(0);
+  });
+
+  it('returns only the joined line when the held line ends at the read\'s last LF', () => {
+    const splitter = new LineSplitter(64);
+    splitter.push(b('hel'), () => {});
+    const taken = splitter.takeBlock(b('lo\nmore'));
+    expect(taken?.parts.map(String)).toEqual(['hello\n']);
+    expect(taken?.rest.toString()).toBe('more');
   });
 
   it.each<[string, string[], string]>([

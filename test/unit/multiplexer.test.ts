@@ -251,10 +251,28 @@ describe('block: whole lines printed in one piece', () => {
     const viaBlock = memorySink();
     const viaLines = memorySink();
     const text = 'one\n\ntwo €\nthree\n';
-    expect(mux(viaBlock.sink, { timestamps: true }).block(web1, Buffer.from(text))).toBe(true);
+    expect(mux(viaBlock.sink, { timestamps: true }).block(web1, [Buffer.from(text)])).toBe(true);
     mux(viaLines.sink, { timestamps: true }).lines(web1, 'stdout', lines('one', '', 'two €', 'three'));
     expect(viaBlock.text()).toBe(viaLines.text());
     expect(viaBlock.text()).toContain('web.1  | two €\n');
+  });
+
+  it('writes the same bytes through the WebAssembly kernel as through the string path, in one write', () => {
+    const parts = [Buffer.from('held and joined\n'), Buffer.from('two €\n\n' + 'x'.repeat(40) + '\n')];
+    const viaKernel = memorySink();
+    const viaStrings = memorySink();
+    const options = { timestamps: true, color: true };
+    expect(mux(viaKernel.sink, options).block(worker1, parts)).toBe(true);
+    expect(mux(viaStrings.sink, { ...options, kernel: null }).block(worker1, parts)).toBe(true);
+    expect(viaKernel.chunks).toHaveLength(1);
+    expect(viaKernel.chunks[0]).toEqual(viaStrings.chunks[0]);
+    expect(viaKernel.text().split('\n').map((line) => line.replace(/\x1b\[\d+m/g, '').replace(/.*\| /, ''))).toEqual(['held and joined', 'two €', '', 'x'.repeat(40), '']);
+  });
+
+  it('declines when any part needs care, writing nothing', () => {
+    const { sink, text: written } = memorySink();
+    expect(mux(sink).block(web1, [Buffer.from('fine\n'), Buffer.from('bad \xff\n', 'latin1')])).toBe(false);
+    expect(written()).toBe('');
   });
 
   it.each([
@@ -263,7 +281,7 @@ describe('block: whole lines printed in one piece', () => {
     ['a NUL byte', {}, 'nul \0\n'],
   ])('declines %s, writing nothing, so the lines take the careful path', (_, options, text) => {
     const { sink, text: written } = memorySink();
-    expect(mux(sink, options).block(web1, Buffer.from(text, 'latin1'))).toBe(false);
+    expect(mux(sink, options).block(web1, [Buffer.from(text, 'latin1')])).toBe(false);
     expect(written()).toBe('');
   });
 });

@@ -1,0 +1,51 @@
+;; The output fast path's inner loop: put a prefix before every line of a block of whole lines.
+;; Compiled by scripts/build-wasm.mjs into prefix-lines-wasm.ts; prefix-kernel.ts is its only user.
+;;
+;; Memory layout (prefix-kernel.ts owns it): the prefix at address 0, the input block, the output.
+;; The loop moves 16 bytes at a time and may read and write up to a vector past each end, so the
+;; caller leaves that much room after the prefix, the input and the output.
+(module
+  (memory (export "memory") 1)
+
+  ;; Copies [in, in + len), which ends in LF, to out with the prefix (memory[0, prefixLen)) before
+  ;; each line. Returns the bytes written, or -1, having stopped early, when they would pass outEnd.
+  (func (export "prefixLines")
+    (param $in i32) (param $len i32) (param $out i32) (param $outEnd i32) (param $prefixLen i32)
+    (result i32)
+    (local $p i32) (local $end i32) (local $o i32) (local $k i32) (local $mask i32)
+    (local $v v128) (local $lf v128)
+    (local.set $p (local.get $in))
+    (local.set $end (i32.add (local.get $in) (local.get $len)))
+    (local.set $o (local.get $out))
+    (local.set $lf (i8x16.splat (i32.const 10)))
+    (block $done
+      (loop $line
+        (br_if $done (i32.ge_u (local.get $p) (local.get $end)))
+        ;; Room for this prefix, all the input left and a vector of overrun, checked per line.
+        (if (i32.gt_u
+              (i32.add (i32.add (local.get $o) (local.get $prefixLen))
+                       (i32.add (i32.sub (local.get $end) (local.get $p)) (i32.const 32)))
+              (local.get $outEnd))
+          (then (return (i32.const -1))))
+        (local.set $k (i32.const 0))
+        (loop $prefix
+          (v128.store (i32.add (local.get $o) (local.get $k)) (v128.load (local.get $k)))
+          (local.set $k (i32.add (local.get $k) (i32.const 16)))
+          (br_if $prefix (i32.lt_u (local.get $k) (local.get $prefixLen))))
+        (local.set $o (i32.add (local.get $o) (local.get $prefixLen)))
+        ;; Store each vector whole, then advance past the LF only: what follows it is overwritten.
+        (loop $scan
+          (local.set $v (v128.load (local.get $p)))
+          (v128.store (local.get $o) (local.get $v))
+          (local.set $mask (i8x16.bitmask (i8x16.eq (local.get $v) (local.get $lf))))
+          (if (i32.eqz (local.get $mask))
+            (then
+              (local.set $p (i32.add (local.get $p) (i32.const 16)))
+              (local.set $o (i32.add (local.get $o) (i32.const 16)))
+              (br $scan))))
+        (local.set $k (i32.add (i32.ctz (local.get $mask)) (i32.const 1)))
+        (local.set $p (i32.add (local.get $p) (local.get $k)))
+        (local.set $o (i32.add (local.get $o) (local.get $k)))
+        (br $line)))
+    (i32.sub (local.get $o) (local.get $out)))
+)

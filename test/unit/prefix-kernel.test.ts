@@ -1,0 +1,89 @@
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { PrefixKernel } from '../../src/output/prefix-kernel.js';
+// @ts-expect-error: a plain .mjs build script, without types of its own
+import { assemble } from '../../scripts/build-wasm.mjs';
+
+const kernel = PrefixKernel.load();
+const ascii = (text: string): Buffer => Buffer.from(text, 'latin1');
+
+/** What the kernel must produce, one line at a time. */
+function expected(prefix: Buffer, parts: Buffer[]): Buffer {
+  const all = Buffer.concat(parts);
+  const out: Buffer[] = [];
+  let start = 0;
+  for (let end = all.indexOf(10); end !== -1; start = end + 1, end = all.indexOf(10, start)) out.push(prefix, all.subarray(start, end + 1));
+  return Buffer.concat(out);
+}
+
+/** A deterministic byte generator, so a failure can be replayed. */
+function generator(seed: number): (below: number) => number {
+  let state = seed;
+  return (below) => {
+    state = (state * 1103515245 + 12345) % 2 ** 31;
+    return state % below;
+  };
+}
+
+function randomLines(next: (below: number) => number, count: number): Buffer {
+  const lines: Buffer[] = [];
+  for (let i = 0; i < count; i++) {
+    const length = next(4) === 0 ? next(3) : next(200);
+    const line = Buffer.alloc(length + 1);
+    for (let j = 0; j < length; j++) line[j] = 11 + next(245);
+    line[length] = 10;
+    lines.push(line);
+  }
+  return Buffer.concat(lines);
+}
+
+describe('PrefixKernel', () => {
+  it('is built from the committed prefix-lines.wat', async () => {
+    const committed = readFileSync(new URL('../../src/output/prefix-lines-wasm.ts', import.meta.url), 'utf8');
+    expect(await assemble()).toBe(committed);
+  });
+
+  it('loads on this Node', () => {
+    expect(kernel).toBeInstanceOf(PrefixKernel);
+  });
+
+  it.each([1, 9, 15, 16, 17, 31, 32, 33, 200])('puts a %i-byte prefix before lines of every length around the vector size', (prefixLength) => {
+    const prefix = ascii('p'.repeat(prefixLength - 1) + '|');
+    const lines = Array.from({ length: 70 }, (_, n) => ascii(`${'abcdefghij'.repeat(7).slice(0, n)}\n`));
+    const block = Buffer.concat(lines);
+    expect(kernel!.prefixLines(prefix, [block])).toEqual(expected(prefix, [block]));
+  });
+
+  it('matches the line-by-line result on random lines, prefixes and splits into parts', () => {
+    const next = generator(7);
+    for (let round = 0; round < 300; round++) {
+      const prefix = ascii('x'.repeat(1 + next(60)));
+      const block = randomLines(next, 1 + next(50));
+      const cut = block.indexOf(10, next(block.length)) + 1;
+      const parts = cut > 0 && cut < block.length ? [block.subarray(0, cut), block.subarray(cut)] : [block];
+      expect(kernel!.prefixLines(prefix, parts), `round ${round}`).toEqual(expected(prefix, parts));
+    }
+  });
+
+  it('keeps multi-byte characters, empty lines and the bytes of a 64 KiB read as they were', () => {
+    const block = Buffer.from(`€ ünïcödé 🎉\n\n${'y'.repeat(80)}\n`.repeat(500));
+    const prefix = ascii('\x1b[36mweb.1 |\x1b[0m ');
+    expect(kernel!.prefixLines(prefix, [block])).toEqual(expected(prefix, [block]));
+  });
+
+  it.each<[string, Buffer, Buffer[]]>([
+    ['a block larger than its memory', ascii('w | '), [Buffer.alloc(300 * 1024, 10)]],
+    ['lines so much shorter than the prefix that the output would not fit', ascii('p'.repeat(40)), [Buffer.alloc(100 * 1024, 10)]],
+    ['a prefix longer than its room', ascii('p'.repeat(2000)), [ascii('a\n')]],
+    ['a part that does not end in LF', ascii('w | '), [ascii('a\nb')]],
+  ])('declines %s, and works again after', (_, prefix, parts) => {
+    expect(kernel!.prefixLines(prefix, parts)).toBeUndefined();
+    expect(kernel!.prefixLines(ascii('w | '), [ascii('a\n')])?.toString()).toBe('w | a\n');
+  });
+
+  it('returns a copy that later calls do not overwrite', () => {
+    const first = kernel!.prefixLines(ascii('1 '), [ascii('one\n')]);
+    kernel!.prefixLines(ascii('2 '), [ascii('two\n')]);
+    expect(first?.toString()).toBe('1 one\n');
+  });
+});
