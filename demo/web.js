@@ -1,5 +1,5 @@
 // The demo's web process: answers HTTP on $PORT and drains open requests on SIGTERM.
-import { createServer } from 'node:http';
+const { createServer } = require('node:http');
 
 const port = Number(process.env.PORT ?? 5000);
 let served = 0;

@@ -17,6 +17,6 @@ export function storeLocation(flags: StoreFlags): StoreLocation {
 export async function loadAppFor(flags: ReleaseFlags): Promise<App> {
   if (flags.release === undefined) return loadApp(appOptions(flags));
   if (flags.env?.length) throw new TfError('-e/--env cannot be used with --release: a release runs with its own env snapshot', 'change it with tf config set, or drop --release');
-  const { loadReleaseApp } = await import('../release/load.js');
+  const { loadReleaseApp } = require('../release/load.js') as typeof import('../release/load.js');
   return loadReleaseApp(storeLocation(flags), flags.release === true ? undefined : flags.release, process.env);
 }

@@ -10,19 +10,19 @@ export function addControlOptions(command: Command): Command {
 export function addControlCommands(tf: Command, lazy: Lazy): void {
   addControlOptions(tf.command('ps').description('list the processes of the running tf start: pid, port, state, uptime, restarts'))
     .option('--json', 'print a JSON array: name, type, pid, port, state, uptimeMs, restarts, lastExit')
-    .action(lazy(async () => (await import('./ps.js')).ps));
+    .action(lazy(() => (require('./ps.js') as typeof import('./ps.js')).ps));
   addControlOptions(tf.command('scale').description('change the formation of the running tf start'))
     .argument('<formation...>', 'type=count items, e.g. web=3 worker=0')
     .addHelpText('after', '\nExamples:\n  tf scale web=3\n  tf scale web=1 worker=0')
-    .action(lazy(async () => (await import('./scale.js')).scale));
+    .action(lazy(() => (require('./scale.js') as typeof import('./scale.js')).scale));
   addControlOptions(tf.command('restart').description('drain and start again: everything, a type, or one process like web.2'))
     .argument('[targets...]', 'process names or types (default: all)')
-    .action(lazy(async () => (await import('./restart.js')).restart));
+    .action(lazy(() => (require('./restart.js') as typeof import('./restart.js')).restart));
   addControlOptions(tf.command('stop').description('drain processes of the running tf start and leave them stopped'))
     .argument('<targets...>', 'process names or types')
-    .action(lazy(async () => (await import('./restart.js')).stop));
+    .action(lazy(() => (require('./restart.js') as typeof import('./restart.js')).stop));
   addControlOptions(tf.command('logs').description('print the last lines of the running tf start, then follow it (Ctrl-C detaches)'))
     .option('-n, --lines <count>', 'how many earlier lines to print first (default 200)')
     .option('--no-follow', 'print the earlier lines and exit')
-    .action(lazy(async () => (await import('./logs.js')).logs));
+    .action(lazy(() => (require('./logs.js') as typeof import('./logs.js')).logs));
 }

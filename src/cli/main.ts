@@ -1,31 +1,15 @@
 import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { Command, CommanderError, Option } from './commander.js';
-import { addAppOptions, addFormationOptions, addPortOption, addReleaseOption, type Lazy } from './options.js';
-import { addControlCommands } from './control-commands.js';
-import { addReleaseCommands } from './release-commands.js';
+import { addAppOptions, addFormationOptions, addPortOption, addReleaseOption, type Declare, type Lazy } from './options.js';
 import { reportError } from './report.js';
 
 function version(): string {
-  const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
+  const pkg = JSON.parse(readFileSync(join(__dirname, '..', '..', 'package.json'), 'utf8')) as { version: string };
   return pkg.version;
 }
 
-function program(done: (status: number) => void): Command {
-  const tf = new Command('tf')
-    .description('Run twelve-factor apps from a Procfile: start a formation, run one-offs, check config.')
-    .version(version(), '-v, --version')
-    .enablePositionalOptions()
-    .showSuggestionAfterError()
-    .exitOverride()
-    .configureOutput({ writeErr: (text) => process.stderr.write(text), outputError: usageError('tf --help') });
-
-  // Each command's module is imported only when that command runs: start-up time is a feature.
-  const lazy: Lazy = (load) =>
-    async (...args: unknown[]): Promise<void> => {
-      const action = await load();
-      done(await (action as (...a: unknown[]) => Promise<number>)(...args.slice(0, -1)));
-    };
-
+function declareStart(tf: Command, lazy: Lazy): void {
   addFormationOptions(addReleaseOption(addPortOption(addAppOptions(tf.command('start').description('start the formation and multiplex its output')))))
     .argument('[formation...]', 'what to run: web=2 worker=3, a bare type (web = web=1 and nothing else), all=N')
     .option('--no-timestamps', 'do not print the time on each line')
@@ -33,24 +17,32 @@ function program(done: (status: number) => void): Command {
     .option('-w, --watch [globs...]', 'restart the affected types when files change (default: any file in the root)')
     .addOption(new Option('--control-socket <path>', 'the control socket for tf ps/scale/restart/stop/logs (default: ROOT/.tf/control.sock)').env('TF_CONTROL_SOCKET'))
     .addHelpText('after', '\nExamples:\n  tf start\n  tf start web=2 worker=3\n  tf start -f Procfile.dev -e .env,.env.local -p 3000\n  tf start --json | jq .')
-    .action(lazy(async () => (await import('./start.js')).start));
+    .action(lazy(() => (require('./start.js') as typeof import('./start.js')).start));
+}
 
+function declareRun(tf: Command, lazy: Lazy): void {
   addReleaseOption(addPortOption(addAppOptions(tf.command('run').description("run a one-off command in the app's environment (as run.1)"))))
     .argument('<command...>', 'a command line, a Procfile type, or a command and its arguments')
     .passThroughOptions()
     .addHelpText('after', '\nExamples:\n  tf run node            # a REPL with the app\'s env\n  tf run worker          # the Procfile\'s worker command\n  tf run -- npm test -- --watch\n  tf run "env | sort"')
-    .action(lazy(async () => (await import('./run.js')).run));
+    .action(lazy(() => (require('./run.js') as typeof import('./run.js')).run));
+}
 
+function declareCheck(tf: Command, lazy: Lazy): void {
   addFormationOptions(addPortOption(addAppOptions(tf.command('check').description('validate the Procfile, env files and tf.yml, and print the formation'))))
     .argument('[formation...]', 'the formation to check, as for start')
-    .action(lazy(async () => (await import('./check.js')).check));
+    .action(lazy(() => (require('./check.js') as typeof import('./check.js')).check));
+}
 
+function declareEnv(tf: Command, lazy: Lazy): void {
   addPortOption(addAppOptions(tf.command('env').description('print the environment a process gets, with where each variable came from')))
     .argument('[process]', 'a process name like web.2 or a type like web (default: run.1, what tf run gets)')
     .option('--json', 'print a JSON object: KEY -> {value, source}')
     .addOption(new Option('--no-shell', 'leave out variables that come unchanged from the shell'))
-    .action(lazy(async () => (await import('./env.js')).env));
+    .action(lazy(() => (require('./env.js') as typeof import('./env.js')).env));
+}
 
+function declareExport(tf: Command, lazy: Lazy): void {
   addFormationOptions(addReleaseOption(addPortOption(addAppOptions(tf.command('export').description('write the formation as config for systemd, supervisord, kubernetes, compose, runit or s6')))))
     .argument('<format>', 'systemd, supervisord, kubernetes, compose, runit or s6')
     .argument('<outdir>', 'the folder to write into (created if missing)')
@@ -59,10 +51,43 @@ function program(done: (status: number) => void): Command {
     .option('-u, --user <user>', 'run the processes as this user')
     .option('-i, --image <image>', 'the container image (kubernetes: required; compose: default is to build the app root)')
     .addHelpText('after', '\nExamples:\n  tf export systemd /etc/systemd/system --app shop --user shop web=2 worker\n  tf export kubernetes k8s --image registry.example.com/shop:1.4\n  tf export compose . -e .env.production')
-    .action(lazy(async () => (await import('./export.js')).exportCommand));
+    .action(lazy(() => (require('./export.js') as typeof import('./export.js')).exportCommand));
+}
 
-  addReleaseCommands(tf, lazy);
-  addControlCommands(tf, lazy);
+/**
+ * Every top-level command and what declares it. Only the command being run is declared: the
+ * others' options cost start-up time. Help, a typo or no command at all declare every one.
+ */
+const COMMANDS: ReadonlyArray<[names: string[], declare: () => Declare]> = [
+  [['start'], () => declareStart],
+  [['run'], () => declareRun],
+  [['check'], () => declareCheck],
+  [['env'], () => declareEnv],
+  [['export'], () => declareExport],
+  [['release', 'build', 'config'], () => (require('./release-commands.js') as typeof import('./release-commands.js')).addReleaseCommands],
+  [['ps', 'scale', 'restart', 'stop', 'logs'], () => (require('./control-commands.js') as typeof import('./control-commands.js')).addControlCommands],
+];
+
+function program(argv: string[], done: (status: number) => void): Command {
+  const tf = new Command('tf')
+    .description('Run twelve-factor apps from a Procfile: start a formation, run one-offs, check config.')
+    .version(version(), '-v, --version')
+    .enablePositionalOptions()
+    .showSuggestionAfterError()
+    .exitOverride()
+    .configureOutput({ writeErr: (text) => process.stderr.write(text), outputError: usageError('tf --help') });
+
+  // Each command's module is required only when that command runs: start-up time is a feature.
+  const lazy: Lazy = (load) =>
+    async (...args: unknown[]): Promise<void> => {
+      const action = load() as (...a: unknown[]) => Promise<number>;
+      done(await action(...args.slice(0, -1)));
+    };
+
+  // The root has no options that take a value, so its first word is the command.
+  const name = argv.slice(2).find((arg) => !arg.startsWith('-'));
+  const wanted = COMMANDS.filter(([names]) => name !== undefined && names.includes(name));
+  for (const [, declare] of wanted.length > 0 ? wanted : COMMANDS) declare()(tf, lazy);
 
   for (const command of tf.commands) command.configureOutput({ outputError: usageError(`tf help ${command.name()}`) });
   return tf;
@@ -86,7 +111,7 @@ function usageError(help: string): (text: string, write: (text: string) => void)
 export async function main(argv: string[]): Promise<number> {
   let status = 0;
   try {
-    await program((s) => (status = s)).parseAsync(argv);
+    await program(argv, (s) => (status = s)).parseAsync(argv);
   } catch (error) {
     if (error instanceof CommanderError) return error.exitCode === 0 ? 0 : 2;
     return reportError(error);

@@ -5,9 +5,11 @@ import { Option, type Command } from './commander.js';
  * command, even --version, so what turns flags into an app lives in app-flags.ts.
  */
 
-/** A command's module, imported only when that command runs; resolves with the exit status. */
+/** A command's module, required only when that command runs; resolves with the exit status. */
 export type Action = (...args: never[]) => Promise<number>;
-export type Lazy = (load: () => Promise<Action>) => (...args: unknown[]) => Promise<void>;
+export type Lazy = (load: () => Action) => (...args: unknown[]) => Promise<void>;
+/** Declares top-level commands on the program. */
+export type Declare = (tf: Command, lazy: Lazy) => void;
 
 /** The flags every command that reads an app shares, as foreman spells them. */
 export interface AppFlags {

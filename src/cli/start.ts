@@ -38,7 +38,7 @@ export async function start(items: string[], flags: StartFlags): Promise<number>
     const stopListening = listenForSignals((signal) => supervisor.shutdown({ kind: 'signal', signal }));
     const running = supervisor.run();
     const watcher = flags.watch
-      ? await (await import('./start-watch.js')).startWatching({
+      ? await (require('./start-watch.js') as typeof import('./start-watch.js')).startWatching({
           app,
           reloadApp: () => loadAppFor(flags),
           request,

@@ -1,6 +1,9 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { errnoCode } from '../util/errors.js';
+import { lazyRequire } from '../util/lazy-require.js';
 import { shellScript } from './shell-command.js';
+
+const treeKill = lazyRequire<typeof import('tree-kill')>('tree-kill');
 
 export interface SpawnRequest {
   command: string;
@@ -49,6 +52,5 @@ export function signalProcess(pid: number, signal: NodeJS.Signals): boolean {
  * where /proc does not (macOS); it is loaded only when something actually needs killing.
  */
 export async function killTree(pid: number): Promise<void> {
-  const { default: treeKill } = await import('tree-kill');
-  await new Promise<void>((resolve) => treeKill(pid, 'SIGKILL', () => resolve()));
+  await new Promise<void>((resolve) => treeKill()(pid, 'SIGKILL', () => resolve()));
 }

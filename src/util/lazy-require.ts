@@ -1,7 +1,3 @@
-import { createRequire } from 'node:module';
-
-const require = createRequire(import.meta.url);
-
 /**
  * Loads a CommonJS package on first use, synchronously. dotenv and dotenv-expand cost ~15 ms to
  * load, which `tf run` pays on every call; an app without env files (or without `$` in them)
