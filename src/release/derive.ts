@@ -39,6 +39,8 @@ export async function deriveRelease(d: Derivation): Promise<Manifest> {
         build: d.base.build,
         env: d.env,
         procfile: readFileSync(join(d.store.release(d.base.id), PROCFILE), 'utf8'),
+        // A rollback's env is its base's, read back from its snapshot; a config change's is new.
+        digests: { procfile: d.base.procfile.digest, ...(d.kind === 'rollback' ? { env: d.base.env.digest } : {}) },
       },
       interruption,
       d.shellEnv,

@@ -22,6 +22,8 @@ export interface ReleaseParts {
   build: Manifest['build'];
   env: EnvSnapshot;
   procfile: string;
+  /** Digests already known (a derived release reuses its base's), so they need not be hashed again. */
+  digests?: { env?: string; procfile?: string };
 }
 
 export const RELEASE_PHASE_NAME = 'release.1';
@@ -60,8 +62,8 @@ export async function finishRelease(store: Store, staging: Staging, parts: Relea
     from: parts.from,
     source: parts.source,
     build: parts.build,
-    env: { digest: envDigest(parts.env), keys: Object.keys(parts.env).length },
-    procfile: { digest: sha256(parts.procfile) },
+    env: { digest: parts.digests?.env ?? envDigest(parts.env), keys: Object.keys(parts.env).length },
+    procfile: { digest: parts.digests?.procfile ?? sha256(parts.procfile) },
     releasePhase: releaseCommand === undefined ? null : { command: releaseCommand, status: phaseStatus ?? 0 },
     storeFormat: STORE_FORMAT,
   };

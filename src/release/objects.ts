@@ -1,19 +1,22 @@
-import { createHash } from 'node:crypto';
 import { chmodSync, closeSync, constants, copyFileSync, existsSync, linkSync, openSync, readFileSync, readSync, renameSync, unlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { errnoCode } from '../util/errors.js';
+import { lazyRequire } from '../util/lazy-require.js';
+
+// node:crypto costs ~5 ms to load; a rollback reuses recorded digests and never needs it.
+const crypto = lazyRequire<typeof import('node:crypto')>('node:crypto');
 
 /** Files up to this size are read whole: one read, hashed and (if new) written from one buffer. */
 const SMALL_FILE = 8 * 1024 * 1024;
 
 export function sha256(data: string | Buffer): string {
-  return createHash('sha256').update(data).digest('hex');
+  return crypto().createHash('sha256').update(data).digest('hex');
 }
 
 export function hashFile(path: string): string {
   const fd = openSync(path, 'r');
   try {
-    const hash = createHash('sha256');
+    const hash = crypto().createHash('sha256');
     const buffer = Buffer.allocUnsafe(1024 * 1024);
     for (let n; (n = readSync(fd, buffer, 0, buffer.length, null)) > 0; ) hash.update(buffer.subarray(0, n));
     return hash.digest('hex');

@@ -17,6 +17,13 @@ describe('tf release rollback', () => {
     expect(v3).toMatchObject({ id: 'v3', current: true, kind: 'rollback', from: 'v1', description: 'Rollback to v1' });
     expect(v3!.build.digest).toBe(v1!.build.digest);
     expect(envOf(root, 'v3')).toEqual(envOf(root, 'v1'));
+    // Its digests are v1's, taken from v1's manifest, and hold for its own files.
+    const digests = async (id: string) => {
+      const shown = JSON.parse(ok(await tf(root, ['release', 'show', id, '--json'])).stdout) as { env: { digest: string }; procfile: { digest: string } };
+      return [shown.env.digest, shown.procfile.digest];
+    };
+    expect(await digests('v3')).toEqual(await digests('v1'));
+    expect(ok(await tf(root, ['release', 'verify', 'v3'])).stdout).toMatch(/^v3: ok/);
     expect(readlinkSync(join(store(root), 'current'))).toBe('v3');
     // The rolled-back-to release's release phase ran for the new release, as on Heroku.
     expect(result.stdout).toMatch(/release +\| release phase: GREETING=hello TF_RELEASE=v3/);
