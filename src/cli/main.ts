@@ -68,6 +68,15 @@ const COMMANDS: ReadonlyArray<[names: string[], declare: () => Declare]> = [
   [['ps', 'scale', 'restart', 'stop', 'logs'], () => (require('./control-commands.js') as typeof import('./control-commands.js')).addControlCommands],
 ];
 
+/** The declarations argv needs: its command's, none for `tf --version`, else all. */
+function commandsFor(args: string[]): ReadonlyArray<[string[], () => Declare]> {
+  if (args.length === 1 && (args[0] === '-v' || args[0] === '--version')) return [];
+  // The root has no options that take a value, so its first word is the command.
+  const name = args.find((arg) => !arg.startsWith('-'));
+  const wanted = COMMANDS.filter(([names]) => name !== undefined && names.includes(name));
+  return wanted.length > 0 ? wanted : COMMANDS;
+}
+
 function program(argv: string[], done: (status: number) => void): Command {
   const tf = new Command('tf')
     .description('Run twelve-factor apps from a Procfile: start a formation, run one-offs, check config.')
@@ -84,10 +93,7 @@ function program(argv: string[], done: (status: number) => void): Command {
       done(await action(...args.slice(0, -1)));
     };
 
-  // The root has no options that take a value, so its first word is the command.
-  const name = argv.slice(2).find((arg) => !arg.startsWith('-'));
-  const wanted = COMMANDS.filter(([names]) => name !== undefined && names.includes(name));
-  for (const [, declare] of wanted.length > 0 ? wanted : COMMANDS) declare()(tf, lazy);
+  for (const [, declare] of commandsFor(argv.slice(2))) declare()(tf, lazy);
 
   for (const command of tf.commands) command.configureOutput({ outputError: usageError(`tf help ${command.name()}`) });
   return tf;

@@ -276,6 +276,16 @@ describe('the good path, which keeps the error contract honest', () => {
     expect(result).toMatchObject({ code: 0, stdout: `${version}\n`, stderr: '' });
   });
 
+  it('declares only the command being run, yet help and -v see what they always saw', async () => {
+    const all = await tf(['--help'], {});
+    const listed = [...all.stdout.matchAll(/^  (\w+) /gm)].map((m) => m[1]);
+    expect(listed).toEqual(['start', 'run', 'check', 'env', 'export', 'release', 'build', 'config', 'ps', 'scale', 'restart', 'stop', 'logs', 'help']);
+    expect((await tf(['-v'], {})).stdout).toBe((await tf(['--version'], {})).stdout);
+    const release = await tf(['release', '--help'], {});
+    expect([...release.stdout.matchAll(/^  (\w+) /gm)].map((m) => m[1])).toEqual(['create', 'list', 'show', 'diff', 'rollback', 'verify', 'prune', 'help']);
+    expect((await tf(['run', '--help'], {})).stdout).toMatch(/^Usage: tf run \[options\] <command\.\.\.>/);
+  });
+
   it('tf help start shows the flags', async () => {
     const result = await tf(['help', 'start'], {});
     expect(result.code).toBe(0);

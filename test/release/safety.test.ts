@@ -1,9 +1,10 @@
-import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, symlinkSync, unlinkSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, unlinkSync, utimesSync, writeFileSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { startTf } from '../helpers/tf.js';
 import { tmpApp } from '../helpers/tmp-app.js';
+import { waitFor } from '../helpers/wait.js';
 import { leftovers, list, ok, releaseApp, store, tf } from './helpers.js';
 
 describe('release IDs from the command line', () => {
@@ -104,9 +105,11 @@ describe('a damaged store', () => {
   it('stores a file again when its object is gone but the stat cache still knows its hash', async () => {
     const root = releaseApp();
     ok(await tf(root, ['release', 'create']));
-    // Made old enough to be cached (files younger than 100 ms are always hashed again).
-    const { utimesSync } = await import('node:fs');
-    for (const f of ['Procfile', 'server.js', 'lib/util.js']) utimesSync(join(root, f), new Date(Date.now() - 60_000), new Date(Date.now() - 60_000));
+    // Made old enough to be cached: files whose mtime or ctime is within 100 ms of the scan are
+    // always hashed again. Setting the mtime sets the ctime to now, so wait for that to age too.
+    const files = ['Procfile', 'server.js', 'lib/util.js'].map((f) => join(root, f));
+    for (const file of files) utimesSync(file, new Date(Date.now() - 60_000), new Date(Date.now() - 60_000));
+    await waitFor(() => files.every((file) => Date.now() - statSync(file).ctimeMs > 250), 'the ctimes to be 250 ms old');
     ok(await tf(root, ['release', 'create']));
     const cache = JSON.parse(readFileSync(join(store(root), '.stat-cache.json'), 'utf8')) as { rows: Record<string, unknown> };
     expect(Object.keys(cache.rows).sort()).toEqual(['Procfile', 'lib/util.js', 'server.js']);
