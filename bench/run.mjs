@@ -71,7 +71,7 @@ const wanted = (name) => ONLY.length === 0 || ONLY.includes(name);
 
 const SIZES = QUICK
   ? { writers: 8, lines: 20_000, throughputRuns: 1, spawnCount: 8, spawnRuns: 1, stopCount: 8, drainMs: 500, stopRuns: 2, oneOffRuns: 3 }
-  : { writers: 8, lines: 200_000, throughputRuns: 3, spawnCount: 64, spawnRuns: 3, stopCount: 8, drainMs: 500, stopRuns: 5, oneOffRuns: 10 };
+  : { writers: 8, lines: 200_000, throughputRuns: 5, spawnCount: 64, spawnRuns: 3, stopCount: 8, drainMs: 500, stopRuns: 5, oneOffRuns: 10 };
 
 const TARGETS = {
   throughputRatio: 1.5,
