@@ -10,11 +10,12 @@ export const MARKER_VARIABLE = 'TF_SUPERVISOR_ID';
 /** Live (non-zombie) processes whose initial environment holds MARKER_VARIABLE=marker. */
 export function markedProcesses(marker: string): number[] {
   const needle = Buffer.from(`${MARKER_VARIABLE}=${marker}\0`);
+  const inside = Buffer.concat([Buffer.from('\0'), needle]);
   const found: number[] = [];
   for (const pid of processIds()) {
     if (pid === process.pid) continue;
     const environ = readOrEmpty(`/proc/${pid}/environ`);
-    if ((environ.indexOf(needle) === 0 || environ.indexOf(Buffer.concat([Buffer.from('\0'), needle])) !== -1) && !isZombie(pid)) {
+    if ((environ.indexOf(needle) === 0 || environ.indexOf(inside) !== -1) && !isZombie(pid)) {
       found.push(pid);
     }
   }

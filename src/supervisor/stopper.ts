@@ -7,7 +7,7 @@ import type { Timers } from './timers.js';
 
 /**
  * The polite-then-forceful half of stopping: each process group gets its type's stop signal and a
- * deadline; whatever outlives it is SIGKILLed with its whole tree and every marked process.
+ * deadline; whatever outlives it is SIGKILLed with its whole tree. At shutdown, every marked process.
  */
 export class Stopper {
   constructor(
@@ -66,12 +66,16 @@ export class Stopper {
     for (const [signal, names] of bySignal) this.say(`sending ${signal} to ${names.join(', ')}`);
   }
 
-  /** SIGKILL for a process still alive after its drain (slot given), or at a second Ctrl-C. */
+  /**
+   * SIGKILL for a process still alive after its drain (slot given), or at a second Ctrl-C: its
+   * group and tree only. Every process of the formation carries the same marker, so the marked
+   * sweep waits for shutdown; a restart or a scale-down must not take the others with it.
+   */
   escalate(handle: ProcessHandle, slot: Slot | undefined): void {
     if (slot) slot.timer = undefined;
     if (handle.done) return;
     if (slot) this.say(`${slot.spec.name} still running after ${formatDuration(slot.spec.drainMs)}, sending SIGKILL`);
-    void handle.kill().then(() => this.killMarked());
+    void handle.kill();
     this.abandonLater(handle);
   }
 
@@ -80,6 +84,7 @@ export class Stopper {
     this.timers.setTimeout(() => handle.abandon(), this.killGraceMs);
   }
 
+  /** Every process that carries this tf's marker: daemons that left their group and tree. Shutdown only. */
   killMarked(): void {
     for (const pid of markedProcesses(this.marker)) signalProcess(pid, 'SIGKILL');
   }

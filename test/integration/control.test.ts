@@ -119,6 +119,21 @@ describe('tf restart and tf stop', () => {
     expect((await tf.result()).code).toBe(143);
   });
 
+  it('SIGKILLs a process that outlives its drain without touching the rest of the formation', async () => {
+    const { root, tf } = await running({ Procfile: `web: ${fixture('stubborn')}\nworker: ${fixture('drain', '50')}\n`, 'tf.yml': 'processes:\n  web: {drain: 200ms}\n' });
+    await tf.waitForLines(/READY/, 2);
+    const before = await ps(root);
+    expect((await runTf(['restart', 'web'], { cwd: root })).stdout).toBe('restarted web.1\n');
+    expect(tf.stdout).toContain('web.1 still running after 200ms, sending SIGKILL');
+    await tf.waitForLines(/READY stubborn/, 2);
+    const after = await ps(root);
+    expect(after.map((r) => [r.name, r.state, r.restarts])).toEqual([['web.1', 'running', 1], ['worker.1', 'running', 0]]);
+    expect(after[1]!.pid).toBe(before[1]!.pid);
+    expect(tf.stdout).not.toMatch(/worker\.1 exited/);
+    tf.signal('SIGTERM');
+    expect((await tf.result()).code).toBe(143);
+  });
+
   it('refuses an unknown name', async () => {
     const { root, tf } = await running();
     expectError(await runTf(['restart', 'web.7'], { cwd: root }), /^tf: unknown process "web\.7" \(running: web\.1, worker\.1; types: web, worker\)$/);
