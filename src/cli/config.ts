@@ -1,6 +1,5 @@
 import { deriveRelease } from '../release/derive.js';
 import { mask, parseAssignment, parseKey, sortedEnv, type EnvSnapshot } from '../release/env-snapshot.js';
-import { readCurrent } from '../release/pointer.js';
 import { readEnvSnapshot, readManifest, resolveRelease } from '../release/releases.js';
 import type { Store } from '../release/store.js';
 import { TfError } from '../util/errors.js';
@@ -41,8 +40,8 @@ export async function unset(keys: string[], flags: StoreFlags): Promise<number> 
 }
 
 async function change(store: Store, description: string, edit: (env: EnvSnapshot) => void): Promise<number> {
-  const current = readCurrent(store);
-  const base = readManifest(store, resolveRelease(store, undefined));
+  const current = resolveRelease(store, undefined);
+  const base = readManifest(store, current);
   const env: EnvSnapshot = { ...readEnvSnapshot(store, base.id) };
   edit(env);
   const manifest = await deriveRelease({ store, base, kind: 'config', description, env: sortedEnv(env), shellEnv: process.env });

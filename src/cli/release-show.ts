@@ -1,6 +1,5 @@
 import { diffReleases } from '../release/diff.js';
 import { mask, type EnvSnapshot } from '../release/env-snapshot.js';
-import { parseReleaseId } from '../release/ids.js';
 import type { Manifest } from '../release/manifest.js';
 import { readCurrent } from '../release/pointer.js';
 import { readAll, readEnvSnapshot, readManifest, resolveRelease } from '../release/releases.js';
@@ -42,12 +41,13 @@ export async function show(id: string | undefined, flags: ShowFlags): Promise<nu
   const m = readManifest(store, resolved);
   const env = readEnvSnapshot(store, resolved);
   const shown = Object.fromEntries(Object.entries(env).map(([k, v]) => [k, flags.reveal ? v : mask(v)]));
+  const current = readCurrent(store) === m.id;
   if (flags.json) {
-    process.stdout.write(`${JSON.stringify({ ...m, current: readCurrent(store) === m.id, env: { ...m.env, values: shown } }, null, 2)}\n`);
+    process.stdout.write(`${JSON.stringify({ ...m, current, env: { ...m.env, values: shown } }, null, 2)}\n`);
     return 0;
   }
   const lines = [
-    ['release', `${m.id}${readCurrent(store) === m.id ? ' (current)' : ''}`],
+    ['release', `${m.id}${current ? ' (current)' : ''}`],
     ['created', `${localTime(m.createdAt)} (${m.createdAt})`],
     ['status', m.status],
     ['kind', m.from ? `${m.kind}, from ${m.from}` : m.kind],
@@ -65,7 +65,7 @@ export async function show(id: string | undefined, flags: ShowFlags): Promise<nu
 /** `tf release diff A B`. */
 export async function diff(a: string, b: string, flags: StoreFlags): Promise<number> {
   const store = openFor(flags);
-  const [ra, rb] = [a, b].map((text) => resolveRelease(store, text === 'current' ? undefined : parseReleaseId(text))) as [string, string];
+  const [ra, rb] = [a, b].map((text) => resolveRelease(store, text)) as [string, string];
   const d = diffReleases(store, ra, rb);
   const out: string[] = [];
   const section = (title: string, added: string[], removed: string[], changed: string[]) => {

@@ -3,7 +3,7 @@ import { deriveRelease } from '../release/derive.js';
 import { rollbackTarget } from '../release/history.js';
 import type { Manifest } from '../release/manifest.js';
 import { readCurrent } from '../release/pointer.js';
-import { readAll, readEnvSnapshot, RELEASE_LOG } from '../release/releases.js';
+import { readAll, RELEASE_LOG } from '../release/releases.js';
 import { openStore, storeDir, type Store } from '../release/store.js';
 import { parseReleaseId } from '../release/ids.js';
 import { TfError } from '../util/errors.js';
@@ -33,7 +33,7 @@ export async function rollback(id: string | undefined, flags: StoreFlags): Promi
   // A named target needs no current release: it is how a broken `current` gets repaired.
   const current = requested === undefined ? readCurrent(store) : currentOrNothing(store);
   const target = rollbackTarget(readAll(store), current, requested);
-  const manifest = await deriveRelease({ store, base: target, kind: 'rollback', description: `Rollback to ${target.id}`, env: readEnvSnapshot(store, target.id), shellEnv: process.env });
+  const manifest = await deriveRelease({ store, base: target, kind: 'rollback', description: `Rollback to ${target.id}`, shellEnv: process.env });
   return announce(store, manifest, current, `the build and env of ${target.id}`);
 }
 

@@ -5,7 +5,7 @@ import { finishRelease } from './finish.js';
 import { removeTree } from './fs-util.js';
 import { Interruption } from './interrupt.js';
 import type { Manifest, ReleaseKind } from './manifest.js';
-import { PROCFILE } from './releases.js';
+import { PROCFILE, readEnvSnapshot } from './releases.js';
 import { reserveStaging } from './staging.js';
 import type { Store } from './store.js';
 
@@ -15,7 +15,8 @@ export interface Derivation {
   base: Manifest;
   kind: ReleaseKind;
   description: string;
-  env: EnvSnapshot;
+  /** The new release's env; absent, the base's (a rollback), whose recorded digest then holds too. */
+  env?: EnvSnapshot;
   shellEnv: NodeJS.ProcessEnv;
 }
 
@@ -37,10 +38,10 @@ export async function deriveRelease(d: Derivation): Promise<Manifest> {
         from: d.base.id,
         source: d.base.source,
         build: d.base.build,
-        env: d.env,
+        env: d.env ?? readEnvSnapshot(d.store, d.base.id),
         procfile: readFileSync(join(d.store.release(d.base.id), PROCFILE), 'utf8'),
-        // A rollback's env is its base's, read back from its snapshot; a config change's is new.
-        digests: { procfile: d.base.procfile.digest, ...(d.kind === 'rollback' ? { env: d.base.env.digest } : {}) },
+        // The Procfile is always the base's; so is the env when none was given.
+        digests: { procfile: d.base.procfile.digest, env: d.env === undefined ? d.base.env.digest : undefined },
       },
       interruption,
       d.shellEnv,
