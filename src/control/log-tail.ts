@@ -8,16 +8,16 @@ type Listener = (text: string) => void;
  * multiplexer's chunks as they were written (no copy, no decoding) and decodes only when asked.
  */
 export class LogTail {
-  private chunks: Array<{ data: Buffer | string; encoding: BufferEncoding }> = [];
+  private chunks: Array<Buffer | string> = [];
   private bytes = 0;
   private readonly listeners = new Set<Listener>();
 
-  write(data: Buffer | string, encoding: BufferEncoding): void {
-    this.chunks.push({ data, encoding });
+  write(data: Buffer | string): void {
+    this.chunks.push(data);
     this.bytes += data.length;
-    while (this.bytes > MAX_TAIL_BYTES && this.chunks.length > 1) this.bytes -= this.chunks.shift()!.data.length;
+    while (this.bytes > MAX_TAIL_BYTES && this.chunks.length > 1) this.bytes -= this.chunks.shift()!.length;
     if (this.listeners.size > 0) {
-      const text = decode(data, encoding);
+      const text = data.toString();
       for (const listener of this.listeners) listener(text);
     }
   }
@@ -25,7 +25,7 @@ export class LogTail {
   /** The last `lines` whole lines printed. */
   tail(lines: number): string {
     if (lines === 0) return '';
-    const text = this.chunks.map((c) => decode(c.data, c.encoding)).join('');
+    const text = this.chunks.map(String).join('');
     let at = text.length - 1;
     for (let n = 0; n < lines && at >= 0; n++) at = text.lastIndexOf('\n', at - 1);
     // at < 0: fewer lines than asked for; otherwise the newline before the first line we keep.
@@ -40,10 +40,4 @@ export class LogTail {
   close(): void {
     this.listeners.clear();
   }
-}
-
-function decode(data: Buffer | string, encoding: BufferEncoding): string {
-  if (typeof data !== 'string') return data.toString('utf8');
-  // The multiplexer's fast path writes UTF-8 bytes as a latin1 string.
-  return encoding === 'latin1' ? Buffer.from(data, 'latin1').toString('utf8') : data;
 }

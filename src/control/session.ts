@@ -21,7 +21,7 @@ export class ControlSession {
   }
 
   attach(supervisor: Supervisor, output: Multiplexer): void {
-    output.tap((data, encoding) => this.logs.write(data, encoding));
+    output.tap((data) => this.logs.write(data));
     this.server.serve(controlHandler(supervisor, this.logs));
   }
 

@@ -1,7 +1,6 @@
 import type { Readable, Writable } from 'node:stream';
-import { isUtf8 } from 'node:buffer';
 import { PrefixKernel } from './prefix-kernel.js';
-import { jsonRecord, lineText, printable, SYSTEM, textPrefix, type FormatOptions, type Source, type StreamName } from './format.js';
+import { isPlain, jsonRecord, lineText, printable, SYSTEM, textPrefix, type FormatOptions, type Source, type StreamName } from './format.js';
 
 export interface MultiplexerOptions extends FormatOptions {
   json: boolean;
@@ -26,7 +25,7 @@ export class Multiplexer {
   private closed = false;
   private readonly closedListeners: Array<(error: Error) => void> = [];
   private readonly now: () => number;
-  private tapListener: ((data: Buffer | string, encoding: BufferEncoding) => void) | undefined;
+  private tapListener: ((data: Buffer | string) => void) | undefined;
   private kernel: PrefixKernel | null | undefined;
 
   constructor(
@@ -58,6 +57,11 @@ export class Multiplexer {
     this.closedListeners.push(listener);
   }
 
+  /** Whether block() can ever take a block: not with JSON output, which formats line by line. */
+  get takesBlocks(): boolean {
+    return !this.options.json;
+  }
+
   get isClosed(): boolean {
     return this.closed;
   }
@@ -87,7 +91,7 @@ export class Multiplexer {
    */
   block(source: Source, parts: readonly Buffer[]): boolean {
     if (this.closed) return true;
-    if (this.options.json || parts.some((part) => part.indexOf(0) !== -1 || !isUtf8(part))) return false;
+    if (this.options.json || !parts.every(isPlain)) return false;
     const prefix = this.prefixEntry(source, this.now());
     if (this.kernel === undefined) this.kernel = PrefixKernel.load() ?? null;
     const prefixed = this.kernel?.prefixLines(prefix.bytes, parts);
@@ -95,7 +99,8 @@ export class Multiplexer {
       this.emit(prefixed);
     } else {
       const text = (parts.length === 1 ? parts[0]! : Buffer.concat(parts)).toString('latin1');
-      this.emit(prefix.latin1 + text.slice(0, -1).replaceAll('\n', `\n${prefix.latin1}`) + '\n', 'latin1');
+      // Back to bytes here, so every chunk leaving the multiplexer is UTF-8 (a Buffer or a string).
+      this.emit(Buffer.from(prefix.latin1 + text.slice(0, -1).replaceAll('\n', `\n${prefix.latin1}`) + '\n', 'latin1'));
     }
     return true;
   }
@@ -107,8 +112,8 @@ export class Multiplexer {
     this.emit(this.options.json ? jsonRecord(source, 'system', text, time) : `${this.prefix(SYSTEM, time).toString()}${text}\n`);
   }
 
-  /** Sees every formatted chunk as it is written (`tf logs`): one listener, no copy made here. */
-  tap(listener: (data: Buffer | string, encoding: BufferEncoding) => void): void {
+  /** Sees every formatted chunk (UTF-8) as it is written (`tf logs`): one listener, no copy made here. */
+  tap(listener: (data: Buffer | string) => void): void {
     this.tapListener = listener;
   }
 
@@ -120,9 +125,9 @@ export class Multiplexer {
     });
   }
 
-  private emit(data: Buffer | string, encoding: BufferEncoding = 'utf8'): void {
-    this.tapListener?.(data, encoding);
-    if (!this.sink.write(data, encoding) && !this.paused) {
+  private emit(data: Buffer | string): void {
+    this.tapListener?.(data);
+    if (!this.sink.write(data) && !this.paused) {
       this.paused = true;
       for (const stream of this.sources) stream.pause();
     }

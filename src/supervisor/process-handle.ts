@@ -107,7 +107,7 @@ export class ProcessHandle {
     this.streams.push(stream);
     output.track(stream);
     stream.on('data', (chunk: Buffer) => {
-      const fast = splitter.takeBlock(chunk);
+      const fast = output.takesBlocks ? splitter.takeBlock(chunk) : undefined;
       if (fast && output.block(this.source, fast.parts)) {
         for (const part of fast.parts) {
           if (this.keepsRecent) this.remember(part);
