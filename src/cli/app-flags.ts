@@ -1,4 +1,4 @@
-import { dirname, resolve } from 'node:path';
+import { appRoot } from '../config/app-root.js';
 import { loadApp, type App, type AppOptions } from '../config/app.js';
 import type { StoreLocation } from '../release/store.js';
 import { TfError } from '../util/errors.js';
@@ -9,8 +9,7 @@ export function appOptions(flags: AppFlags): AppOptions {
 }
 
 export function storeLocation(flags: StoreFlags): StoreLocation {
-  const root = flags.root ?? (flags.procfile ? dirname(resolve(flags.procfile)) : process.cwd());
-  return { root: resolve(root), ...(flags.releasesDir ? { releasesDir: flags.releasesDir } : {}) };
+  return { root: appRoot(flags), ...(flags.releasesDir ? { releasesDir: flags.releasesDir } : {}) };
 }
 
 /** The working tree's app, or with --release a release's (loaded lazily: the plain path pays nothing). */

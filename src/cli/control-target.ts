@@ -1,4 +1,4 @@
-import { dirname, resolve } from 'node:path';
+import { appRoot } from '../config/app-root.js';
 import type { ControlTarget } from '../control/client.js';
 import { controlSocketPath } from '../control/socket-path.js';
 
@@ -10,6 +10,6 @@ export interface ControlFlags {
 
 /** The running tf to talk to: -d, else the folder of -f, else the current folder. */
 export function controlTarget(flags: ControlFlags): ControlTarget {
-  const root = resolve(flags.root ?? (flags.procfile ? dirname(resolve(flags.procfile)) : '.'));
+  const root = appRoot(flags);
   return { root, path: controlSocketPath(root, flags.controlSocket) };
 }

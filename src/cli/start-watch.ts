@@ -7,12 +7,13 @@ import type { Multiplexer } from '../output/multiplexer.js';
 import type { Supervisor } from '../supervisor/supervisor.js';
 import { TfError } from '../util/errors.js';
 import { watchApp, type WatchConfig } from '../control/watch.js';
+import { storeDir, type StoreLocation } from '../release/store.js';
 
 /** What the watcher needs to know of an app (and again after each reload). */
-function watchConfig(app: App, procfile: string): WatchConfig {
+function watchConfig(app: App): WatchConfig {
   const types = runnableTypes(app.procfile).map((t) => t.name);
   const typeGlobs = new Map(types.flatMap((t) => (app.settings.types.get(t)?.watch?.length ? [[t, app.settings.types.get(t)!.watch!] as const] : [])));
-  return { types, typeGlobs, configFiles: [procfile, resolve(app.root, SETTINGS_FILE), ...app.envFiles.map((f) => f.path)] };
+  return { types, typeGlobs, configFiles: [app.procfile.path, resolve(app.root, SETTINGS_FILE), ...app.envFiles.map((f) => f.path)] };
 }
 
 export interface WatchSetup {
@@ -20,10 +21,12 @@ export interface WatchSetup {
   /** Loads the app again from the same flags. */
   reloadApp(): Promise<App>;
   request: FormationRequest;
-  procfile: string;
+  /** The release store, never watched: creating a release must not restart the app. */
+  store: StoreLocation;
   globs: string[];
   supervisor: Supervisor;
   output: Multiplexer;
+  /** Further paths (files or folders) never watched: the control socket. */
   ignore: string[];
 }
 
@@ -34,10 +37,10 @@ export interface WatchSetup {
 export function startWatching(setup: WatchSetup): Promise<{ close(): Promise<void> }> {
   const say = (text: string): void => setup.output.system(text);
   return watchApp({
-    ...watchConfig(setup.app, setup.procfile),
+    ...watchConfig(setup.app),
     root: setup.app.root,
     globs: setup.globs,
-    ignore: setup.ignore,
+    ignore: [...setup.ignore, storeDir(setup.store)],
     say,
     restart: (types) => setup.supervisor.restart(types),
     reload: async () => {
@@ -45,7 +48,7 @@ export function startWatching(setup: WatchSetup): Promise<{ close(): Promise<voi
         const app = await setup.reloadApp();
         const { specs, specFor, types } = planRun(app, setup.request);
         await setup.supervisor.reload(specs, specFor, types);
-        return watchConfig(app, setup.procfile);
+        return watchConfig(app);
       } catch (error) {
         if (!(error instanceof TfError)) throw error;
         say(`config not reloaded, the old processes keep running: ${error.message}${error.hint ? ` (${error.hint})` : ''}`);

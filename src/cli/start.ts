@@ -1,4 +1,3 @@
-import { resolve } from 'node:path';
 import { ControlSession } from '../control/session.js';
 import { planRun } from '../formation/plan.js';
 import { shouldColor } from '../output/color.js';
@@ -42,7 +41,7 @@ export async function start(items: string[], flags: StartFlags): Promise<number>
           app,
           reloadApp: () => loadAppFor(flags),
           request,
-          procfile: resolve(flags.procfile ?? resolve(app.root, 'Procfile')),
+          store: storeLocation(flags),
           globs: flags.watch === true ? [] : flags.watch,
           supervisor,
           output,

@@ -1,5 +1,6 @@
 import { existsSync } from 'node:fs';
-import { dirname, resolve } from 'node:path';
+import { resolve } from 'node:path';
+import { appRoot } from './app-root.js';
 import { readEnvFile } from './env-file.js';
 import { layerEnvFiles, shellEnvironment, type EnvFile, type Environment } from './env.js';
 import { readProcfile, type Procfile } from './procfile.js';
@@ -31,7 +32,7 @@ export const SETTINGS_FILE = 'tf.yml';
 
 export async function loadApp(options: AppOptions = {}): Promise<App> {
   const procfilePath = resolve(options.procfile ?? (options.root ? resolve(options.root, 'Procfile') : 'Procfile'));
-  const root = resolve(options.root ?? dirname(procfilePath));
+  const root = appRoot(options);
   const procfile = readProcfile(procfilePath);
   const envFiles = envFilePaths(root, options.envFiles).map((path) => ({ path, entries: readEnvFile(path) }));
   const settings = await loadSettings(root);

@@ -14,7 +14,7 @@ export interface WatchOptions extends WatchConfig {
   /** `--watch GLOB...`: what restarts the types without globs of their own; empty: any file. */
   globs: string[];
   debounceMs?: number;
-  /** Extra paths never to watch (a control socket placed inside the root). */
+  /** Paths never to watch, with everything under them: the control socket, the release store. */
   ignore?: string[];
   restart(types: string[]): Promise<unknown>;
   /** Reloads the config; resolves with the new one, or undefined when it was invalid (kept the old). */
@@ -35,11 +35,9 @@ export async function watchApp(options: WatchOptions): Promise<{ close(): Promis
   const root = resolve(options.root);
   let config: WatchConfig = options;
   let route = router(config, options.globs);
-  const extraIgnored = new Set(options.ignore ?? []);
-  const ignored = (path: string): boolean => {
-    const parts = relative(root, path).split(sep);
-    return parts[0] === 'releases' || parts.some((part) => IGNORED_NAMES.has(part)) || extraIgnored.has(path);
-  };
+  const extraIgnored = (options.ignore ?? []).map((path) => resolve(path));
+  const ignored = (path: string): boolean =>
+    relative(root, path).split(sep).some((part) => IGNORED_NAMES.has(part)) || extraIgnored.some((p) => path === p || path.startsWith(p + sep));
   // Files as a set: one save often fires add and change for the same path, and is one change.
   const pending = { types: new Set<string>(), reload: false, files: new Set<string>() };
   let timer: NodeJS.Timeout | undefined;

@@ -25,6 +25,7 @@ describe('tf start --watch', () => {
       'src/.keep': '',
       'jobs/.keep': '',
       'node_modules/x.js': '',
+      'releases/v1/app.js': '',
     });
     // 1,000 changes as fast as the disk takes them, to files web (no globs of its own) watches.
     for (let i = 0; i < 1000; i++) writeFileSync(join(root, 'src', `f${i % 100}.js`), `// ${i}\n`);
@@ -33,6 +34,7 @@ describe('tf start --watch', () => {
     await tf.waitForLines(/READY web\.1/, 2);
     // A later change to worker's globs: by the time it is acted on, every change before it was.
     writeFileSync(join(root, 'node_modules', 'x.js'), 'ignored\n');
+    writeFileSync(join(root, 'releases', 'v1', 'app.js'), 'ignored: the release store\n');
     writeFileSync(join(root, 'jobs', 'a.js'), 'x\n');
     await tf.waitForLine('jobs/a.js changed, restarting worker');
     await tf.waitForLines(/READY worker\.1/, 2);
@@ -40,6 +42,7 @@ describe('tf start --watch', () => {
     expect(count(tf.stdout, /web\.1 started/)).toBe(2);
     expect((await ps(root)).map((r) => r.restarts)).toEqual([1, 1]);
     expect(tf.stdout).not.toContain('node_modules');
+    expect(tf.stdout).not.toContain('releases/');
     tf.signal('SIGTERM');
     expect((await tf.result()).code).toBe(143);
   });
