@@ -1,15 +1,9 @@
-import { appRoot } from '../config/app-root.js';
 import { loadApp, type App, type AppOptions } from '../config/app.js';
-import type { StoreLocation } from '../release/store.js';
 import { TfError } from '../util/errors.js';
-import type { AppFlags, ReleaseFlags, StoreFlags } from './options.js';
+import type { AppFlags, ReleaseFlags } from './options.js';
 
 export function appOptions(flags: AppFlags): AppOptions {
   return { procfile: flags.procfile, root: flags.root, envFiles: flags.env, shellEnv: process.env };
-}
-
-export function storeLocation(flags: StoreFlags): StoreLocation {
-  return { root: appRoot(flags), ...(flags.releasesDir ? { releasesDir: flags.releasesDir } : {}) };
 }
 
 /** The working tree's app, or with --release a release's (loaded lazily: the plain path pays nothing). */
@@ -17,5 +11,6 @@ export async function loadAppFor(flags: ReleaseFlags): Promise<App> {
   if (flags.release === undefined) return loadApp(appOptions(flags));
   if (flags.env?.length) throw new TfError('-e/--env cannot be used with --release: a release runs with its own env snapshot', 'change it with tf config set, or drop --release');
   const { loadReleaseApp } = require('../release/load.js') as typeof import('../release/load.js');
-  return loadReleaseApp(storeLocation(flags), flags.release === true ? undefined : flags.release, process.env);
+  const { locateStore } = require('../release/store.js') as typeof import('../release/store.js');
+  return loadReleaseApp(locateStore(flags), flags.release === true ? undefined : flags.release, process.env);
 }

@@ -6,6 +6,7 @@ import type { ProcessSpec } from '../formation/formation.js';
 import { displayPath } from '../util/fs.js';
 import { appOptions } from './app-flags.js';
 import type { AppFlags } from './options.js';
+import { alignColumns } from './table.js';
 
 export interface CheckFlags extends AppFlags {
   port?: string;
@@ -33,6 +34,5 @@ export async function check(items: string[], flags: CheckFlags): Promise<number>
 
 function formationTable(specs: ProcessSpec[]): string[] {
   const rows = specs.map((s) => [s.name, `port ${s.port}`, `${s.stopSignal} then ${formatDuration(s.drainMs)}`, `on exit: ${s.restart.kind}`, s.command]);
-  const widths = rows.reduce((w, row) => row.map((cell, i) => Math.max(w[i] ?? 0, cell.length)), [] as number[]);
-  return rows.map((row) => `  ${row.map((cell, i) => (i < row.length - 1 ? cell.padEnd(widths[i]!) : cell)).join('  ')}`);
+  return alignColumns(rows, '  ');
 }

@@ -4,8 +4,7 @@ import { readEnvSnapshot, readManifest, resolveRelease } from '../release/releas
 import type { Store } from '../release/store.js';
 import { TfError } from '../util/errors.js';
 import type { StoreFlags } from './options.js';
-import { announce, openFor } from './release.js';
-import { envLines } from './release-show.js';
+import { announce, envLines, openFor } from './release-common.js';
 
 export interface ConfigFlags extends StoreFlags {
   reveal?: boolean;

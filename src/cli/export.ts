@@ -1,9 +1,10 @@
 import { basename } from 'node:path';
+import { locateStore } from '../release/store.js';
 import { exportFormation } from '../export/export.js';
 import { defaultAppName } from '../export/names.js';
 import { planFormation } from '../formation/plan.js';
 import { displayPath } from '../util/fs.js';
-import { loadAppFor, storeLocation } from './app-flags.js';
+import { loadAppFor } from './app-flags.js';
 import type { ReleaseFlags } from './options.js';
 
 export interface ExportFlags extends ReleaseFlags {
@@ -21,7 +22,7 @@ export async function exportCommand(format: string, outdir: string, items: strin
   const app = await loadAppFor(flags);
   const specs = planFormation(app, { items: [...items, ...(flags.formation ?? [])], port: flags.port, timeout: flags.timeout, restart: flags.restart });
   // A release's root is its build folder: the app keeps the name of its working tree.
-  const name = flags.app ?? (flags.release !== undefined ? defaultAppName(basename(storeLocation(flags).root)) : undefined);
+  const name = flags.app ?? (flags.release !== undefined ? defaultAppName(basename(locateStore(flags).root)) : undefined);
   const report = await exportFormation(app, specs, { format, outdir, app: name, user: flags.user, image: flags.image });
   const shown = displayPath(report.outdir);
   const out = [`exported ${report.app} for ${format} into ${shown}:`, ...report.written.map((path) => `  wrote   ${path}`), ...report.removed.map((path) => `  removed ${path}`)];

@@ -1,6 +1,7 @@
 import { controlRequest } from '../control/client.js';
 import type { ProcessInfo } from '../supervisor/slot.js';
 import { controlTarget, type ControlFlags } from './control-target.js';
+import { alignColumns } from './table.js';
 
 export async function ps(flags: ControlFlags & { json?: boolean }): Promise<number> {
   const processes = (await controlRequest(controlTarget(flags), { cmd: 'ps' })) as ProcessInfo[];
@@ -17,8 +18,7 @@ const HEADER = ['NAME', 'PID', 'PORT', 'STATE', 'UPTIME', 'RESTARTS', 'LAST EXIT
 export function renderTable(processes: ProcessInfo[]): string {
   if (processes.length === 0) return 'no processes (scale one up with tf scale TYPE=N)\n';
   const rows = processes.map((p) => [p.name, p.pid ?? '-', p.port, p.state, p.uptimeMs === null ? '-' : uptime(p.uptimeMs), p.restarts, p.lastExit ?? '-'].map(String));
-  const widths = HEADER.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
-  return [HEADER, ...rows].map((row) => row.map((cell, i) => cell.padEnd(widths[i]!)).join('  ').trimEnd() + '\n').join('');
+  return alignColumns([HEADER, ...rows]).map((line) => `${line}\n`).join('');
 }
 
 /** 42s, 5m03s, 2h05m, 3d04h: two units at most, as ps and docker do. */

@@ -5,7 +5,7 @@ import { readEnvSnapshot } from '../release/releases.js';
 import type { EnvSnapshot } from '../release/env-snapshot.js';
 import { createStore, storeDir } from '../release/store.js';
 import type { StoreFlags } from './options.js';
-import { announce } from './release.js';
+import { announce } from './release-common.js';
 
 export interface CreateFlags extends StoreFlags {
   message?: string;

@@ -3,7 +3,7 @@ import { resolveRelease } from '../release/releases.js';
 import { verifyRelease } from '../release/verify.js';
 import { TfError } from '../util/errors.js';
 import type { StoreFlags } from './options.js';
-import { openFor } from './release.js';
+import { openFor } from './release-common.js';
 
 // verify and prune: kept apart from release.ts so that a rollback loads only what it needs.
 

@@ -1,10 +1,11 @@
 import { diffReleases } from '../release/diff.js';
-import { mask, type EnvSnapshot } from '../release/env-snapshot.js';
+import { mask } from '../release/env-snapshot.js';
 import type { Manifest } from '../release/manifest.js';
 import { readCurrent } from '../release/pointer.js';
 import { readAll, readEnvSnapshot, readManifest, resolveRelease } from '../release/releases.js';
 import type { StoreFlags } from './options.js';
-import { openFor } from './release.js';
+import { envLines, openFor } from './release-common.js';
+import { alignColumns } from './table.js';
 
 export interface ListFlags extends StoreFlags {
   json?: boolean;
@@ -58,7 +59,7 @@ export async function show(id: string | undefined, flags: ShowFlags): Promise<nu
     ['release phase', m.releasePhase ? `${m.releasePhase.command} (exit status ${m.releasePhase.status})` : '- (no release: line in the Procfile)'],
     ['env', `${m.env.keys} variables, digest ${m.env.digest.slice(0, 12)}${flags.reveal ? '' : ' (values masked; --reveal shows them)'}`],
   ];
-  process.stdout.write(table(lines, '  ') + envLines(shown));
+  process.stdout.write(table(lines) + envLines(shown));
   return 0;
 }
 
@@ -80,10 +81,6 @@ export async function diff(a: string, b: string, flags: StoreFlags): Promise<num
   return 0;
 }
 
-export function envLines(env: EnvSnapshot): string {
-  return Object.entries(env).map(([k, v]) => `  ${k}=${v}\n`).join('');
-}
-
 function sourceText(m: Manifest): string {
   if (!m.source) return '-';
   return `${m.source.commit ? m.source.commit.slice(0, 10) : '(no commit)'}${m.source.dirty ? ' +dirty' : ''}`;
@@ -96,7 +93,6 @@ function localTime(iso: string): string {
   return `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())} ${p(d.getHours())}:${p(d.getMinutes())}:${p(d.getSeconds())}`;
 }
 
-function table(rows: string[][], gap = '  '): string {
-  const widths = rows.reduce((w, row) => row.map((cell, i) => Math.max(w[i] ?? 0, cell.length)), [] as number[]);
-  return rows.map((row) => `${row.map((cell, i) => (i < row.length - 1 ? cell.padEnd(widths[i]!) : cell)).join(gap).trimEnd()}\n`).join('');
+function table(rows: string[][]): string {
+  return alignColumns(rows).map((line) => `${line}\n`).join('');
 }

@@ -1,30 +1,11 @@
-import { join } from 'node:path';
 import { deriveRelease } from '../release/derive.js';
 import { rollbackTarget } from '../release/history.js';
-import type { Manifest } from '../release/manifest.js';
-import { readCurrent } from '../release/pointer.js';
-import { readAll, RELEASE_LOG } from '../release/releases.js';
-import { openStore, storeDir, type Store } from '../release/store.js';
 import { parseReleaseId } from '../release/ids.js';
-import { TfError } from '../util/errors.js';
-import { displayPath } from '../util/fs.js';
-import { storeLocation } from './app-flags.js';
+import { readCurrent } from '../release/pointer.js';
+import { readAll } from '../release/releases.js';
+import type { Store } from '../release/store.js';
 import type { StoreFlags } from './options.js';
-
-export function openFor(flags: StoreFlags): Store {
-  return openStore(storeDir(storeLocation(flags)));
-}
-
-/** Reports a new release; a failed release phase is an error naming the release and its log. */
-export function announce(store: Store, manifest: Manifest, previous: string | undefined, detail: string): number {
-  if (manifest.status === 'failed') {
-    const log = displayPath(join(store.release(manifest.id), RELEASE_LOG));
-    const still = previous ? `current still points to ${previous}` : 'no release is current';
-    throw new TfError(`${manifest.id}: the release phase failed (exit status ${manifest.releasePhase?.status}); ${manifest.id} is kept as failed and ${still}`, `its output is in ${log}`);
-  }
-  process.stdout.write(`tf: ${manifest.id} created${manifest.description ? ` (${manifest.description})` : ''}: ${detail}; current -> ${manifest.id}\n`);
-  return 0;
-}
+import { announce, openFor } from './release-common.js';
 
 /** `tf release rollback [ID]`: Heroku's semantics, a new release copying an old one's build and env. */
 export async function rollback(id: string | undefined, flags: StoreFlags): Promise<number> {

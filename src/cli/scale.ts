@@ -1,4 +1,5 @@
 import { controlRequest } from '../control/client.js';
+import { processCount } from '../formation/scale.js';
 import type { ScaleResult } from '../supervisor/live-control.js';
 import { TfError } from '../util/errors.js';
 import { controlTarget, type ControlFlags } from './control-target.js';
@@ -8,9 +9,7 @@ export async function scale(items: string[], flags: ControlFlags): Promise<numbe
   for (const item of items.flatMap((i) => i.split(',')).filter(Boolean)) {
     const eq = item.indexOf('=');
     if (eq <= 0) throw new TfError(`"${item}" is not a type=count item`, 'write e.g. tf scale web=3 worker=0');
-    const count = item.slice(eq + 1);
-    if (!/^\d+$/.test(count)) throw new TfError(`"${item}": "${count}" is not a process count`, 'use a whole number, 0 or more, e.g. web=2');
-    formation[item.slice(0, eq)] = Number(count);
+    formation[item.slice(0, eq)] = processCount(item, item.slice(eq + 1));
   }
   const results = (await controlRequest(controlTarget(flags), { cmd: 'scale', formation })) as ScaleResult[];
   for (const r of results) {

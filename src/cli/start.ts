@@ -1,4 +1,5 @@
 import { ControlSession } from '../control/session.js';
+import { locateStore } from '../release/store.js';
 import { planRun } from '../formation/plan.js';
 import { shouldColor } from '../output/color.js';
 import { Multiplexer } from '../output/multiplexer.js';
@@ -6,7 +7,7 @@ import { ensurePortsFree } from '../supervisor/port-check.js';
 import { listenForSignals } from '../supervisor/signal-source.js';
 import { Supervisor } from '../supervisor/supervisor.js';
 import { TfError } from '../util/errors.js';
-import { loadAppFor, storeLocation } from './app-flags.js';
+import { loadAppFor } from './app-flags.js';
 import type { ReleaseFlags } from './options.js';
 
 export interface StartFlags extends ReleaseFlags {
@@ -27,7 +28,7 @@ export async function start(items: string[], flags: StartFlags): Promise<number>
   const request = { items: [...items, ...(flags.formation ?? [])], port: flags.port, timeout: flags.timeout, restart: flags.restart };
   const { specs, specFor, types } = planRun(app, request);
   // The socket lives in the working root, also for a release (whose build is read-only).
-  const control = await ControlSession.open(flags.release === undefined ? app.root : storeLocation(flags).root, flags.controlSocket);
+  const control = await ControlSession.open(flags.release === undefined ? app.root : locateStore(flags).root, flags.controlSocket);
   try {
     await ensurePortsFree(specs.filter((spec) => spec.type === 'web').map((spec) => spec.port));
     const color = !flags.json && shouldColor(Boolean(process.stdout.isTTY), process.env);
@@ -41,7 +42,7 @@ export async function start(items: string[], flags: StartFlags): Promise<number>
           app,
           reloadApp: () => loadAppFor(flags),
           request,
-          store: storeLocation(flags),
+          store: locateStore(flags),
           globs: flags.watch === true ? [] : flags.watch,
           supervisor,
           output,

@@ -39,12 +39,15 @@ function parseItems(items: string[], knownTypes: string[]): Map<string, number> 
       out.set(type, 1);
       continue;
     }
-    if (!/^\d+$/.test(countText)) {
-      throw new TfError(`"${item}": "${countText}" is not a process count`, 'use a whole number, 0 or more, e.g. web=2');
-    }
-    out.set(type, Number(countText));
+    out.set(type, processCount(item, countText));
   }
   return out;
+}
+
+/** The count of a `type=count` item (`tf start`, `tf scale`): a whole number, 0 or more. */
+export function processCount(item: string, text: string): number {
+  if (!/^\d+$/.test(text)) throw new TfError(`"${item}": "${text}" is not a process count`, 'use a whole number, 0 or more, e.g. web=2');
+  return Number(text);
 }
 
 function checkType(type: string, knownTypes: string[], where: string): void {

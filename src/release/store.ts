@@ -1,5 +1,6 @@
 import { existsSync, mkdirSync, readdirSync, readFileSync, chmodSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { appRoot } from '../config/app-root.js';
 import { TfError, errnoCode } from '../util/errors.js';
 import { displayPath } from '../util/fs.js';
 import { DIR_MODE, writeFileAtomic } from './fs-util.js';
@@ -70,6 +71,11 @@ export class Store {
   get shown(): string {
     return displayPath(this.dir);
   }
+}
+
+/** The store of the app that -d/-f find (see appRoot), or the one --releases-dir names. */
+export function locateStore(flags: { root?: string; procfile?: string; releasesDir?: string }): StoreLocation {
+  return { root: appRoot(flags), ...(flags.releasesDir ? { releasesDir: flags.releasesDir } : {}) };
 }
 
 export function storeDir(location: StoreLocation, env: NodeJS.ProcessEnv = process.env): string {

@@ -1,0 +1,31 @@
+import { join } from 'node:path';
+import type { EnvSnapshot } from '../release/env-snapshot.js';
+import type { Manifest } from '../release/manifest.js';
+import { RELEASE_LOG } from '../release/releases.js';
+import { locateStore, openStore, storeDir, type Store } from '../release/store.js';
+import { TfError } from '../util/errors.js';
+import { displayPath } from '../util/fs.js';
+import type { StoreFlags } from './options.js';
+
+// What the release commands share. Kept apart from each command's module, so that listing or
+// showing releases does not load the code that makes them.
+
+export function openFor(flags: StoreFlags): Store {
+  return openStore(storeDir(locateStore(flags)));
+}
+
+/** Reports a new release; a failed release phase is an error naming the release and its log. */
+export function announce(store: Store, manifest: Manifest, previous: string | undefined, detail: string): number {
+  if (manifest.status === 'failed') {
+    const log = displayPath(join(store.release(manifest.id), RELEASE_LOG));
+    const still = previous ? `current still points to ${previous}` : 'no release is current';
+    throw new TfError(`${manifest.id}: the release phase failed (exit status ${manifest.releasePhase?.status}); ${manifest.id} is kept as failed and ${still}`, `its output is in ${log}`);
+  }
+  process.stdout.write(`tf: ${manifest.id} created${manifest.description ? ` (${manifest.description})` : ''}: ${detail}; current -> ${manifest.id}\n`);
+  return 0;
+}
+
+/** An env snapshot as indented KEY=VALUE lines. */
+export function envLines(env: EnvSnapshot): string {
+  return Object.entries(env).map(([k, v]) => `  ${k}=${v}\n`).join('');
+}
