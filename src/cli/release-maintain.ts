@@ -1,6 +1,6 @@
 import { prune as pruneStore } from '../release/prune.js';
 import { resolveRelease } from '../release/releases.js';
-import { verifyRelease } from '../release/verify.js';
+import { verifyRelease, type BuildCheck } from '../release/verify.js';
 import { TfError } from '../util/errors.js';
 import type { StoreFlags } from './options.js';
 import { openFor } from './release-common.js';
@@ -16,8 +16,9 @@ export async function verify(id: string | undefined, flags: VerifyFlags): Promis
   const store = openFor(flags);
   const ids = flags.all ? store.listIds() : [resolveRelease(store, id)];
   let bad = 0;
+  const builds = new Map<string, BuildCheck>();
   for (const each of ids) {
-    const result = verifyRelease(store, each);
+    const result = verifyRelease(store, each, builds);
     if (result.problems.length === 0) {
       process.stdout.write(`${each}: ok (${result.files} files match the manifest)\n`);
       continue;

@@ -31,6 +31,11 @@ export function hashFile(path: string): string {
  * releases of an unchanged app cost one copy. An object's content always matches its name: it is
  * written from the very bytes that were hashed, or hashed after it was copied, never before.
  */
+/** An object's file name in the store: its hash, marked when the file is executable. */
+export function objectName(hash: string, exec: boolean): string {
+  return exec ? `${hash}-x` : hash;
+}
+
 export class ObjectStore {
   private temps = 0;
 
@@ -40,7 +45,7 @@ export class ObjectStore {
   ) {}
 
   path(hash: string, exec: boolean): string {
-    return join(this.dir, exec ? `${hash}-x` : hash);
+    return join(this.dir, objectName(hash, exec));
   }
 
   has(hash: string, exec: boolean): boolean {

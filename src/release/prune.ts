@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { readIndex } from './build-index.js';
 import { removeTree } from './fs-util.js';
 import { inUseIds } from './in-use.js';
+import { objectName } from './objects.js';
 import { withLock } from './lock.js';
 import { readCurrent } from './pointer.js';
 import { readManifest } from './releases.js';
@@ -61,7 +62,7 @@ export async function prune(store: Store, keep: number): Promise<PruneResult> {
       if (name.startsWith('.')) continue;
       if (usedBuilds.has(digest)) {
         if (name.endsWith('.index.json')) {
-          for (const e of readIndex(join(store.builds, name)).entries) if (e.kind !== 'symlink') usedObjects.add(e.kind === 'exec' ? `${e.ref}-x` : e.ref);
+          for (const e of readIndex(join(store.builds, name)).entries) if (e.kind !== 'symlink') usedObjects.add(objectName(e.ref, e.kind === 'exec'));
         }
         continue;
       }

@@ -15,11 +15,19 @@ export interface Verification {
   problems: string[];
 }
 
+/** A build's check: its index against its digest, and every file against its index. */
+export interface BuildCheck {
+  files: number;
+  problems: string[];
+}
+
 /**
  * Recomputes everything a release's manifest vouches for: the env snapshot, the Procfile, the link
- * to its build, the build's index and every file of the build, hashed again from disk.
+ * to its build, the build's index and every file of the build, hashed again from disk. Releases
+ * made by rollback or tf config share their base's build: pass one `builds` map to check each
+ * build once when verifying several releases.
  */
-export function verifyRelease(store: Store, id: string): Verification {
+export function verifyRelease(store: Store, id: string, builds = new Map<string, BuildCheck>()): Verification {
   const manifest = readManifest(store, id);
   const problems: string[] = [];
   const dir = store.release(id);
@@ -29,20 +37,26 @@ export function verifyRelease(store: Store, id: string): Verification {
   const expectedLink = join('..', '.builds', manifest.build.digest);
   const link = lstatSync(join(dir, APP_LINK), { throwIfNoEntry: false })?.isSymbolicLink() ? readlinkSync(join(dir, APP_LINK)) : undefined;
   if (link !== expectedLink) problems.push(`changed: ${id}/${APP_LINK} points to ${link ?? 'nothing'}, not ${expectedLink}`);
-  const build = store.build(manifest.build.digest);
+  let build = builds.get(manifest.build.digest);
+  if (build === undefined) builds.set(manifest.build.digest, (build = checkBuild(store, manifest.build.digest)));
+  return { id, files: build.files, problems: [...problems, ...build.problems] };
+}
+
+function checkBuild(store: Store, digest: string): BuildCheck {
+  const build = store.build(digest);
   const indexPath = `${build}.index.json`;
   if (!existsSync(build) || !existsSync(indexPath)) {
-    problems.push(`removed: the build ${manifest.build.digest.slice(0, 12)} (${existsSync(build) ? 'its index' : 'its files'})`);
-    return { id, files: 0, problems };
+    return { files: 0, problems: [`removed: the build ${digest.slice(0, 12)} (${existsSync(build) ? 'its index' : 'its files'})`] };
   }
+  const problems: string[] = [];
   const index = readIndex(indexPath);
-  if (index.digest !== manifest.build.digest || buildDigest(index.entries) !== manifest.build.digest) problems.push(`changed: the index of build ${manifest.build.digest.slice(0, 12)}`);
+  if (index.digest !== digest || buildDigest(index.entries) !== digest) problems.push(`changed: the index of build ${digest.slice(0, 12)}`);
   const actual = scanBuild(build);
   const changes = compareEntries(index.entries, actual);
   for (const [what, paths] of [['added', changes.added], ['removed', changes.removed], ['changed', changes.changed]] as const) {
     for (const path of paths) problems.push(`${what}: ${APP_LINK}/${path}`);
   }
-  return { id, files: actual.length, problems };
+  return { files: actual.length, problems };
 }
 
 /** The build as it is on disk now, every file hashed again (no cache: this is the check). */
