@@ -1,6 +1,7 @@
 import { loadApp, type App, type AppOptions } from '../config/app.js';
 import { TfError } from '../util/errors.js';
-import type { AppFlags, ReleaseFlags } from './options.js';
+import type { FormationRequest } from '../formation/plan.js';
+import type { AppFlags, FormationFlags, ReleaseFlags } from './options.js';
 
 export function appOptions(flags: AppFlags): AppOptions {
   return { procfile: flags.procfile, root: flags.root, envFiles: flags.env, shellEnv: process.env };
@@ -13,4 +14,9 @@ export async function loadAppFor(flags: ReleaseFlags): Promise<App> {
   const { loadReleaseApp } = require('../release/load.js') as typeof import('../release/load.js');
   const { locateStore } = require('../release/store.js') as typeof import('../release/store.js');
   return loadReleaseApp(locateStore(flags), flags.release === true ? undefined : flags.release, process.env);
+}
+
+/** The positional formation items and the formation flags, as the planner takes them. */
+export function formationRequest(items: string[], flags: FormationFlags): FormationRequest {
+  return { items: [...items, ...(flags.formation ?? [])], port: flags.port, timeout: flags.timeout, restart: flags.restart };
 }

@@ -4,21 +4,16 @@ import { RELEASE_TYPE } from '../config/procfile.js';
 import { planFormation } from '../formation/plan.js';
 import type { ProcessSpec } from '../formation/formation.js';
 import { displayPath } from '../util/fs.js';
-import { appOptions } from './app-flags.js';
-import type { AppFlags } from './options.js';
+import { appOptions, formationRequest } from './app-flags.js';
+import type { AppFlags, FormationFlags } from './options.js';
 import { alignColumns } from './table.js';
 
-export interface CheckFlags extends AppFlags {
-  port?: string;
-  timeout?: string;
-  formation?: string[];
-  restart?: string[];
-}
+export type CheckFlags = AppFlags & FormationFlags;
 
 /** Validates Procfile, env files and tf.yml and prints the formation; any problem throws (exit 1). */
 export async function check(items: string[], flags: CheckFlags): Promise<number> {
   const app = await loadApp(appOptions(flags));
-  const specs = planFormation(app, { items: [...items, ...(flags.formation ?? [])], port: flags.port, timeout: flags.timeout, restart: flags.restart });
+  const specs = planFormation(app, formationRequest(items, flags));
   const out: string[] = [];
   out.push(`Procfile  ${displayPath(app.procfile.path)} (${app.procfile.types.length} entries)`);
   for (const file of app.envFiles) out.push(`env file  ${displayPath(file.path)} (${file.entries.length} variables)`);

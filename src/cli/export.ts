@@ -4,14 +4,10 @@ import { exportFormation } from '../export/export.js';
 import { defaultAppName } from '../export/names.js';
 import { planFormation } from '../formation/plan.js';
 import { displayPath } from '../util/fs.js';
-import { loadAppFor } from './app-flags.js';
-import type { ReleaseFlags } from './options.js';
+import { formationRequest, loadAppFor } from './app-flags.js';
+import type { FormationFlags, ReleaseFlags } from './options.js';
 
-export interface ExportFlags extends ReleaseFlags {
-  port?: string;
-  timeout?: string;
-  formation?: string[];
-  restart?: string[];
+export interface ExportFlags extends ReleaseFlags, FormationFlags {
   app?: string;
   user?: string;
   image?: string;
@@ -20,7 +16,7 @@ export interface ExportFlags extends ReleaseFlags {
 /** Writes the formation for an engine into OUTDIR and lists what it wrote. */
 export async function exportCommand(format: string, outdir: string, items: string[], flags: ExportFlags): Promise<number> {
   const app = await loadAppFor(flags);
-  const specs = planFormation(app, { items: [...items, ...(flags.formation ?? [])], port: flags.port, timeout: flags.timeout, restart: flags.restart });
+  const specs = planFormation(app, formationRequest(items, flags));
   // A release's root is its build folder: the app keeps the name of its working tree.
   const name = flags.app ?? (flags.release !== undefined ? defaultAppName(basename(locateStore(flags).root)) : undefined);
   const report = await exportFormation(app, specs, { format, outdir, app: name, user: flags.user, image: flags.image });

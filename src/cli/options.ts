@@ -38,6 +38,14 @@ export function addFormationOptions(command: Command): Command {
     .option('-r, --restart <types>', 'restart these types with backoff when they exit (comma list)', collect);
 }
 
+/** What addFormationOptions (with addPortOption) declares. */
+export interface FormationFlags {
+  port?: string;
+  timeout?: string;
+  formation?: string[];
+  restart?: string[];
+}
+
 /** Commander's accumulator for a repeatable flag. */
 export function collect(value: string, previous: string[] | undefined): string[] {
   return [...(previous ?? []), value];

@@ -7,14 +7,10 @@ import { ensurePortsFree } from '../supervisor/port-check.js';
 import { listenForSignals } from '../supervisor/signal-source.js';
 import { Supervisor } from '../supervisor/supervisor.js';
 import { TfError } from '../util/errors.js';
-import { loadAppFor } from './app-flags.js';
-import type { ReleaseFlags } from './options.js';
+import { formationRequest, loadAppFor } from './app-flags.js';
+import type { FormationFlags, ReleaseFlags } from './options.js';
 
-export interface StartFlags extends ReleaseFlags {
-  port?: string;
-  timeout?: string;
-  formation?: string[];
-  restart?: string[];
+export interface StartFlags extends ReleaseFlags, FormationFlags {
   timestamps: boolean;
   json?: boolean;
   /** --watch alone is true: watch every file. */
@@ -25,7 +21,7 @@ export interface StartFlags extends ReleaseFlags {
 export async function start(items: string[], flags: StartFlags): Promise<number> {
   if (flags.watch && flags.release !== undefined) throw new TfError('--watch cannot be used with --release: a release never changes', 'drop one of them');
   const app = await loadAppFor(flags);
-  const request = { items: [...items, ...(flags.formation ?? [])], port: flags.port, timeout: flags.timeout, restart: flags.restart };
+  const request = formationRequest(items, flags);
   const { specs, specFor, types } = planRun(app, request);
   // The socket lives in the working root, also for a release (whose build is read-only).
   const control = await ControlSession.open(flags.release === undefined ? app.root : locateStore(flags).root, flags.controlSocket);
