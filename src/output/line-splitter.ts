@@ -37,9 +37,14 @@ export class LineSplitter {
       if (afterText) this.lastBreak = crlf ? 'LF' : 'CR';
       else this.endLine(EMPTY, crlf ? 'CRLF' : 'CR', emit);
     }
-    const hasCR = chunk.indexOf(CR, start) !== -1;
+    // The next CR and the next LF are each looked up again only once passed, so a read stays
+    // linear however its line ends mix (a single CR among LFs, or CR-only progress updates).
+    let cr = chunk.indexOf(CR, start);
+    let lf = chunk.indexOf(LF, start);
     while (start < chunk.length) {
-      const end = hasCR ? nextBreak(chunk, start) : chunk.indexOf(LF, start);
+      if (cr !== -1 && cr < start) cr = chunk.indexOf(CR, start);
+      if (lf !== -1 && lf < start) lf = chunk.indexOf(LF, start);
+      const end = cr === -1 ? lf : lf === -1 ? cr : Math.min(cr, lf);
       if (end === -1) {
         this.hold(chunk.subarray(start), emit);
         return;
@@ -122,14 +127,6 @@ export class LineSplitter {
       this.pendingBytes = rest.length;
     }
   }
-}
-
-function nextBreak(chunk: Buffer, from: number): number {
-  for (let i = from; i < chunk.length; i++) {
-    const byte = chunk[i];
-    if (byte === LF || byte === CR) return i;
-  }
-  return -1;
 }
 
 /** The largest index <= limit that does not fall inside a UTF-8 sequence. */
