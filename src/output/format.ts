@@ -37,7 +37,18 @@ export function textPrefix(source: Source, width: number, time: number, options:
 
 /** One NDJSON record: time, process, pid, stream, text. */
 export function jsonRecord(source: Source, stream: StreamName, text: string, time: number): string {
-  return `${JSON.stringify({ time: new Date(time).toISOString(), process: source.name, pid: source.pid ?? null, stream, text })}\n`;
+  return jsonRecords(source, stream, [text], time);
+}
+
+/**
+ * A record per text, all from one source at one time: what they share is serialized once, which
+ * is exactly what JSON.stringify would write for each ({time, process, pid, stream, text}).
+ */
+export function jsonRecords(source: Source, stream: StreamName, texts: readonly string[], time: number): string {
+  const head = `{"time":"${new Date(time).toISOString()}","process":${JSON.stringify(source.name)},"pid":${source.pid ?? null},"stream":${JSON.stringify(stream)},"text":`;
+  let out = '';
+  for (const text of texts) out += `${head}${JSON.stringify(text)}}\n`;
+  return out;
 }
 
 const NUL = 0x00;

@@ -1,6 +1,6 @@
 import type { Readable, Writable } from 'node:stream';
 import { PrefixKernel } from './prefix-kernel.js';
-import { isPlain, jsonRecord, lineText, printable, SYSTEM, textPrefix, type FormatOptions, type Source, type StreamName } from './format.js';
+import { isPlain, jsonRecord, jsonRecords, lineText, printable, SYSTEM, textPrefix, type FormatOptions, type Source, type StreamName } from './format.js';
 
 export interface MultiplexerOptions extends FormatOptions {
   json: boolean;
@@ -70,7 +70,7 @@ export class Multiplexer {
     if (this.closed || lines.length === 0) return;
     const time = this.now();
     if (this.options.json) {
-      this.emit(lines.map((line) => jsonRecord(source, stream, lineText(line), time)).join(''));
+      this.emit(jsonRecords(source, stream, lines.map(lineText), time));
       return;
     }
     const prefix = this.prefix(source, time);

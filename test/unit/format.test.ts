@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { clockTime, jsonRecord, lineText, printable, SYSTEM, textPrefix, type FormatOptions, type Source } from '../../src/output/format.js';
+import { clockTime, jsonRecord, jsonRecords, lineText, printable, SYSTEM, textPrefix, type FormatOptions, type Source } from '../../src/output/format.js';
 
 const at = (h: number, m: number, s: number): number => new Date(2024, 0, 2, h, m, s, 789).getTime();
 const web1: Source = { name: 'web.1', typeIndex: 0, pid: 42 };
@@ -42,6 +42,15 @@ describe('jsonRecord', () => {
     expect(record.endsWith('\n')).toBe(true);
     expect(record.slice(0, -1)).not.toContain('\n');
     expect(JSON.parse(record)).toEqual({ time: '2024-01-02T03:04:05.006Z', process: 'web.1', pid: 42, stream: 'stderr', text: 'he said "hi"\tok' });
+  });
+
+  it('writes for a batch exactly what JSON.stringify writes for each record', () => {
+    const texts = ['plain', 'quote " and \\ backslash', 'tab\tand \u2028', 'émoji 🎉', ''];
+    const time = Date.UTC(2024, 0, 2, 3, 4, 5, 6);
+    for (const source of [web1, SYSTEM, { name: 'we"ird.1', typeIndex: 0, pid: 7 }]) {
+      const expected = texts.map((text) => `${JSON.stringify({ time: new Date(time).toISOString(), process: source.name, pid: source.pid ?? null, stream: 'stdout', text })}\n`).join('');
+      expect(jsonRecords(source, 'stdout', texts, time)).toBe(expected);
+    }
   });
 
   it('gives pid null for a source without one', () => {
