@@ -152,7 +152,8 @@ export class Multiplexer {
   }
 
   private prefixEntry(source: Source, time: number): { second: number; width: number; bytes: Buffer; latin1: string } {
-    const second = Math.floor(time / 1000);
+    // Without timestamps a prefix never changes: one per source, not one per source a second.
+    const second = this.options.timestamps ? Math.floor(time / 1000) : 0;
     const cached = this.prefixes.get(source.name);
     if (cached && cached.second === second && cached.width === this.width) return cached;
     const bytes = Buffer.from(textPrefix(source, this.width, time, this.options));

@@ -9,8 +9,11 @@ export type CrashDecision =
   | { kind: 'give-up'; messages: string[] }
   | { kind: 'let-go' };
 
-/** Applies the slot's crash policy (recording the crash for `restart`); pure but for the slot's history. */
-export function decideOnCrash(slot: Slot, now: number, uptimeMs: number, recent: string[]): CrashDecision {
+/**
+ * Applies the slot's crash policy (recording the crash for `restart`); pure but for the slot's
+ * history. The process's last lines are asked for only when tf gives up on it.
+ */
+export function decideOnCrash(slot: Slot, now: number, uptimeMs: number, recentLines: () => string[]): CrashDecision {
   const policy = slot.spec.restart;
   if (policy.kind === 'stop') return { kind: 'stop-all' };
   if (policy.kind === 'ignore') return { kind: 'let-go' };
@@ -20,6 +23,7 @@ export function decideOnCrash(slot: Slot, now: number, uptimeMs: number, recent:
   if (delayMs !== undefined) {
     return { kind: 'restart', delayMs, message: `restarting ${slot.spec.name} in ${formatDuration(delayMs)} (crash ${slot.crashes.crashesInWindow} of ${within})` };
   }
+  const recent = recentLines();
   const head = `${slot.spec.name} crashed ${policy.limit} times within ${formatDuration(policy.windowMs)}; not restarting it${recent.length ? '. Its last lines:' : ''}`;
   return { kind: 'give-up', messages: [head, ...recent.map((line) => `  ${line}`)] };
 }

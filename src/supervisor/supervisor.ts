@@ -203,7 +203,7 @@ export class Supervisor {
   }
 
   private applyPolicy(slot: Slot, handle: ProcessHandle, status: number): void {
-    const decision = decideOnCrash(slot, this.timers.now(), this.timers.now() - handle.startedAt, slot.spec.restart.kind === 'restart' ? handle.recent : []);
+    const decision = decideOnCrash(slot, this.timers.now(), this.timers.now() - handle.startedAt, () => handle.recent);
     if (decision.kind === 'stop-all') return this.shutdown({ kind: 'exit', name: handle.spec.name, status });
     if (decision.kind === 'restart') {
       slot.state = 'backoff';
