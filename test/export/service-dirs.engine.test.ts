@@ -88,6 +88,9 @@ describe.skipIf(SKIP).each([['runit', runit], ['s6', s6]] as const)('%s restart 
     process.kill(stubbornPid, 'SIGKILL');
     // Both engines wait a second before a restart: once web.1 is back, stubborn.1 would be too.
     await waitFor(() => (engine.upPid(web) ?? webPid) !== webPid, () => `web.1 restarted (${engine.status(web)})`);
+    // runit's finish script asks for down with sv, which runsv applies a moment later: "want up"
+    // until then. Had the service been restarted instead, the status would read "run".
+    await waitFor(() => !/want up/.test(engine.status(stubborn)), () => `stubborn.1 settled (${engine.status(stubborn)})`);
     expect(engine.status(stubborn)).toMatch(/^down/);
     expect(engine.status(stubborn)).not.toMatch(/want up/);
     for (const dir of [web, stubborn, join(outdir, 'demo-web-2')]) engine.down(dir);

@@ -11,6 +11,8 @@ describe('crash policies', () => {
     });
     const tf = startTf(['start', '--no-timestamps'], { cwd: root });
     await tf.waitForLine('flaky.1 crashed 4 times within 1m; not restarting it. Its last lines:');
+    // Each message is its own write: the last lines may arrive a read later than the one above.
+    await tf.waitForLine(/^system +\|   flaky run \d+$/);
     expect(tf.stdout).toContain('restarting flaky.1 in 100ms (crash 1 of 4 allowed in 1m)');
     expect(tf.stdout).toContain('restarting flaky.1 in 200ms (crash 2 of 4 allowed in 1m)');
     expect(tf.stdout).toContain('restarting flaky.1 in 400ms (crash 3 of 4 allowed in 1m)');
