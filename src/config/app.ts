@@ -4,6 +4,7 @@ import { appRoot } from './app-root.js';
 import { readEnvFile } from './env-file.js';
 import { layerEnvFiles, shellEnvironment, type EnvFile, type Environment } from './env.js';
 import { readProcfile, type Procfile } from './procfile.js';
+import { parseSettings } from './settings-file.js';
 import { emptySettings, type Settings } from './settings.js';
 import { readUserFile } from '../util/fs.js';
 
@@ -35,7 +36,7 @@ export async function loadApp(options: AppOptions = {}): Promise<App> {
   const root = appRoot(options);
   const procfile = readProcfile(procfilePath);
   const envFiles = envFilePaths(root, options.envFiles).map((path) => ({ path, entries: readEnvFile(path) }));
-  const settings = await loadSettings(root);
+  const settings = loadSettings(root);
   const environment = layerEnvFiles(shellEnvironment(options.shellEnv ?? process.env), envFiles);
   return { root, procfile, envFiles, settings, environment };
 }
@@ -48,10 +49,8 @@ function envFilePaths(root: string, named: string[] | undefined): string[] {
   return existsSync(fallback) ? [fallback] : [];
 }
 
-export async function loadSettings(root: string): Promise<Settings> {
+export function loadSettings(root: string): Settings {
   const path = resolve(root, SETTINGS_FILE);
   if (!existsSync(path)) return emptySettings();
-  // yaml costs ~40 ms to load: only apps that have a tf.yml pay for it.
-  const { parseSettings } = await import('./settings-file.js');
   return parseSettings(readUserFile(path, 'settings file'), path);
 }

@@ -1,6 +1,7 @@
-import { LineCounter, isMap, parseDocument, visit, type Document, type YAMLError } from 'yaml';
+import type { Document, LineCounter, YAMLError } from 'yaml';
 import { TfError, location } from '../util/errors.js';
 import { displayPath } from '../util/fs.js';
+import { yaml } from '../util/yaml.js';
 import { parseDuration } from './duration.js';
 import { parseSignal } from './signals.js';
 import {
@@ -19,8 +20,8 @@ type Fail = (path: string, problem: string, hint?: string) => never;
 /** Parses tf.yml. Every unknown key or bad value is an error naming the file, line and key path. */
 export function parseSettings(text: string, path: string): Settings {
   const shown = displayPath(path);
-  const counter = new LineCounter();
-  const doc = parseDocument(text, { lineCounter: counter, prettyErrors: false, uniqueKeys: true });
+  const counter = new (yaml().LineCounter)();
+  const doc = yaml().parseDocument(text, { lineCounter: counter, prettyErrors: false, uniqueKeys: true });
   const [yamlError] = doc.errors;
   if (yamlError) {
     const line = counter.linePos(yamlErrorOffset(doc, text, yamlError)).line;
@@ -196,7 +197,7 @@ function allKeyPaths(value: Json, prefix = ''): string[] {
 function yamlErrorOffset(doc: Document, text: string, error: YAMLError): number {
   let offset = error.pos[0];
   if (error.code === 'MISSING_CHAR') {
-    visit(doc, {
+    yaml().visit(doc, {
       Scalar(_, node) {
         if ((node.type === 'QUOTE_DOUBLE' || node.type === 'QUOTE_SINGLE') && node.range?.[1] === error.pos[0]) offset = node.range[0];
       },
@@ -208,7 +209,7 @@ function yamlErrorOffset(doc: Document, text: string, error: YAMLError): number 
 function nodeLine(doc: Document, counter: LineCounter, keyPath: string): number | undefined {
   const parts = keyPath.split('.');
   const parent = parts.length > 1 ? doc.getIn(parts.slice(0, -1), true) : doc.contents;
-  if (!isMap(parent)) return undefined;
+  if (!yaml().isMap(parent)) return undefined;
   const pair = parent.items.find((item) => String((item.key as { value?: unknown })?.value ?? item.key) === parts.at(-1));
   const range = (pair?.key as { range?: [number, number, number] } | undefined)?.range;
   return range ? counter.linePos(range[0]).line : undefined;

@@ -1,6 +1,6 @@
-import { stringify } from 'yaml';
 import { formatDuration } from '../config/duration.js';
 import { shellScript } from '../supervisor/shell-command.js';
+import { yaml } from '../util/yaml.js';
 import { notRestarted, restartNote } from './input.js';
 import { checkName, type NameRule } from './names.js';
 import { SECRET_MODE, type ExportInput, type ExportResult, type ExportType } from './types.js';
@@ -18,7 +18,7 @@ export function compose(input: ExportInput): ExportResult {
   const [portable, inline] = splitEnv(input.env);
   const envFile = `${input.app}.env`;
   const services = Object.fromEntries(input.types.map((type) => [type.name, service(input, type, portable.length ? envFile : undefined, inline)]));
-  const files = [{ path: `${input.app}.compose.yml`, content: `# ${input.app}, exported by tf: docker compose -p ${input.app} -f ${input.app}.compose.yml up\n${stringify({ services }, { version: '1.1' })}`, mode: SECRET_MODE }];
+  const files = [{ path: `${input.app}.compose.yml`, content: `# ${input.app}, exported by tf: docker compose -p ${input.app} -f ${input.app}.compose.yml up\n${yaml().stringify({ services }, { version: '1.1' })}`, mode: SECRET_MODE }];
   if (portable.length) files.push({ path: envFile, content: `# ${input.app}'s variables from its env files (exported by tf)\n${portable.map(([k, v]) => `${k}='${v}'\n`).join('')}`, mode: SECRET_MODE });
   const notes = restartNote(input.types, ['stop'], notRestarted('compose'));
   return { files, notes };

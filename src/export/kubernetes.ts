@@ -1,6 +1,6 @@
-import { stringify } from 'yaml';
 import { shellScript } from '../supervisor/shell-command.js';
 import { TfError } from '../util/errors.js';
+import { yaml } from '../util/yaml.js';
 import { restartNote } from './input.js';
 import { checkName, DNS_LABEL } from './names.js';
 import { bareSignal, ceilSeconds } from './quote.js';
@@ -31,7 +31,7 @@ export function kubernetes(input: ExportInput): ExportResult {
     ...(input.release !== undefined ? [releaseJob(input, input.release, refs)] : []),
   ];
   const notes = restartNote(input.types, ['stop', 'ignore'], (names) => `kubernetes: a Deployment always restarts its pods: ${names} will be restarted when they exit (tf.yml restart: stop or ignore is not kept)`);
-  return { files: [{ path: `${input.app}.yaml`, content: docs.map((doc) => stringify(doc)).join('---\n'), mode: SECRET_MODE }], notes };
+  return { files: [{ path: `${input.app}.yaml`, content: docs.map((doc) => yaml().stringify(doc)).join('---\n'), mode: SECRET_MODE }], notes };
 }
 
 interface EnvRefs {

@@ -22,5 +22,5 @@ export async function loadReleaseApp(location: StoreLocation, release: string | 
   const root = join(store.release(id), APP_LINK);
   markInUse(store, id);
   const environment = withVariables(withVariables(shellEnvironment(shellEnv), readEnvSnapshot(store, id), `${id}/${ENV_FILE}`), { TF_RELEASE: id }, 'tf');
-  return { root, procfile: readProcfile(join(store.release(id), PROCFILE)), envFiles: [], settings: await loadSettings(root), environment };
+  return { root, procfile: readProcfile(join(store.release(id), PROCFILE)), envFiles: [], settings: loadSettings(root), environment };
 }

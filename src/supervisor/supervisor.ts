@@ -1,4 +1,3 @@
-import { randomBytes } from 'node:crypto';
 import type { ProcessSpec, SpecFactory } from '../formation/formation.js';
 import { decideOnCrash } from './crash-policy.js';
 import { LiveControl, type ScaleResult } from './live-control.js';
@@ -45,7 +44,7 @@ export class Supervisor {
 
   constructor(private readonly options: SupervisorOptions) {
     this.timers = options.timers ?? realTimers;
-    this.marker = options.marker ?? `${process.pid}-${randomBytes(6).toString('hex')}`;
+    this.marker = options.marker ?? uniqueMarker();
     this.stopper = new Stopper(this.timers, this.marker, (text) => this.say(text), options.killGraceMs);
     this.childEnv = { ...options.extraEnv, [MARKER_VARIABLE]: this.marker };
     this.slots = options.specs.map((spec) => new Slot(spec));
@@ -244,4 +243,13 @@ export class Supervisor {
   private say(text: string): void {
     this.options.output.system(text);
   }
+}
+
+/**
+ * Unique among live tf instances (the pid) and over time (pid reuse after a crash: the clock and a
+ * random part). It names processes for the final sweep; it guards nothing, so node:crypto (~4 ms
+ * to load before the first process starts) is not needed.
+ */
+function uniqueMarker(): string {
+  return `${process.pid}-${Date.now().toString(36)}${Math.random().toString(36).slice(2, 8)}`;
 }
