@@ -1,7 +1,11 @@
 #!/usr/bin/env node
 'use strict';
+// tf runs from dist/tf.js, one bundle with V8's recorded code (see src/cli/bundle-loader.ts).
 // CommonJS, as is all of dist: Node 20's ESM loader costs tf ~30 ms a start (see package.json's "type").
-const { main } = require('../dist/cli/main.js');
+const { join } = require('node:path');
+const { loadBundle } = require('../dist/cli/bundle-loader.js');
+
+const { main } = loadBundle(join(__dirname, '..', 'dist', 'tf.js'), { recordCache: process.env.TF_RECORD_CODE_CACHE === '1' }).exports;
 
 // A reader that goes away (`tf help | head`) must not crash tf with a stack trace: tf start
 // reacts through its own listener (it stops its processes), every other command just finishes.

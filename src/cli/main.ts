@@ -1,12 +1,10 @@
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { Command, CommanderError, Option } from './commander.js';
 import { addAppOptions, addFormationOptions, addPortOption, addReleaseOption, type Declare, type Lazy } from './options.js';
 import { reportError } from './report.js';
 
 function version(): string {
-  const pkg = JSON.parse(readFileSync(join(__dirname, '..', '..', 'package.json'), 'utf8')) as { version: string };
-  return pkg.version;
+  // A literal require: the build's bundler inlines package.json, so the bundle needs no path to it.
+  return (require('../../package.json') as { version: string }).version;
 }
 
 function declareStart(tf: Command, lazy: Lazy): void {

@@ -1,9 +1,9 @@
 import type { parse as Parse } from 'dotenv';
 import { TfError, location } from '../util/errors.js';
 import { displayPath, readUserFile } from '../util/fs.js';
-import { lazyRequire } from '../util/lazy-require.js';
+import { loadOnce } from '../util/load-once.js';
 
-const dotenv = lazyRequire<{ parse: typeof Parse }>('dotenv');
+const dotenv = loadOnce(() => require('dotenv') as { parse: typeof Parse });
 
 export interface EnvEntry {
   key: string;

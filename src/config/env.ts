@@ -2,9 +2,9 @@ import type { expand as Expand } from 'dotenv-expand';
 import { displayPath } from '../util/fs.js';
 import { location } from '../util/errors.js';
 import type { EnvEntry } from './env-file.js';
-import { lazyRequire } from '../util/lazy-require.js';
+import { loadOnce } from '../util/load-once.js';
 
-const dotenvExpand = lazyRequire<{ expand: typeof Expand }>('dotenv-expand');
+const dotenvExpand = loadOnce(() => require('dotenv-expand') as { expand: typeof Expand });
 
 /** A variable's value and where it came from ("shell", ".env:3", "tf"), for `tf env`. */
 export interface EnvValue {

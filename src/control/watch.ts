@@ -1,5 +1,6 @@
 import { relative, resolve, sep } from 'node:path';
 import { matcher } from './glob.js';
+import { importEsm } from '../util/import-esm.js';
 
 export interface WatchConfig {
   /** Every runnable type, and the tf.yml `watch:` globs of those that have them. */
@@ -31,7 +32,7 @@ const IGNORED_NAMES = new Set(['node_modules', '.git', '.tf']);
  * is one restart. Changes during a restart are acted on after it, again once.
  */
 export async function watchApp(options: WatchOptions): Promise<{ close(): Promise<void> }> {
-  const { watch } = await import('chokidar');
+  const { watch } = await importEsm('chokidar');
   const root = resolve(options.root);
   let config: WatchConfig = options;
   let route = router(config, options.globs);

@@ -1,5 +1,6 @@
 import { existsSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
+import { importEsm } from '../util/import-esm.js';
 
 export interface GitSource {
   commit: string | null;
@@ -19,7 +20,7 @@ export interface GitListing {
  */
 export async function gitListing(root: string, storeDir: string): Promise<GitListing | undefined> {
   if (!insideGitTree(root)) return undefined;
-  const { execa } = await import('execa');
+  const { execa } = await importEsm('execa');
   const git = (args: string[]) => execa('git', args, { cwd: root, reject: false, encoding: 'utf8' });
   const top = await git(['rev-parse', '--show-toplevel']);
   if (top.failed || top.stdout === '') return undefined;

@@ -1,10 +1,10 @@
 import { chmodSync, closeSync, constants, copyFileSync, existsSync, linkSync, openSync, readFileSync, readSync, renameSync, unlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { errnoCode } from '../util/errors.js';
-import { lazyRequire } from '../util/lazy-require.js';
+import { loadOnce } from '../util/load-once.js';
 
 // node:crypto costs ~5 ms to load; a rollback reuses recorded digests and never needs it.
-const crypto = lazyRequire<typeof import('node:crypto')>('node:crypto');
+const crypto = loadOnce(() => require('node:crypto') as typeof import('node:crypto'));
 
 /** Files up to this size are read whole: one read, hashed and (if new) written from one buffer. */
 const SMALL_FILE = 8 * 1024 * 1024;

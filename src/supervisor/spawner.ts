@@ -1,9 +1,9 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { errnoCode } from '../util/errors.js';
-import { lazyRequire } from '../util/lazy-require.js';
+import { loadOnce } from '../util/load-once.js';
 import { shellScript } from './shell-command.js';
 
-const treeKill = lazyRequire<typeof import('tree-kill')>('tree-kill');
+const treeKill = loadOnce(() => require('tree-kill') as typeof import('tree-kill'));
 
 export interface SpawnRequest {
   command: string;
