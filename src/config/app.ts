@@ -7,6 +7,7 @@ import { readProcfile, type Procfile } from './procfile.js';
 import { parseSettings } from './settings-file.js';
 import { emptySettings, type Settings } from './settings.js';
 import { readUserFile } from '../util/fs.js';
+import { listItems } from '../util/list-items.js';
 
 export interface AppOptions {
   /** Procfile path (-f); default ROOT/Procfile, or ./Procfile without a root. */
@@ -43,7 +44,7 @@ export async function loadApp(options: AppOptions = {}): Promise<App> {
 
 function envFilePaths(root: string, named: string[] | undefined): string[] {
   if (named && named.length > 0) {
-    return named.flatMap((item) => item.split(',')).filter((p) => p.trim() !== '').map((p) => resolve(p.trim()));
+    return listItems(named).map((path) => resolve(path));
   }
   const fallback = resolve(root, '.env');
   return existsSync(fallback) ? [fallback] : [];

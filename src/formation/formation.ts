@@ -58,6 +58,11 @@ export function processVariables(name: string, port: number): Record<string, str
 /** Makes the spec of any instance of any type; `tf scale` uses it for instances started later. */
 export type SpecFactory = (type: string, instance: number) => ProcessSpec;
 
+/** The error for a type the Procfile does not define; WHERE says which input named it. */
+export function unknownType(type: string, known: Iterable<string>, where?: string): TfError {
+  return new TfError(`${where ? `${where}: ` : ''}unknown process type "${type}"`, `known types: ${[...new Set(known)].join(', ')}`);
+}
+
 export function buildFormation(input: FormationInput): ProcessSpec[] {
   const specFor = specFactory(input);
   return input.types.flatMap((type) => Array.from({ length: input.scale.get(type.name) ?? 0 }, (_, i) => specFor(type.name, i + 1)));
@@ -67,7 +72,7 @@ export function specFactory(input: Omit<FormationInput, 'scale'>): SpecFactory {
   return (typeName, instance) => {
     const typeIndex = input.types.findIndex((t) => t.name === typeName);
     const type = input.types[typeIndex];
-    if (!type) throw new TfError(`unknown process type "${typeName}"`, `known types: ${input.types.map((t) => t.name).join(', ')}`);
+    if (!type) throw unknownType(typeName, input.types.map((t) => t.name));
     const settings = input.settings.types.get(type.name) ?? {};
     const restart = input.restartTypes?.has(type.name) && input.restartPolicy ? input.restartPolicy : (settings.restart ?? { kind: 'stop' as const });
     const name = `${type.name}.${instance}`;

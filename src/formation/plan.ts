@@ -3,7 +3,8 @@ import { parseDuration } from '../config/duration.js';
 import { runnableTypes } from '../config/procfile.js';
 import { DEFAULT_RESTART_LIMIT, DEFAULT_RESTART_WINDOW_MS } from '../config/settings.js';
 import { TfError } from '../util/errors.js';
-import { buildFormation, DEFAULT_BASE_PORT, specFactory, type FormationInput, type ProcessSpec, type SpecFactory } from './formation.js';
+import { listItems } from '../util/list-items.js';
+import { buildFormation, DEFAULT_BASE_PORT, specFactory, unknownType, type FormationInput, type ProcessSpec, type SpecFactory } from './formation.js';
 import { resolveScale } from './scale.js';
 
 export interface FormationRequest {
@@ -43,9 +44,9 @@ export function planRun(app: App, request: FormationRequest = {}): RunPlan {
 export function formationInput(app: App, request: FormationRequest = {}): FormationInput {
   const types = runnableTypes(app.procfile);
   const names = types.map((t) => t.name);
-  const restartTypes = new Set((request.restart ?? []).flatMap((item) => item.split(',')).map((s) => s.trim()).filter(Boolean));
+  const restartTypes = new Set(listItems(request.restart));
   for (const type of restartTypes) {
-    if (!names.includes(type)) throw new TfError(`--restart: unknown process type "${type}"`, `known types: ${names.join(', ')}`);
+    if (!names.includes(type)) throw unknownType(type, names, '--restart');
   }
   return {
     types,

@@ -1,7 +1,9 @@
 import { TfError, location } from '../util/errors.js';
 import { displayPath } from '../util/fs.js';
+import { listItems } from '../util/list-items.js';
 import { RELEASE_TYPE } from '../config/procfile.js';
 import type { Settings } from '../config/settings.js';
+import { unknownType } from './formation.js';
 
 export type Scale = ReadonlyMap<string, number>;
 
@@ -17,7 +19,7 @@ export function resolveScale(items: string[], knownTypes: string[], settings: Se
   // tf.yml is checked even when the command line overrides its formation: a typo in it must not
   // hide until the day someone runs a bare `tf start`.
   checkSettingsTypes(settings, knownTypes);
-  const cli = items.flatMap((item) => item.split(',')).map((s) => s.trim()).filter(Boolean);
+  const cli = listItems(items);
   if (cli.length > 0) return scaleFrom(parseItems(cli, knownTypes), knownTypes, 0);
   return scaleFrom(settings.formation, knownTypes, 1);
 }
@@ -55,7 +57,7 @@ function checkType(type: string, knownTypes: string[], where: string): void {
   if (type === RELEASE_TYPE) {
     throw new TfError(`${where}: "release" is the release phase, which tf start never runs`, 'run it with tf run release');
   }
-  throw new TfError(`${where}: unknown process type "${type}"`, `known types: ${knownTypes.join(', ')}`);
+  throw unknownType(type, knownTypes, where);
 }
 
 /** tf.yml may only name types the Procfile defines. */
@@ -72,7 +74,7 @@ export function checkSettingsTypes(settings: Settings, knownTypes: string[]): vo
     const where = location(file, settings.lines.get(at)) + `: ${at}`;
     for (const dep of typeSettings.dependsOn ?? []) {
       // "all" is a formation word, not a type one could wait for.
-      if (dep === ALL) throw new TfError(`${where}: unknown process type "all"`, `known types: ${knownTypes.join(', ')}`);
+      if (dep === ALL) throw unknownType(ALL, knownTypes, where);
       checkType(dep, knownTypes, where);
     }
   }

@@ -1,4 +1,4 @@
-import type { ProcessSpec, SpecFactory } from '../formation/formation.js';
+import { unknownType, type ProcessSpec, type SpecFactory } from '../formation/formation.js';
 import { TfError } from '../util/errors.js';
 import { Slot, type Intent } from './slot.js';
 import { freeInstances, resolveTargets, sortSlots, startable, waitingNotice } from './slot-set.js';
@@ -140,7 +140,7 @@ export class LiveControl {
 
   private checkScale(type: string, count: number): void {
     const types = this.deps.types();
-    if (!types.includes(type)) throw new TfError(`unknown process type "${type}"`, `known types: ${types.join(', ')}`);
+    if (!types.includes(type)) throw unknownType(type, types);
     if (!Number.isInteger(count) || count < 0) throw new TfError(`${type}=${count}: not a process count`, 'use a whole number, 0 or more, e.g. web=2');
   }
 

@@ -1,5 +1,5 @@
 import { withVariables } from '../config/env.js';
-import { processVariables, type ProcessSpec, type SpecFactory } from '../formation/formation.js';
+import { processVariables, unknownType, type ProcessSpec, type SpecFactory } from '../formation/formation.js';
 import { TfError } from '../util/errors.js';
 import type { Slot } from './slot.js';
 
@@ -15,7 +15,7 @@ export function sortSlots(slots: Slot[]): Slot[] {
 export function deriveSpecFactory(specs: ProcessSpec[]): SpecFactory {
   return (type, instance) => {
     const template = specs.find((spec) => spec.type === type);
-    if (!template) throw new TfError(`unknown process type "${type}"`, `known types: ${[...new Set(specs.map((s) => s.type))].join(', ')}`);
+    if (!template) throw unknownType(type, specs.map((s) => s.type));
     const name = `${type}.${instance}`;
     const port = template.port - template.instance + instance;
     return { ...template, name, instance, port, env: withVariables(template.env, processVariables(name, port), 'tf') };
