@@ -1,7 +1,8 @@
 // Baseline for the restart-memory benchmark: plain Node doing what tf does for each `restart`
 // request (accept a Unix socket connection, read a line; spawn `sh -c 'exec sleep 600'` in its own
 // group with piped output, SIGTERM the group, wait for close; reply), argv[2] times.
-// Prints {"10": rssKiB, "<n/2>": ..., "<n>": ...} (RSS after a GC: run it with --expose-gc).
+// Prints {"rss": {"10": KiB, "<n/12>": ..., "<n>": ...}, "anon": {...}}: VmRSS and RssAnon after a GC
+// (run it with --expose-gc).
 import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { connect, createServer } from 'node:net';
@@ -9,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 const total = Number(process.argv[2] ?? 1000);
-const rssKiB = () => Number(/^VmRSS:\s+(\d+)/m.exec(readFileSync('/proc/self/status', 'latin1'))?.[1]);
+const statusKiB = (field) => Number(new RegExp(`^${field}:\\s+(\\d+)`, 'm').exec(readFileSync('/proc/self/status', 'latin1'))?.[1]);
 const once = () =>
   new Promise((resolve) => {
     const child = spawn('/bin/sh', ['-c', 'exec sleep 600'], { detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
@@ -28,12 +29,13 @@ const request = () =>
     socket.on('data', () => {});
     socket.once('close', resolve);
   });
-const out = {};
+const out = { rss: {}, anon: {} };
 for (let i = 1; i <= total; i++) {
   await request();
-  if (i === 10 || i === total / 2 || i === total) {
+  if (i === 10 || i % (total / 12) === 0) {
     globalThis.gc?.();
-    out[i] = rssKiB();
+    out.rss[i] = statusKiB('VmRSS');
+    out.anon[i] = statusKiB('RssAnon');
   }
 }
 server.close();

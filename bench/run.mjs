@@ -9,7 +9,7 @@
 //   5. release     `tf release create` of a 20,000-file / 200 MB app against `cp -a` of it; a second
 //                  create with nothing changed; `tf release rollback` (bench/release.mjs)
 //   6. control     on a running tf: `tf scale worker=32` until 32 READY against starting them directly;
-//                  `tf ps` round trip; tf's RSS after 1,000 restarts against 10 (bench/control.mjs)
+//                  `tf ps` round trip; tf's memory from restart 1,000 to 3,000, against plain Node (bench/control.mjs)
 //
 // Helpers: writer.mjs, ready.mjs and test/fixtures/drain.mjs (the workloads), verify.mjs (checks tf's throughput
 // output line by line), rusage.mjs (preloaded into tf to record its own CPU time and peak RSS:

@@ -183,9 +183,9 @@ export function memoryOf(pid) {
       const match = new RegExp(`^${name}:\\s+(\\d+) kB`, 'm').exec(status);
       return match ? Number(match[1]) : undefined;
     };
-    return { hwmKiB: field('VmHWM'), rssKiB: field('VmRSS') };
+    return { hwmKiB: field('VmHWM'), rssKiB: field('VmRSS'), anonKiB: field('RssAnon') };
   } catch {
-    return { hwmKiB: undefined, rssKiB: undefined };
+    return { hwmKiB: undefined, rssKiB: undefined, anonKiB: undefined };
   }
 }
 
