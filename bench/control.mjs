@@ -1,6 +1,7 @@
 // Live-control benchmark for bench/run.mjs, against a running `tf start`:
 //   scale     `tf scale worker=0`, then `tf scale worker=32`: time from running the command until all
 //             32 printed READY through tf; baseline: the same 32 started directly by the bench.
+//             Median of 3 of each, alternating.
 //   ps        the control socket's round trip for a ps request (median of 50), and the whole
 //             `tf ps` command (a node start-up, the request, the table), against `node -e 0`.
 //   restarts  tf's memory over 3,000 restarts of a process (sh's `exec sleep`, so each restart is
@@ -82,6 +83,7 @@ export async function benchControl(ctx) {
   const count = 32;
   const psRuns = ctx.quick ? 20 : 50;
   const restarts = ctx.quick ? 600 : 3000;
+  const scaleRepeats = ctx.quick ? 1 : 3;
   const warm = restarts / 3;
   const ready = join(ctx.bench, 'ready.mjs');
   const dir = join(ctx.tmp, 'control');
@@ -105,20 +107,27 @@ export async function benchControl(ctx) {
   try {
     await until(() => readyLines >= 1, 'tf start');
 
-    // scale
-    tfCli('scale', 'worker=0');
+    // scale: runs alternate with the baseline, and each side's median is taken, as one run of
+    // either moved by half a second on a busy machine.
     const gone = async () => (await request(socket, { cmd: 'ps' })).every((p) => p.type !== 'worker');
-    for (let i = 0; i < 500 && !(await gone()); i++) await new Promise((r) => setTimeout(r, 20));
-    readyLines = 0;
-    const scaleStart = now();
-    const scaled = tfCli('scale', `worker=${count}`);
-    ctx.check('control: tf scale exits 0', scaled.status === 0, scaled.stderr);
-    await until(() => readyLines >= count, `${count} READY lines after tf scale`);
-    const scaleS = (now() - scaleStart) / 1000;
-    const rows = await request(socket, { cmd: 'ps' });
-    ctx.check(`control: tf ps shows ${count} running workers`, rows.filter((p) => p.type === 'worker' && p.state === 'running').length === count);
-    tfCli('scale', 'worker=0');
-    const baseS = await startDirectly(ctx, ready, count);
+    const scaleRuns = [];
+    const baseRuns = [];
+    for (let run = 0; run < scaleRepeats; run++) {
+      tfCli('scale', 'worker=0');
+      for (let i = 0; i < 500 && !(await gone()); i++) await new Promise((r) => setTimeout(r, 20));
+      readyLines = 0;
+      const scaleStart = now();
+      const scaled = tfCli('scale', `worker=${count}`);
+      ctx.check(`control: tf scale exits 0 (run ${run + 1})`, scaled.status === 0, scaled.stderr);
+      await until(() => readyLines >= count, `${count} READY lines after tf scale`);
+      scaleRuns.push((now() - scaleStart) / 1000);
+      const rows = await request(socket, { cmd: 'ps' });
+      ctx.check(`control: tf ps shows ${count} running workers (run ${run + 1})`, rows.filter((p) => p.type === 'worker' && p.state === 'running').length === count);
+      tfCli('scale', 'worker=0');
+      baseRuns.push(await startDirectly(ctx, ready, count));
+    }
+    const scaleS = median(scaleRuns);
+    const baseS = median(baseRuns);
 
     // ps
     const trips = [];
@@ -171,6 +180,7 @@ export async function benchControl(ctx) {
     };
     const v = (pass) => (pass ? 'PASS' : 'FAIL');
     console.log(`control     tf scale worker=${count}     baseline ${seconds(baseS)}   tf ${seconds(scaleS)} (${scaleRatio?.toFixed(2)}x, target <= ${T.scaleRatio}x) ${v(passes.scale)}   (tf's figure includes starting the tf scale command)`);
+    console.log(`  runs: baseline ${scaleRuns.length > 1 ? baseRuns.map((s) => seconds(s)).join(', ') : '-'}   tf ${scaleRuns.length > 1 ? scaleRuns.map((s) => seconds(s)).join(', ') : '-'}`);
     console.log(`control     ps round trip           ${seconds(trip / 1000)} median of ${psRuns} (target < ${T.psRoundTripMs} ms) ${v(passes.ps)}   whole tf ps command ${seconds(median(commands) / 1000)} (node -e 0 ${seconds(median(nodes) / 1000)})`);
     console.log(`control     memory, restarts ${warm} -> ${restarts}   tf's RssAnon +${growthMiB.toFixed(1)} MiB; plain Node spawning as many +${baseGrowthMiB.toFixed(1)} MiB; tf's extra ${extraMiB.toFixed(1)} MiB (target < ${T.restartRssExtraMiB} MiB) ${v(passes.rss)}`);
     console.log(`  RssAnon after restart  ${series(anon)}\n                         plain Node ${series(base.anon)}`);
@@ -180,7 +190,7 @@ export async function benchControl(ctx) {
     ctx.target('control', 'tf ps socket round trip', '-', seconds(trip / 1000), `< ${T.psRoundTripMs} ms`, passes.ps, `tf ps command ${seconds(median(commands) / 1000)}`);
     ctx.target('control', `memory growth, restarts ${warm} -> ${restarts}`, `+${baseGrowthMiB.toFixed(1)} MiB (node)`, `+${growthMiB.toFixed(1)} MiB`, `< +${T.restartRssExtraMiB} MiB over node`, passes.rss, `heap +${heapGrowthMiB.toFixed(1)} MiB`);
     ctx.results.benchmarks.control = {
-      scale: { processes: count, baselineS: round(baseS), tfS: round(scaleS), ratio: round(scaleRatio), pass: passes.scale },
+      scale: { processes: count, runs: scaleRuns.length, baselineS: round(baseS), tfS: round(scaleS), baselineRunsS: baseRuns.map((s) => round(s)), tfRunsS: scaleRuns.map((s) => round(s)), ratio: round(scaleRatio), pass: passes.scale },
       ps: { runs: psRuns, roundTripMedianMs: round(trip, 2), roundTripsMs: trips.map((t) => round(t, 2)), commandMedianMs: round(median(commands), 1), nodeMedianMs: round(median(nodes), 1), pass: passes.ps },
       restarts: { count: restarts, anonKiB: anon, rssKiB: rss, heapUsedBytes: heap, growthMiB: round(growthMiB, 2), rssGrowthMiB: round(rssGrowthMiB, 2), baselineKiB: base, baselineGrowthMiB: round(baseGrowthMiB, 2), baselineRssGrowthMiB: round(baseRssGrowthMiB, 2), extraMiB: round(extraMiB, 2), heapGrowthMiB: round(heapGrowthMiB, 2), pass: passes.rss },
       targets: T,
