@@ -8,14 +8,23 @@ type Listener = (text: string) => void;
  * multiplexer's chunks as they were written (no copy, no decoding) and decodes only when asked.
  */
 export class LogTail {
-  private chunks: Array<Buffer | string> = [];
+  /** Chunks before `first` are forgotten; dropping them one by one with shift() was O(n) a write. */
+  private chunks: Array<Buffer | string | undefined> = [];
+  private first = 0;
   private bytes = 0;
   private readonly listeners = new Set<Listener>();
 
   write(data: Buffer | string): void {
     this.chunks.push(data);
     this.bytes += data.length;
-    while (this.bytes > MAX_TAIL_BYTES && this.chunks.length > 1) this.bytes -= this.chunks.shift()!.length;
+    while (this.bytes > MAX_TAIL_BYTES && this.chunks.length - this.first > 1) {
+      this.bytes -= this.chunks[this.first]!.length;
+      this.chunks[this.first++] = undefined;
+    }
+    if (this.first > 1024 && this.first * 2 > this.chunks.length) {
+      this.chunks = this.chunks.slice(this.first);
+      this.first = 0;
+    }
     if (this.listeners.size > 0) {
       const text = data.toString();
       for (const listener of this.listeners) listener(text);
@@ -25,7 +34,7 @@ export class LogTail {
   /** The last `lines` whole lines printed. */
   tail(lines: number): string {
     if (lines === 0) return '';
-    const text = this.chunks.map(String).join('');
+    const text = this.chunks.slice(this.first).map(String).join('');
     let at = text.length - 1;
     for (let n = 0; n < lines && at >= 0; n++) at = text.lastIndexOf('\n', at - 1);
     // at < 0: fewer lines than asked for; otherwise the newline before the first line we keep.

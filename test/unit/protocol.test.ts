@@ -49,4 +49,13 @@ describe('LogTail', () => {
     expect(tail.tail(5000).split('\n').length).toBeLessThan(1100);
     expect(tail.tail(1)).toBe(`${'2999'.padStart(1000, '.')}\n`);
   });
+
+  it('keeps exactly the last MiB across many small writes', () => {
+    const tail = new LogTail();
+    for (let i = 0; i < 60_000; i++) tail.write(`${String(i).padStart(39, '.')}\n`);
+    const kept = tail.tail(100_000);
+    expect(kept.length).toBe(26_214 * 40);
+    expect(kept.startsWith(`${String(60_000 - 26_214).padStart(39, '.')}\n`)).toBe(true);
+    expect(tail.tail(2)).toBe(`${'59998'.padStart(39, '.')}\n${'59999'.padStart(39, '.')}\n`);
+  });
 });
