@@ -1,5 +1,6 @@
 import { shellScript } from '../supervisor/shell-command.js';
 import { TfError } from '../util/errors.js';
+import { shQuote } from '../util/sh-quote.js';
 import { hostEnv, notRestarted, restartNote } from './input.js';
 import { checkName, FILE_NAME } from './names.js';
 import { bareSignal, ceilSeconds, shellEnvFile } from './quote.js';
@@ -35,7 +36,7 @@ export function supervisord(input: ExportInput): ExportResult {
 function program(input: ExportInput, type: ExportType, envPath: string): string[] {
   // PORT is per instance: base port - 1 + process_num, which only a shell can add up.
   const before = type.port - 1;
-  const prefix = `. ${shWord(envPath).replaceAll('%', '%%')} || exit 1; export PORT=$((${before} + %(process_num)d)) PS=${type.name}.%(process_num)d DYNO=${type.name}.%(process_num)d; `;
+  const prefix = `. ${shQuote(envPath).replaceAll('%', '%%')} || exit 1; export PORT=$((${before} + %(process_num)d)) PS=${type.name}.%(process_num)d DYNO=${type.name}.%(process_num)d; `;
   const restart = type.restart;
   return [
     `[program:${input.app}-${type.name}]`,
@@ -57,10 +58,6 @@ function program(input: ExportInput, type: ExportType, envPath: string): string[
     'redirect_stderr=true',
     '',
   ];
-}
-
-function shWord(text: string): string {
-  return `'${text.replaceAll("'", "'\\''")}'`;
 }
 
 /**

@@ -40,7 +40,7 @@ describe('supervisord generator', () => {
 
   it('computes each instance PORT from process_num in the shell, after reading the env file', () => {
     const conf = fileOf(supervisord(sampleInput()), 'shop.conf').content;
-    expect(conf).toContain("command=/bin/sh -c '. '\\''/etc/tf/shop.env'\\'' || exit 1'\\;' export PORT=$((4999 + %(process_num)d)) PS=web.%(process_num)d DYNO=web.%(process_num)d'\\;' ''exec node server.js'");
+    expect(conf).toContain("command=/bin/sh -c '. /etc/tf/shop.env || exit 1'\\;' export PORT=$((4999 + %(process_num)d)) PS=web.%(process_num)d DYNO=web.%(process_num)d'\\;' ''exec node server.js'");
   });
 
   it('rejects a root that its ini parser would cut', () => {
