@@ -3,9 +3,21 @@
 // tf runs from dist/tf.js, one bundle with V8's recorded code (see src/cli/bundle-loader.ts).
 // CommonJS, as is all of dist: Node 20's ESM loader costs tf ~30 ms a start (see package.json's "type").
 const { join } = require('node:path');
-const { loadBundle } = require('../dist/cli/bundle-loader.js');
 
-const { main } = loadBundle(join(__dirname, '..', 'dist', 'tf.js'), { recordCache: process.env.TF_RECORD_CODE_CACHE === '1' }).exports;
+const { main } = loadTf();
+
+function loadTf() {
+  const dist = join(__dirname, '..', 'dist');
+  try {
+    const { loadBundle } = require(join(dist, 'cli', 'bundle-loader.js'));
+    return loadBundle(join(dist, 'tf.js'), { recordCache: process.env.TF_RECORD_CODE_CACHE === '1' }).exports;
+  } catch (error) {
+    const notBuilt = (error.code === 'ENOENT' && String(error.path).startsWith(dist)) || (error.code === 'MODULE_NOT_FOUND' && String(error.message).includes(dist));
+    if (!notBuilt) throw error;
+    process.stderr.write(`tf: ${dist} is not built (run npm run build)\n`);
+    process.exit(70);
+  }
+}
 
 // A reader that goes away (`tf help | head`) must not crash tf with a stack trace: tf start
 // reacts through its own listener (it stops its processes), every other command just finishes.

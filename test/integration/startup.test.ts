@@ -1,5 +1,5 @@
-import { execFileSync } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { execFileSync, spawnSync } from 'node:child_process';
+import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { bundleId, cachePath, loadBundle } from '../../src/cli/bundle-loader.js';
@@ -30,6 +30,15 @@ describe('the built CLI', () => {
     execFileSync(process.execPath, ['--require', preload, join(ROOT, 'bin/tf.js'), 'check'], { cwd: dir });
     const loaded = (JSON.parse(readFileSync(join(dir, 'modules.json'), 'utf8')) as string[]).filter((path) => path.startsWith(ROOT)).map((path) => path.slice(ROOT.length + 1));
     expect(loaded.sort()).toEqual(['bin/tf.js', 'dist/cli/bundle-loader.js']);
+  });
+
+  it('says in one line that it is not built, rather than a stack trace', () => {
+    const copy = tmpApp();
+    mkdirSync(join(copy, 'bin'));
+    copyFileSync(join(ROOT, 'bin/tf.js'), join(copy, 'bin/tf.js'));
+    const run = spawnSync(process.execPath, [join(copy, 'bin/tf.js'), '--version'], { encoding: 'utf8' });
+    expect(run.status).toBe(70);
+    expect(run.stderr).toBe(`tf: ${join(copy, 'dist')} is not built (run npm run build)\n`);
   });
 
   it('takes the code V8 recorded for its bundle at build time', () => {
