@@ -1,11 +1,12 @@
 #!/usr/bin/env node
-// tf benchmark suite (npm run bench). Four benchmarks, each measured against a baseline taken in the
+// tf benchmark suite (npm run bench). Six benchmarks, each measured against a baseline taken in the
 // same run on the same machine: the same workload without tf.
 //
 //   1. throughput  8 writers x 200,000 lines of 80 bytes through `tf start`, output to a file
 //   2. spawn       64 processes started by `tf start r=64` until each printed READY; tf's peak RSS
 //   3. stop        8 processes that drain 500 ms on SIGTERM: SIGTERM to tf until tf has exited
-//   4. one-off     `tf run true` and `tf --version` against `node -e 0`
+//   4. one-off     `tf run true` and `tf --version` against `node -e 0`; how soon `tf start` has its
+//                  first process running, against mux.mjs (a reference, no target)
 //   5. release     `tf release create` of a 20,000-file / 200 MB app against `cp -a` of it; a second
 //                  create with nothing changed; `tf release rollback` (bench/release.mjs)
 //   6. control     on a running tf: `tf scale worker=32` until 32 READY against starting them directly;
@@ -572,6 +573,36 @@ async function benchOneOff() {
   };
 }
 
+/**
+ * How soon `tf start` has its first process running: from exec of tf to the moment a `date +%s%N`
+ * in the Procfile reads the clock, against bench/mux.mjs doing the same. A reference, not a target:
+ * this is what start-up work moves, and what the throughput figure pays once before any line.
+ */
+function benchFirstProcess() {
+  const { oneOffRuns } = SIZES;
+  const app = makeApp('first-process', 'first: date +%s%N\n', 'processes:\n  first: {restart: ignore}\n');
+  const sides = [
+    { key: 'tf', args: [TF, 'start', '--no-timestamps'] },
+    { key: 'mux', args: [MUX, 'first.1=date +%s%N'] },
+  ];
+  const samples = { tf: [], mux: [] };
+  for (let run = 0; run < oneOffRuns; run++) {
+    for (let i = 0; i < sides.length; i++) {
+      const side = sides[(i + run) % sides.length];
+      const startedNs = BigInt(Date.now()) * 1_000_000n;
+      const t = timeOnce(NODE, side.args, app.dir);
+      const read = /\b(\d{19})\b/.exec(t.stdout)?.[1];
+      check(`first process: ${side.key} run ${run + 1} exits 0 and the process prints the clock`, t.status === 0 && read !== undefined, `status ${t.status}; ${t.stdout.slice(0, 200)}`);
+      if (read !== undefined) samples[side.key].push(Number(BigInt(read) - startedNs) / 1e9);
+    }
+  }
+  const tfS = median(samples.tf);
+  const muxS = median(samples.mux);
+  console.log(`start-up    tf start: first process  ${seconds(tfS)} after exec of tf   bench/mux.mjs ${seconds(muxS)} (a reference, not a target; median of ${oneOffRuns})`);
+  console.log(`  runs: tf ${runs(samples.tf)}   mux ${runs(samples.mux)}`);
+  results.benchmarks.firstProcess = { runs: oneOffRuns, tfS: round(tfS, 4), referenceS: round(muxS, 4), tfRunsS: samples.tf.map((s) => round(s, 4)), referenceRunsS: samples.mux.map((s) => round(s, 4)) };
+}
+
 // ---------------------------------------------------------------------------------------------------
 
 function summary() {
@@ -596,7 +627,10 @@ async function main() {
   if (wanted('throughput')) await benchThroughput();
   if (wanted('spawn')) await benchSpawn();
   if (wanted('stop')) await benchStop();
-  if (wanted('oneoff')) await benchOneOff();
+  if (wanted('oneoff')) {
+    await benchOneOff();
+    benchFirstProcess();
+  }
   if (wanted('release')) await benchRelease({ tmp: TMP, quick: QUICK, tf: TF, node: NODE, check, target, results });
   if (wanted('control')) await benchControl({ tmp: TMP, quick: QUICK, tf: TF, node: NODE, bench: BENCH, check, target, results });
   summary();
