@@ -17,7 +17,7 @@ import { pathToFileURL } from 'node:url';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { connect } from 'node:net';
 import { join } from 'node:path';
-import { benchEnv, kill, median, memoryOf, mib, now, onLines, ratio, round, seconds, spawnTracked, within } from './support.mjs';
+import { benchEnv, kill, median, memoryOf, mib, now, onLines, ratio, round, seconds, spawnTracked, startReadyDirectly, within } from './support.mjs';
 
 export const CONTROL_TARGETS = { scaleRatio: 1.5, psRoundTripMs: 50, restartRssExtraMiB: 5, restartHeapGrowthMiB: 2 };
 
@@ -54,26 +54,6 @@ async function heapAfterGc(pid, file) {
     await new Promise((r) => setTimeout(r, 10));
   }
   return undefined;
-}
-
-async function startDirectly(ctx, ready, count) {
-  const start = now();
-  const children = [];
-  let seen = 0;
-  let all;
-  const done = new Promise((resolve) => (all = resolve));
-  for (let i = 1; i <= count; i++) {
-    const child = spawnTracked(ctx.node, [ready], { cwd: ctx.tmp, env: benchEnv({ PS: `worker.${i}` }), stdio: ['ignore', 'pipe', 'inherit'], detached: true });
-    let mine = false;
-    onLines(child.stdout, (line) => !mine && line.startsWith('READY ') && (mine = true) && ++seen === count && all(now()));
-    children.push(child);
-  }
-  try {
-    return ((await within(done, 60_000, `${count} READY lines (baseline)`)) - start) / 1000;
-  } finally {
-    for (const child of children) kill(child.pid, 'SIGTERM');
-    await within(Promise.all(children.map((c) => c.exited)), 20_000, 'the baseline processes').catch(() => {});
-  }
 }
 
 /**
@@ -124,7 +104,7 @@ export async function benchControl(ctx) {
       const rows = await request(socket, { cmd: 'ps' });
       ctx.check(`control: tf ps shows ${count} running workers (run ${run + 1})`, rows.filter((p) => p.type === 'worker' && p.state === 'running').length === count);
       tfCli('scale', 'worker=0');
-      baseRuns.push(await startDirectly(ctx, ready, count));
+      baseRuns.push(await startReadyDirectly({ node: ctx.node, script: ready, cwd: ctx.tmp, type: 'worker', count, timeoutMs: 60_000 }));
     }
     const scaleS = median(scaleRuns);
     const baseS = median(baseRuns);

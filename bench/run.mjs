@@ -47,6 +47,7 @@ import {
   round,
   seconds,
   spawnTracked,
+  startReadyDirectly,
   survivors,
   within,
 } from './support.mjs';
@@ -300,32 +301,6 @@ async function benchThroughput() {
 // ---------------------------------------------------------------------------------------------------
 // 2. Spawn
 
-async function spawnBaseline(count) {
-  const start = now();
-  const children = [];
-  let ready = 0;
-  let allReady;
-  const done = new Promise((resolve) => (allReady = resolve));
-  for (let i = 1; i <= count; i++) {
-    const child = spawnTracked(NODE, [READY], { cwd: TMP, env: benchEnv({ PS: `r.${i}` }), stdio: ['ignore', 'pipe', 'inherit'], detached: true });
-    let seen = false;
-    onLines(child.stdout, (line) => {
-      if (!seen && line.startsWith(`READY r.${i} `)) {
-        seen = true;
-        if (++ready === count) allReady(now());
-      }
-    });
-    children.push(child);
-  }
-  try {
-    const at = await within(done, 120_000, `${count} READY lines from the baseline processes`);
-    return { readyS: (at - start) / 1000 };
-  } finally {
-    for (const child of children) kill(child.pid, 'SIGTERM');
-    await within(Promise.all(children.map((c) => c.exited)), 20_000, 'the baseline processes to exit').catch(() => {});
-  }
-}
-
 async function spawnRunTf(app, count, run) {
   const rusageFile = join(app.dir, `rusage-${run}.json`);
   const start = now();
@@ -370,11 +345,11 @@ async function benchSpawn() {
   const tf = [];
   for (let run = 0; run < spawnRuns; run++) {
     if (run % 2 === 0) {
-      base.push(await spawnBaseline(count));
+      base.push({ readyS: await startReadyDirectly({ node: NODE, script: READY, cwd: TMP, type: 'r', count, timeoutMs: 120_000 }) });
       tf.push(await spawnRunTf(app, count, run));
     } else {
       tf.push(await spawnRunTf(app, count, run));
-      base.push(await spawnBaseline(count));
+      base.push({ readyS: await startReadyDirectly({ node: NODE, script: READY, cwd: TMP, type: 'r', count, timeoutMs: 120_000 }) });
     }
   }
   const baseReady = median(base.map((b) => b.readyS));

@@ -164,6 +164,36 @@ const CLOCK_TICKS = (() => {
  * /proc/self/stat (cutime + cstime). A child's figure includes the children it reaped itself, so for
  * tf it is tf plus everything tf ran. Undefined where /proc is missing.
  */
+/**
+ * The baseline of the spawn and scale benchmarks: COUNT copies of bench/ready.mjs started directly
+ * (detached, as tf starts its processes), PS=TYPE.N each. Resolves with the seconds until every one
+ * printed its READY line; they are then stopped.
+ */
+export async function startReadyDirectly({ node, script, cwd, type, count, timeoutMs }) {
+  const start = now();
+  const children = [];
+  let ready = 0;
+  let allReady;
+  const done = new Promise((resolve) => (allReady = resolve));
+  for (let i = 1; i <= count; i++) {
+    const child = spawnTracked(node, [script], { cwd, env: benchEnv({ PS: `${type}.${i}` }), stdio: ['ignore', 'pipe', 'inherit'], detached: true });
+    let seen = false;
+    onLines(child.stdout, (line) => {
+      if (!seen && line.startsWith(`READY ${type}.${i} `)) {
+        seen = true;
+        if (++ready === count) allReady(now());
+      }
+    });
+    children.push(child);
+  }
+  try {
+    return ((await within(done, timeoutMs, `${count} READY lines from the baseline processes`)) - start) / 1000;
+  } finally {
+    for (const child of children) kill(child.pid, 'SIGTERM');
+    await within(Promise.all(children.map((c) => c.exited)), 20_000, 'the baseline processes to exit').catch(() => {});
+  }
+}
+
 export function reapedChildrenCpu() {
   try {
     const stat = readFileSync('/proc/self/stat', 'latin1');
