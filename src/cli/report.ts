@@ -1,7 +1,8 @@
-import { TfError } from '../util/errors.js';
+import { diskFull, TfError } from '../util/errors.js';
 
 /** User errors are one line on stderr, with the fix; anything else is a bug in tf. */
-export function reportError(error: unknown): number {
+export function reportError(thrown: unknown): number {
+  const error = diskFull(thrown) ?? thrown;
   if (error instanceof TfError) {
     process.stderr.write(`tf: ${error.message}${error.hint ? ` (${error.hint})` : ''}\n`);
     return error.exitCode;

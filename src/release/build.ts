@@ -1,4 +1,4 @@
-import { copyFileSync, existsSync, linkSync, lstatSync, mkdirSync, readdirSync, readlinkSync, renameSync, symlinkSync, type Stats } from 'node:fs';
+import { accessSync, constants, copyFileSync, existsSync, linkSync, lstatSync, mkdirSync, readdirSync, readlinkSync, renameSync, symlinkSync, type Stats } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { TfError, errnoCode } from '../util/errors.js';
 import { makeIndex, writeIndex, type BuildIndex, type EntryKind, type IndexEntry } from './build-index.js';
@@ -36,7 +36,7 @@ export async function snapshotSource(store: Store, root: string, files: string[]
     const exec = kind === 'exec';
     // A cached hash is trusted without looking for its object: if prune removed it, the build
     // does not exist either, and materializeBuild stores the file again (see `source` there).
-    const hash = cache.lookup(path, stat, kind) ?? readSource(() => objects.ingestCopy(abs, exec, stat.size), path);
+    const hash = cache.lookup(path, stat, kind) ?? ingestSource(objects, abs, path, exec, stat.size);
     if (hash === undefined) continue;
     cache.record(path, stat, kind, hash, scanStart);
     entries.push({ path, kind, ref: hash });
@@ -44,15 +44,28 @@ export async function snapshotSource(store: Store, root: string, files: string[]
   return makeIndex(entries);
 }
 
-/** A source file that vanished since it was listed is skipped; one tf cannot read is the user's to fix. */
-function readSource(read: () => string, path: string): string | undefined {
+/**
+ * Stores one source file. One that vanished since it was listed is skipped; one tf cannot read is
+ * the user's to fix. ENOENT or EACCES from the store's side (its .tmp gone, its permissions) is
+ * not the user's file: the file itself is looked at again to tell them apart.
+ */
+function ingestSource(objects: ObjectStore, abs: string, path: string, exec: boolean, size: number): string | undefined {
   try {
-    return read();
+    return objects.ingestCopy(abs, exec, size);
   } catch (error) {
     const code = errnoCode(error);
-    if (code === 'ENOENT') return undefined;
-    if (code === 'EACCES' || code === 'EISDIR') throw new TfError(`${path}: cannot read it (${code})`, 'fix its permissions, or ignore it in .gitignore');
+    if (code === 'ENOENT' && !existsSync(abs)) return undefined;
+    if (code === 'EISDIR' || (code === 'EACCES' && !readable(abs))) throw new TfError(`${path}: cannot read it (${code})`, 'fix its permissions, or ignore it in .gitignore');
     throw error;
+  }
+}
+
+function readable(path: string): boolean {
+  try {
+    accessSync(path, constants.R_OK);
+    return true;
+  } catch {
+    return false;
   }
 }
 

@@ -1,7 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import type { App } from '../config/app.js';
-import { TfError, errnoCode } from '../util/errors.js';
+import { diskFull } from '../util/errors.js';
 import { buildWithCommand } from './build-command.js';
 import { materializeBuild, snapshotSource } from './build.js';
 import { snapshotEnv } from './env-snapshot.js';
@@ -71,7 +71,8 @@ export async function createRelease(request: CreateRequest): Promise<Created> {
     );
     return { manifest, reused };
   } catch (error) {
-    throw diskFull(error) ?? error;
+    // Everything staged has been removed by the time this reaches the user.
+    throw diskFull(error, ': no release was created') ?? error;
   } finally {
     removeTree(staging.dir);
     removeOwnWork(store);
@@ -86,9 +87,3 @@ function releaseProcfile(app: App, buildDir: string): string {
   return readFileSync(path, 'utf8');
 }
 
-/** A full disk is the user's to fix, not a bug: everything staged has been removed by then. */
-function diskFull(error: unknown): TfError | undefined {
-  const code = errnoCode(error);
-  if (code !== 'ENOSPC' && code !== 'EDQUOT') return undefined;
-  return new TfError(`the disk is full (${code}): no release was created`, 'free some space, e.g. with tf release prune --keep N');
-}

@@ -25,17 +25,17 @@ export function hashFile(path: string): string {
   }
 }
 
+/** An object's file name in the store: its hash, marked when the file is executable. */
+export function objectName(hash: string, exec: boolean): string {
+  return exec ? `${hash}-x` : hash;
+}
+
 /**
  * The content-addressed object store: one file a distinct content and mode, named by its SHA-256
  * (`-x` for executables, since hard links share the mode). Builds are hard links to these, so ten
  * releases of an unchanged app cost one copy. An object's content always matches its name: it is
  * written from the very bytes that were hashed, or hashed after it was copied, never before.
  */
-/** An object's file name in the store: its hash, marked when the file is executable. */
-export function objectName(hash: string, exec: boolean): string {
-  return exec ? `${hash}-x` : hash;
-}
-
 export class ObjectStore {
   private temps = 0;
 

@@ -23,3 +23,13 @@ export function errnoCode(error: unknown): string | undefined {
     ? String((error as { code: unknown }).code)
     : undefined;
 }
+
+/**
+ * A full disk is the user's to fix, not a bug in tf, whichever command meets it. WHAT says what
+ * it left undone, e.g. ": no release was created".
+ */
+export function diskFull(error: unknown, what = ''): TfError | undefined {
+  const code = errnoCode(error);
+  if (code !== 'ENOSPC' && code !== 'EDQUOT') return undefined;
+  return new TfError(`the disk is full (${code})${what}`, 'free some space, e.g. with tf release prune --keep N');
+}
