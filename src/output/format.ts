@@ -54,15 +54,15 @@ export function jsonRecords(source: Source, stream: StreamName, texts: readonly 
 const NUL = 0x00;
 const decoder = new TextDecoder('utf-8', { fatal: false });
 
-/**
- * A line safe to print: valid UTF-8 passes through untouched (the fast path); invalid bytes become
- * U+FFFD and NUL bytes, which make tools like grep treat the stream as binary, become U+2400 (␀).
- */
 /** Bytes that print as they are: valid UTF-8 without NUL. */
 export function isPlain(bytes: Buffer): boolean {
   return bytes.indexOf(NUL) === -1 && isUtf8(bytes);
 }
 
+/**
+ * A line safe to print: valid UTF-8 passes through untouched (the fast path); invalid bytes become
+ * U+FFFD and NUL bytes, which make tools like grep treat the stream as binary, become U+2400 (␀).
+ */
 export function printable(line: Buffer): Buffer | string {
   if (isPlain(line)) return line;
   return decoder.decode(line).replaceAll('\0', '\u2400');

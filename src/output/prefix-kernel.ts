@@ -35,14 +35,21 @@ export class PrefixKernel {
     private readonly memory: Uint8Array,
   ) {}
 
-  /** undefined where Node runs without WebAssembly (`--jitless`): callers keep a string path. */
+  /**
+   * undefined where Node runs without WebAssembly (`--jitless`), or cannot compile SIMD or give
+   * the memory: callers keep a string path, so output never depends on the kernel.
+   */
   static load(): PrefixKernel | undefined {
     const wasm = (globalThis as { WebAssembly?: WebAssemblyApi }).WebAssembly;
     if (wasm === undefined) return undefined;
-    // The cast names the types of what prefix-lines.wat exports.
-    const exports = new wasm.Instance(new wasm.Module(Buffer.from(PREFIX_LINES_WASM, 'base64'))).exports as KernelExports;
-    exports.memory.grow(Math.ceil((MEMORY_BYTES - exports.memory.buffer.byteLength) / WASM_PAGE));
-    return new PrefixKernel(exports, new Uint8Array(exports.memory.buffer));
+    try {
+      // The cast names the types of what prefix-lines.wat exports.
+      const exports = new wasm.Instance(new wasm.Module(Buffer.from(PREFIX_LINES_WASM, 'base64'))).exports as KernelExports;
+      exports.memory.grow(Math.ceil((MEMORY_BYTES - exports.memory.buffer.byteLength) / WASM_PAGE));
+      return new PrefixKernel(exports, new Uint8Array(exports.memory.buffer));
+    } catch {
+      return undefined;
+    }
   }
 
   /**

@@ -96,8 +96,8 @@ export class ProcessHandle {
     const deliver = (): void => {
       if (batch.length === 0) return;
       output.lines(this.source, name, batch);
-      if (this.lineCheck) this.checkLines(batch.map((line) => line.toString()));
-      if (this.keepsRecent) this.remember(Buffer.concat(batch.slice(-RECENT_LINES).flatMap((line) => [line, NEWLINE])));
+      const lines = batch;
+      this.observe(() => lines.slice(-RECENT_LINES).flatMap((line) => [line, NEWLINE]), () => lines.map((line) => line.toString()));
       batch = [];
       if (splits > 0) {
         output.system(`${this.spec.name} wrote a line longer than ${limit / 1024 / 1024} MiB; it was split into pieces of that size`, this.source);
@@ -109,10 +109,8 @@ export class ProcessHandle {
     stream.on('data', (chunk: Buffer) => {
       const fast = output.takesBlocks ? splitter.takeBlock(chunk) : undefined;
       if (fast && output.block(this.source, fast.parts)) {
-        for (const part of fast.parts) {
-          if (this.keepsRecent) this.remember(part);
-          if (this.lineCheck) this.checkLines(part.toString().slice(0, -1).split('\n'));
-        }
+        const { parts } = fast;
+        this.observe(() => parts, () => parts.flatMap((part) => part.toString().slice(0, -1).split('\n')));
       } else if (fast) {
         for (const part of fast.parts) splitter.push(part, collect);
       }
@@ -149,9 +147,26 @@ export class ProcessHandle {
     return lines.slice(-RECENT_LINES);
   }
 
-  private remember(text: Buffer): void {
-    const kept = Buffer.concat([this.recentOutput.subarray(Math.max(0, this.recentOutput.length + text.length - RECENT_BYTES)), text.subarray(-RECENT_BYTES)]);
-    this.recentOutput = kept.subarray(-RECENT_BYTES);
+  /**
+   * What the restart policy and a pending line check need of output just printed: CHUNKS are its
+   * bytes, lines ending in LF; LINES its text. Each is made only if someone looks.
+   */
+  private observe(chunks: () => readonly Buffer[], lines: () => string[]): void {
+    if (this.keepsRecent) this.remember(chunks());
+    if (this.lineCheck) this.checkLines(lines());
+  }
+
+  /** Keeps the last RECENT_BYTES of what was printed, in one copy of just those bytes. */
+  private remember(chunks: readonly Buffer[]): void {
+    const tail: Buffer[] = [];
+    let bytes = 0;
+    for (let i = chunks.length - 1; i >= 0 && bytes < RECENT_BYTES; i--) {
+      const chunk = chunks[i]!;
+      tail.unshift(chunk.subarray(Math.max(0, chunk.length - (RECENT_BYTES - bytes))));
+      bytes += tail[0]!.length;
+    }
+    if (bytes < RECENT_BYTES) tail.unshift(this.recentOutput.subarray(Math.max(0, this.recentOutput.length - (RECENT_BYTES - bytes))));
+    this.recentOutput = Buffer.concat(tail);
   }
 
   private failedToStart(error: Error): void {

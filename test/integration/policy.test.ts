@@ -25,6 +25,19 @@ describe('crash policies', () => {
     expect(result.code).toBe(143);
   });
 
+  it('restart: the last lines shown are the last ten, however much the process printed', async () => {
+    const root = tmpApp({
+      Procfile: `flaky: sh -c 'i=100; while [ $i -lt 400 ]; do echo "line $i ${'x'.repeat(50)}"; i=$((i+1)); done; exit 2'\n`,
+      'tf.yml': 'processes:\n  flaky:\n    restart: { policy: restart, limit: 1, window: 1m }\n',
+    });
+    const tf = startTf(['start', '--no-timestamps'], { cwd: root });
+    await tf.waitForLine(/^system +\|   line 399 x+$/);
+    const shown = tf.stdout.split('\n').filter((line) => /^system +\|   line /.test(line)).map((line) => line.replace(/^system +\|   line (\d+) x+$/, '$1'));
+    expect(shown).toEqual(['390', '391', '392', '393', '394', '395', '396', '397', '398', '399']);
+    tf.signal('SIGTERM');
+    await tf.result();
+  });
+
   it('--restart TYPE turns on restarts from the command line', async () => {
     const root = tmpApp({ Procfile: `web: ${fixture('drain', '20')}\nonce: sh -c 'echo ran; exit 1'\n` });
     const tf = startTf(['start', '--no-timestamps', '--restart', 'once'], { cwd: root });
