@@ -1,3 +1,5 @@
+import { isProcessCount, PROCESS_COUNT_HINT } from '../formation/scale.js';
+
 /**
  * The control protocol: newline-delimited JSON over a Unix socket, one request a line.
  *   -> {"v":1,"id":7,"cmd":"ps"}
@@ -82,7 +84,7 @@ function formationOf(value: unknown, id: RequestId): Record<string, number> {
     throw new ProtocolError('scale needs a formation: {"web": 2}', id);
   }
   for (const [type, count] of Object.entries(value)) {
-    if (!Number.isInteger(count) || (count as number) < 0) throw new ProtocolError(`${type}=${JSON.stringify(count)}: not a process count`, id, 'use a whole number, 0 or more, e.g. web=2');
+    if (!isProcessCount(count)) throw new ProtocolError(`${type}=${JSON.stringify(count)}: not a process count`, id, PROCESS_COUNT_HINT);
   }
   return value as Record<string, number>;
 }

@@ -63,6 +63,13 @@ export function unknownType(type: string, known: Iterable<string>, where?: strin
   return new TfError(`${where ? `${where}: ` : ''}unknown process type "${type}"`, `known types: ${[...new Set(known)].join(', ')}`);
 }
 
+/** What makes a spec instance INSTANCE of TYPE: its name, its PORT, and the variables tf sets. */
+export function instanceParts(type: string, instance: number, port: number, environment: Environment): Pick<ProcessSpec, 'name' | 'instance' | 'port' | 'env'> {
+  const name = `${type}.${instance}`;
+  if (port > MAX_PORT) throw new TfError(`${name} would get port ${port}, above ${MAX_PORT}`, 'choose a lower base port with -p');
+  return { name, instance, port, env: withVariables(environment, processVariables(name, port), 'tf') };
+}
+
 export function buildFormation(input: FormationInput): ProcessSpec[] {
   const specFor = specFactory(input);
   return input.types.flatMap((type) => Array.from({ length: input.scale.get(type.name) ?? 0 }, (_, i) => specFor(type.name, i + 1)));
@@ -75,20 +82,12 @@ export function specFactory(input: Omit<FormationInput, 'scale'>): SpecFactory {
     if (!type) throw unknownType(typeName, input.types.map((t) => t.name));
     const settings = input.settings.types.get(type.name) ?? {};
     const restart = input.restartTypes?.has(type.name) && input.restartPolicy ? input.restartPolicy : (settings.restart ?? { kind: 'stop' as const });
-    const name = `${type.name}.${instance}`;
-    const port = portFor(input.basePort, typeIndex, instance);
-    if (port > MAX_PORT) {
-      throw new TfError(`${name} would get port ${port}, above ${MAX_PORT}`, 'choose a lower base port with -p');
-    }
     return {
-      name,
+      ...instanceParts(type.name, instance, portFor(input.basePort, typeIndex, instance), input.environment),
       type: type.name,
-      instance,
       typeIndex,
       command: type.command,
       cwd: input.root,
-      env: withVariables(input.environment, processVariables(name, port), 'tf'),
-      port,
       stopSignal: settings.stopSignal ?? 'SIGTERM',
       drainMs: settings.drainMs ?? input.drainMs,
       restart,

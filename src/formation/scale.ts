@@ -46,9 +46,16 @@ function parseItems(items: string[], knownTypes: string[]): Map<string, number> 
   return out;
 }
 
-/** The count of a `type=count` item (`tf start`, `tf scale`): a whole number, 0 or more. */
+/** How many processes of a type may run: a whole number, 0 or more. */
+export function isProcessCount(value: unknown): value is number {
+  return Number.isInteger(value) && (value as number) >= 0;
+}
+
+export const PROCESS_COUNT_HINT = 'use a whole number, 0 or more, e.g. web=2';
+
+/** The count of a `type=count` item (`tf start`, `tf scale`). */
 export function processCount(item: string, text: string): number {
-  if (!/^\d+$/.test(text)) throw new TfError(`"${item}": "${text}" is not a process count`, 'use a whole number, 0 or more, e.g. web=2');
+  if (!/^\d+$/.test(text)) throw new TfError(`"${item}": "${text}" is not a process count`, PROCESS_COUNT_HINT);
   return Number(text);
 }
 

@@ -1,4 +1,5 @@
 import { unknownType, type ProcessSpec, type SpecFactory } from '../formation/formation.js';
+import { isProcessCount, PROCESS_COUNT_HINT } from '../formation/scale.js';
 import { TfError } from '../util/errors.js';
 import { Slot, type Intent } from './slot.js';
 import { freeInstances, resolveTargets, sortSlots, startable, waitingNotice } from './slot-set.js';
@@ -128,7 +129,8 @@ export class LiveControl {
 
   private async remove(slots: Slot[]): Promise<void> {
     await this.deps.drain(slots, 'remove');
-    for (const slot of slots) this.deps.setSlots(this.deps.slots().filter((s) => s !== slot));
+    const gone = new Set(slots);
+    this.deps.setSlots(this.deps.slots().filter((s) => !gone.has(s)));
   }
 
   private addSlot(spec: ProcessSpec): Slot {
@@ -141,7 +143,7 @@ export class LiveControl {
   private checkScale(type: string, count: number): void {
     const types = this.deps.types();
     if (!types.includes(type)) throw unknownType(type, types);
-    if (!Number.isInteger(count) || count < 0) throw new TfError(`${type}=${count}: not a process count`, 'use a whole number, 0 or more, e.g. web=2');
+    if (!isProcessCount(count)) throw new TfError(`${type}=${count}: not a process count`, PROCESS_COUNT_HINT);
   }
 
   private ensureRunning(): void {

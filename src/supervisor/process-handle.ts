@@ -1,10 +1,9 @@
 import type { Readable } from 'node:stream';
-import { plainEnvironment } from '../config/env.js';
 import type { ProcessSpec } from '../formation/formation.js';
 import { lineText, type Source, type StreamName } from '../output/format.js';
 import { DEFAULT_MAX_LINE_BYTES, LineSplitter } from '../output/line-splitter.js';
 import type { Multiplexer } from '../output/multiplexer.js';
-import { killTree, signalGroup, type Spawn } from './spawner.js';
+import { killTree, signalGroup, spawnEnvironment, type Spawn } from './spawner.js';
 
 export interface HandleEvents {
   /** The process's shell exited (its group may still hold children). */
@@ -54,7 +53,7 @@ export class ProcessHandle {
 
   start(now: number): void {
     this.startedAt = now;
-    const env = { ...plainEnvironment(this.spec.env), ...this.deps.extraEnv };
+    const env = spawnEnvironment(this.spec.env, this.deps.extraEnv);
     const child = this.deps.spawn({ command: this.spec.command, cwd: this.spec.cwd, env });
     this.pid = child.pid;
     this.source.pid = child.pid;

@@ -1,11 +1,10 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { connect } from 'node:net';
-import { plainEnvironment } from '../config/env.js';
 import { formatDuration } from '../config/duration.js';
 import type { ReadyCheck } from '../config/settings.js';
 import type { ProcessSpec } from '../formation/formation.js';
 import type { ProcessHandle } from './process-handle.js';
-import { signalGroup } from './spawner.js';
+import { signalGroup, spawnEnvironment, spawnInGroup } from './spawner.js';
 import type { Timers } from './timers.js';
 
 export const DEFAULT_READY_TIMEOUT_MS = 30_000;
@@ -60,9 +59,10 @@ export function startReadiness(spec: ProcessSpec, handle: ProcessHandle, deps: R
     handle.watchLines((line) => check.pattern.test(line.replace(ANSI, '')) && (ready(), true));
   } else {
     let delay = FIRST_POLL_MS;
+    const probeOnce = check.kind === 'port' ? probePort(spec.port) : probeCommand(spec, check.command, spawnEnvironment(spec.env, deps.extraEnv));
     const poll = (): void => {
       pollTimer = undefined;
-      probe = (check.kind === 'port' ? probePort : probeCommand)(spec, check, deps.extraEnv, (ok) => {
+      probe = probeOnce((ok) => {
         probe = undefined;
         if (over) return;
         if (ok) return ready();
@@ -75,11 +75,12 @@ export function startReadiness(spec: ProcessSpec, handle: ProcessHandle, deps: R
   return { cancel: () => !over && finish() };
 }
 
-type Probe = (spec: ProcessSpec, check: ReadyCheck, extraEnv: Record<string, string>, done: (ok: boolean) => void) => { cancel(): void };
+/** One try of a ready check; `done` says whether it passed. */
+type Probe = (done: (ok: boolean) => void) => { cancel(): void };
 
 /** One TCP connect to 127.0.0.1:PORT; only the loopback address, never the network. */
-const probePort: Probe = (spec, _check, _env, done) => {
-  const socket = connect({ host: '127.0.0.1', port: spec.port });
+const probePort = (port: number): Probe => (done) => {
+  const socket = connect({ host: '127.0.0.1', port });
   const end = (ok: boolean): void => {
     socket.destroy();
     done(ok);
@@ -90,14 +91,8 @@ const probePort: Probe = (spec, _check, _env, done) => {
 };
 
 /** `sh -c COMMAND` with the process's environment, in its own group so a hung one can be killed. */
-const probeCommand: Probe = (spec, check, extraEnv, done) => {
-  const command = (check as { command: string }).command;
-  let child: ChildProcess | undefined = spawn('/bin/sh', ['-c', command], {
-    cwd: spec.cwd,
-    env: { ...plainEnvironment(spec.env), ...extraEnv },
-    stdio: 'ignore',
-    detached: true,
-  });
+const probeCommand = (spec: ProcessSpec, command: string, env: Record<string, string>): Probe => (done) => {
+  let child: ChildProcess | undefined = spawnInGroup({ command, cwd: spec.cwd, env, output: 'ignore' });
   child.once('error', () => {
     child = undefined;
     done(false);

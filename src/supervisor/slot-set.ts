@@ -1,5 +1,4 @@
-import { withVariables } from '../config/env.js';
-import { processVariables, unknownType, type ProcessSpec, type SpecFactory } from '../formation/formation.js';
+import { instanceParts, unknownType, type ProcessSpec, type SpecFactory } from '../formation/formation.js';
 import { TfError } from '../util/errors.js';
 import type { Slot } from './slot.js';
 
@@ -16,9 +15,7 @@ export function deriveSpecFactory(specs: ProcessSpec[]): SpecFactory {
   return (type, instance) => {
     const template = specs.find((spec) => spec.type === type);
     if (!template) throw unknownType(type, specs.map((s) => s.type));
-    const name = `${type}.${instance}`;
-    const port = template.port - template.instance + instance;
-    return { ...template, name, instance, port, env: withVariables(template.env, processVariables(name, port), 'tf') };
+    return { ...template, ...instanceParts(type, instance, template.port - template.instance + instance, template.env) };
   };
 }
 

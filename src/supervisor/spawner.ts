@@ -1,4 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { plainEnvironment, type Environment } from '../config/env.js';
 import { errnoCode } from '../util/errors.js';
 import { loadOnce } from '../util/load-once.js';
 import { shellScript } from './shell-command.js';
@@ -9,6 +10,13 @@ export interface SpawnRequest {
   command: string;
   cwd: string;
   env: Record<string, string>;
+  /** 'ignore' for a ready-check command, whose output nobody reads. Default: piped to tf. */
+  output?: 'pipe' | 'ignore';
+}
+
+/** A process's environment as it is spawned: its spec's, plus what the supervisor adds (its marker, FORCE_COLOR). */
+export function spawnEnvironment(env: Environment, extra: Record<string, string>): Record<string, string> {
+  return { ...plainEnvironment(env), ...extra };
 }
 
 /** Starts one process; a parameter of the supervisor so tests can see what it spawns. */
@@ -23,7 +31,7 @@ export const spawnInGroup: Spawn = (request) =>
     cwd: request.cwd,
     env: request.env,
     detached: true,
-    stdio: ['ignore', 'pipe', 'pipe'],
+    stdio: ['ignore', request.output ?? 'pipe', request.output ?? 'pipe'],
   });
 
 /** Signals a whole process group; false when the group no longer exists. */

@@ -6,6 +6,7 @@ import { parseProcfile, runnableTypes, type ProcessType } from '../../src/config
 import { parseSettings } from '../../src/config/settings-file.js';
 import { emptySettings, type RestartPolicy, type Settings } from '../../src/config/settings.js';
 import { buildFormation, portFor, processVariables, type FormationInput } from '../../src/formation/formation.js';
+import { deriveSpecFactory } from '../../src/supervisor/slot-set.js';
 import { tfError } from './tf-error.js';
 
 const types: ProcessType[] = runnableTypes(parseProcfile('web: node web.js\nrelease: migrate\nworker: node worker.js\nclock: node clock.js', 'Procfile'));
@@ -133,5 +134,14 @@ describe('buildFormation', () => {
 
   it('allows port 65535 itself', () => {
     expect(build({ basePort: 65_535, scale: new Map([['web', 1]]) }).map((s) => s.port)).toEqual([65_535]);
+  });
+
+  it('a factory derived from specs alone (the library API) names, numbers and limits ports the same way', () => {
+    const [web1] = build({ basePort: 65_534, scale: new Map([['web', 1]]) });
+    const specFor = deriveSpecFactory([web1!]);
+    const web2 = specFor('web', 2);
+    expect([web2.name, web2.port, web2.env.get('PORT')?.value, web2.env.get('PS')?.value]).toEqual(['web.2', 65_535, '65535', 'web.2']);
+    const error = tfError(() => specFor('web', 3));
+    expect([error.message, error.hint]).toEqual(['web.3 would get port 65536, above 65535', 'choose a lower base port with -p']);
   });
 });
