@@ -5,6 +5,7 @@
 // this script needs it.
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import wabtInit from 'wabt';
 
 const OUTPUT = resolve(import.meta.dirname, '..', 'src', 'output');
@@ -27,7 +28,7 @@ export async function assemble() {
   }
 }
 
-if (import.meta.url === `file://${process.argv[1]}`) {
+if (import.meta.url === pathToFileURL(process.argv[1]).href) {
   const text = await assemble();
   if (process.argv.includes('--check')) {
     const current = readFileSync(TARGET, 'utf8');

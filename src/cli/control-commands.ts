@@ -1,9 +1,9 @@
-import { Option, type Command } from './commander.js';
-import { addRootOptions, type Lazy } from './options.js';
+import type { Command } from './commander.js';
+import { addControlSocketOption, addRootOptions, type Lazy } from './options.js';
 
 /** -d/-f find the app root as the other commands do; --control-socket names the socket itself. */
 export function addControlOptions(command: Command): Command {
-  return addRootOptions(command).addOption(new Option('--control-socket <path>', 'the control socket (default: ROOT/.tf/control.sock)').env('TF_CONTROL_SOCKET'));
+  return addControlSocketOption(addRootOptions(command));
 }
 
 /** `tf ps`, `tf scale`, `tf restart`, `tf stop`, `tf logs`: talk to a running tf start. */

@@ -1,5 +1,5 @@
 import { basename } from 'node:path';
-import { locateStore } from '../release/store.js';
+import { appRoot } from '../config/app-root.js';
 import { exportFormation } from '../export/export.js';
 import { defaultAppName } from '../export/names.js';
 import { planFormation } from '../formation/plan.js';
@@ -17,8 +17,8 @@ export interface ExportFlags extends ReleaseFlags, FormationFlags {
 export async function exportCommand(format: string, outdir: string, items: string[], flags: ExportFlags): Promise<number> {
   const app = await loadAppFor(flags);
   const specs = planFormation(app, formationRequest(items, flags));
-  // A release's root is its build folder: the app keeps the name of its working tree.
-  const name = flags.app ?? (flags.release !== undefined ? defaultAppName(basename(locateStore(flags).root)) : undefined);
+  // Named after the working tree, also for a release (whose app.root is its build folder).
+  const name = flags.app ?? defaultAppName(basename(appRoot(flags)));
   const report = await exportFormation(app, specs, { format, outdir, app: name, user: flags.user, image: flags.image });
   const shown = displayPath(report.outdir);
   const out = [`exported ${report.app} for ${format} into ${shown}:`, ...report.written.map((path) => `  wrote   ${path}`), ...report.removed.map((path) => `  removed ${path}`)];

@@ -1,5 +1,5 @@
 import { Command, CommanderError, Option } from './commander.js';
-import { addAppOptions, addFormationOptions, addPortOption, addReleaseOption, type Declare, type Lazy } from './options.js';
+import { addAppOptions, addControlSocketOption, addFormationOptions, addPortOption, addReleaseOption, type Declare, type Lazy } from './options.js';
 import { reportError } from './report.js';
 
 function version(): string {
@@ -8,12 +8,11 @@ function version(): string {
 }
 
 function declareStart(tf: Command, lazy: Lazy): void {
-  addFormationOptions(addReleaseOption(addPortOption(addAppOptions(tf.command('start').description('start the formation and multiplex its output')))))
+  addControlSocketOption(addFormationOptions(addReleaseOption(addPortOption(addAppOptions(tf.command('start').description('start the formation and multiplex its output'))))))
     .argument('[formation...]', 'what to run: web=2 worker=3, a bare type (web = web=1 and nothing else), all=N')
     .option('--no-timestamps', 'do not print the time on each line')
     .option('--json', 'print one JSON object a line: time, process, pid, stream, text')
     .option('-w, --watch [globs...]', 'restart the affected types when files change (default: any file in the root)')
-    .addOption(new Option('--control-socket <path>', 'the control socket for tf ps/scale/restart/stop/logs (default: ROOT/.tf/control.sock)').env('TF_CONTROL_SOCKET'))
     .addHelpText('after', '\nExamples:\n  tf start\n  tf start web=2 worker=3\n  tf start -f Procfile.dev -e .env,.env.local -p 3000\n  tf start --json | jq .')
     .action(lazy(() => (require('./start.js') as typeof import('./start.js')).start));
 }

@@ -65,6 +65,11 @@ export function addRootOptions(command: Command): Command {
     .addOption(new Option('-f, --procfile <file>', 'the Procfile, whose folder is the root unless -d says otherwise').env('TF_PROCFILE'));
 }
 
+/** Where tf start listens and the control commands connect: one flag, one default. */
+export function addControlSocketOption(command: Command): Command {
+  return command.addOption(new Option('--control-socket <path>', 'the control socket of tf ps/scale/restart/stop/logs (default: ROOT/.tf/control.sock)').env('TF_CONTROL_SOCKET'));
+}
+
 export function addStoreOptions(command: Command): Command {
   return addRootOptions(command).option('--releases-dir <dir>', 'the release store (default: $TF_RELEASES_DIR, else ROOT/releases)');
 }

@@ -2,8 +2,8 @@ import { loadApp } from '../config/app.js';
 import { createRelease } from '../release/create.js';
 import { readCurrent } from '../release/pointer.js';
 import { readEnvSnapshot } from '../release/releases.js';
-import type { EnvSnapshot } from '../release/env-snapshot.js';
-import { createStore, storeDir } from '../release/store.js';
+import { compareEnv, type EnvSnapshot } from '../release/env-snapshot.js';
+import { createStore, locateStore, storeDir } from '../release/store.js';
 import type { StoreFlags } from './options.js';
 import { announce } from './release-common.js';
 
@@ -16,7 +16,7 @@ export interface CreateFlags extends StoreFlags {
 /** `tf release create` / `tf build`. */
 export async function create(flags: CreateFlags): Promise<number> {
   const app = await loadApp({ procfile: flags.procfile, root: flags.root, envFiles: flags.envFile, shellEnv: process.env });
-  const store = createStore(storeDir({ root: app.root, ...(flags.releasesDir ? { releasesDir: flags.releasesDir } : {}) }));
+  const store = createStore(storeDir(locateStore(flags)));
   const previous = readCurrent(store);
   const { manifest, reused } = await createRelease({ app, store, description: flags.message, env: flags.env ?? [], shellEnv: process.env });
   if (previous) noteDroppedKeys(readEnvSnapshot(store, previous), readEnvSnapshot(store, manifest.id), previous, manifest.id);
@@ -30,7 +30,7 @@ export async function create(flags: CreateFlags): Promise<number> {
  * the env files) is not carried over: say so, rather than let it vanish silently.
  */
 function noteDroppedKeys(before: EnvSnapshot, after: EnvSnapshot, from: string, to: string): void {
-  const dropped = Object.keys(before).filter((key) => !Object.hasOwn(after, key));
+  const dropped = compareEnv(before, after).removed;
   if (dropped.length === 0) return;
   process.stdout.write(`tf: note: ${dropped.join(', ')} ${dropped.length === 1 ? 'was' : 'were'} in ${from}'s env but ${dropped.length === 1 ? 'is' : 'are'} not in the env files or --env, so ${to} does not have ${dropped.length === 1 ? 'it' : 'them'}\n`);
 }

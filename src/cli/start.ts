@@ -1,3 +1,4 @@
+import { appRoot } from '../config/app-root.js';
 import { ControlSession } from '../control/session.js';
 import { locateStore } from '../release/store.js';
 import { planRun } from '../formation/plan.js';
@@ -24,7 +25,7 @@ export async function start(items: string[], flags: StartFlags): Promise<number>
   const request = formationRequest(items, flags);
   const { specs, specFor, types } = planRun(app, request);
   // The socket lives in the working root, also for a release (whose build is read-only).
-  const control = await ControlSession.open(flags.release === undefined ? app.root : locateStore(flags).root, flags.controlSocket);
+  const control = await ControlSession.open(appRoot(flags), flags.controlSocket);
   try {
     await ensurePortsFree(specs.filter((spec) => spec.type === 'web').map((spec) => spec.port));
     const color = !flags.json && shouldColor(Boolean(process.stdout.isTTY), process.env);

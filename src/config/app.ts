@@ -33,8 +33,9 @@ export interface App {
 export const SETTINGS_FILE = 'tf.yml';
 
 export async function loadApp(options: AppOptions = {}): Promise<App> {
-  const procfilePath = resolve(options.procfile ?? (options.root ? resolve(options.root, 'Procfile') : 'Procfile'));
   const root = appRoot(options);
+  // -f is relative to where tf runs, not to the root.
+  const procfilePath = options.procfile === undefined ? resolve(root, 'Procfile') : resolve(options.procfile);
   const procfile = readProcfile(procfilePath);
   const envFiles = envFilePaths(root, options.envFiles).map((path) => ({ path, entries: readEnvFile(path) }));
   const settings = loadSettings(root);

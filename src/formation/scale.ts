@@ -29,13 +29,17 @@ function scaleFrom(named: ReadonlyMap<string, number>, knownTypes: string[], fal
   return new Map(knownTypes.map((type) => [type, named.get(type) ?? rest]));
 }
 
+/** `web=2` -> web and "2"; a bare `web` has no count. Used by tf start and tf scale alike. */
+export function splitItem(item: string): { type: string; countText: string | undefined } {
+  // Not split('=', 2): that drops everything after a second "=", so "web=2=3" would read as web=2.
+  const eq = item.indexOf('=');
+  return eq < 0 ? { type: item, countText: undefined } : { type: item.slice(0, eq), countText: item.slice(eq + 1) };
+}
+
 function parseItems(items: string[], knownTypes: string[]): Map<string, number> {
   const out = new Map<string, number>();
   for (const item of items) {
-    // Not split('=', 2): that drops everything after a second "=", so "web=2=3" would read as web=2.
-    const eq = item.indexOf('=');
-    const type = eq < 0 ? item : item.slice(0, eq);
-    const countText = eq < 0 ? undefined : item.slice(eq + 1);
+    const { type, countText } = splitItem(item);
     checkType(type, knownTypes, `"${item}"`);
     if (countText === undefined) {
       out.set(type, 1);
