@@ -17,7 +17,7 @@ import { pathToFileURL } from 'node:url';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { connect } from 'node:net';
 import { join } from 'node:path';
-import { benchEnv, kill, median, memoryOf, mib, now, onLines, ratio, round, seconds, spawnTracked, startReadyDirectly, within } from './support.mjs';
+import { benchEnv, kill, median, memoryOf, mib, now, onLines, ratio, round, seconds, sleep, spawnTracked, startReadyDirectly, within } from './support.mjs';
 
 export const CONTROL_TARGETS = { scaleRatio: 1.5, psRoundTripMs: 50, restartRssExtraMiB: 5, restartHeapGrowthMiB: 2 };
 
@@ -51,7 +51,7 @@ async function heapAfterGc(pid, file) {
   for (let i = 0; i < 200; i++) {
     const text = readFileSync(file, 'utf8');
     if (text) return JSON.parse(text).heapUsed;
-    await new Promise((r) => setTimeout(r, 10));
+    await sleep(10);
   }
   return undefined;
 }
@@ -94,7 +94,7 @@ export async function benchControl(ctx) {
     const baseRuns = [];
     for (let run = 0; run < scaleRepeats; run++) {
       tfCli('scale', 'worker=0');
-      for (let i = 0; i < 500 && !(await gone()); i++) await new Promise((r) => setTimeout(r, 20));
+      for (let i = 0; i < 500 && !(await gone()); i++) await sleep(20);
       readyLines = 0;
       const scaleStart = now();
       const scaled = tfCli('scale', `worker=${count}`);
@@ -165,7 +165,8 @@ export async function benchControl(ctx) {
     console.log(`control     memory, restarts ${warm} -> ${restarts}   tf's RssAnon +${growthMiB.toFixed(1)} MiB; plain Node spawning as many +${baseGrowthMiB.toFixed(1)} MiB; tf's extra ${extraMiB.toFixed(1)} MiB (target < ${T.restartRssExtraMiB} MiB) ${v(passes.rss)}`);
     console.log(`  RssAnon after restart  ${series(anon)}\n                         plain Node ${series(base.anon)}`);
     console.log(`  VmRSS after restart    ${series(rss)}\n                         plain Node ${series(base.rss)}`);
-    console.log(`  tf's JS heap after a GC: after 10 ${(heap[10] / 2 ** 20).toFixed(1)} MiB, ${warm} ${(heap[warm] / 2 ** 20).toFixed(1)} MiB, ${restarts} ${(heap[restarts] / 2 ** 20).toFixed(1)} MiB (target: growth from ${warm} < ${T.restartHeapGrowthMiB} MiB)`);
+    const heapMiB = (at) => mib(heap[at] / 1024);
+    console.log(`  tf's JS heap after a GC: after 10 ${heapMiB(10)}, ${warm} ${heapMiB(warm)}, ${restarts} ${heapMiB(restarts)} (target: growth from ${warm} < ${T.restartHeapGrowthMiB} MiB)`);
     ctx.target('control', `tf scale to ${count} READY`, seconds(baseS), seconds(scaleS), `<= ${T.scaleRatio}x`, passes.scale, `${scaleRatio?.toFixed(2)}x`);
     ctx.target('control', 'tf ps socket round trip', '-', seconds(trip / 1000), `< ${T.psRoundTripMs} ms`, passes.ps, `tf ps command ${seconds(median(commands) / 1000)}`);
     ctx.target('control', `memory growth, restarts ${warm} -> ${restarts}`, `+${baseGrowthMiB.toFixed(1)} MiB (node)`, `+${growthMiB.toFixed(1)} MiB`, `< +${T.restartRssExtraMiB} MiB over node`, passes.rss, `heap +${heapGrowthMiB.toFixed(1)} MiB`);

@@ -9,7 +9,7 @@ import { randomBytes } from 'node:crypto';
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, readFileSync, readlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { benchEnv, median, now, ratio, round, seconds } from './support.mjs';
+import { benchEnv, median, mib, now, ratio, round, seconds } from './support.mjs';
 
 export const RELEASE_TARGETS = { secondCreateRatio: 0.25, secondCreateExtraMiB: 5, rollbackMs: 300 };
 
@@ -90,7 +90,6 @@ export async function benchRelease(ctx) {
     rollback: rollback * 1000 < T.rollbackMs,
   };
   const v = (pass) => (pass ? 'PASS' : 'FAIL');
-  const mib = (kib) => `${(kib / 1024).toFixed(1)} MiB`;
   console.log(`release     first create            baseline cp -a ${seconds(cp.s)} (${mib(cpKiB)})   tf ${seconds(first.s)} (${ratio(first.s, cp.s)?.toFixed(2)}x cp -a), store ${mib(firstKiB)}   reference, no target`);
   console.log(`release     second create           tf ${seconds(second.s)} (${secondRatio?.toFixed(2)}x the first, target <= ${T.secondCreateRatio}x) ${v(passes.second)}   extra disk ${mib(secondExtraKiB)} (target < ${T.secondCreateExtraMiB} MiB) ${v(passes.disk)}`);
   console.log(`release     rollback                tf ${seconds(rollback)} (target < ${T.rollbackMs} ms) ${v(passes.rollback)}   runs ${rollbacks.map(seconds).join(', ')}   node -e 0 ${seconds(nodeStart)}, so tf's own share is ~${((rollback - nodeStart) * 1000).toFixed(0)} ms`);

@@ -160,11 +160,6 @@ const CLOCK_TICKS = (() => {
 })();
 
 /**
- * CPU seconds (user + system) of all the bench's children that have exited and been reaped, from
- * /proc/self/stat (cutime + cstime). A child's figure includes the children it reaped itself, so for
- * tf it is tf plus everything tf ran. Undefined where /proc is missing.
- */
-/**
  * The baseline of the spawn and scale benchmarks: COUNT copies of bench/ready.mjs started directly
  * (detached, as tf starts its processes), PS=TYPE.N each. Resolves with the seconds until every one
  * printed its READY line; they are then stopped.
@@ -194,6 +189,11 @@ export async function startReadyDirectly({ node, script, cwd, type, count, timeo
   }
 }
 
+/**
+ * CPU seconds (user + system) of all the bench's children that have exited and been reaped, from
+ * /proc/self/stat (cutime + cstime). A child's figure includes the children it reaped itself, so for
+ * tf it is tf plus everything tf ran. Undefined where /proc is missing.
+ */
 export function reapedChildrenCpu() {
   try {
     const stat = readFileSync('/proc/self/stat', 'latin1');
