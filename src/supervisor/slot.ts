@@ -44,6 +44,12 @@ export class Slot {
 
   constructor(readonly spec: ProcessSpec) {}
 
+  /** Its run ended or is being stopped: a pending ready check can no longer pass. */
+  cancelReadiness(): void {
+    this.readiness?.cancel();
+    this.readiness = undefined;
+  }
+
   get live(): boolean {
     return this.handle !== undefined && !this.handle.exited;
   }

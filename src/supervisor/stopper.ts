@@ -24,12 +24,9 @@ export class Stopper {
       // A removal is final; otherwise the latest wish wins (tf stop during a restart stops it).
       if (slot.intent !== 'remove') slot.intent = intent;
       if (!slot.live) {
-        this.clear(slot);
-        if (slot.state === 'backoff' || slot.state === 'waiting') slot.state = 'stopped';
-        slot.settled();
+        this.cancel(slot);
       } else if (slot.state !== 'draining') {
-        slot.readiness?.cancel();
-        slot.readiness = undefined;
+        slot.cancelReadiness();
         signalled.push(slot);
       }
     }
@@ -37,10 +34,10 @@ export class Stopper {
     return Promise.all(slots.map((slot) => slot.whenExited())).then(() => undefined);
   }
 
-  /** At shutdown: no more restarts, ready checks or waiting for dependencies. */
+  /** No more restarts, ready checks or waiting for dependencies (at shutdown, or a slot not running). */
   cancel(slot: Slot): void {
     this.clear(slot);
-    slot.readiness?.cancel();
+    slot.cancelReadiness();
     if (slot.state === 'backoff' || slot.state === 'waiting') slot.state = 'stopped';
     slot.settled();
   }

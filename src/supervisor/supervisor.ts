@@ -174,22 +174,19 @@ export class Supervisor {
     const status = exitStatus(code, signal);
     this.say(handle.spawnError ? `${handle.spec.name} failed to start: ${handle.spawnError.message}` : describeExit(handle.spec.name, code, signal));
     if (!slot) return;
-    slot.readiness?.cancel();
-    slot.readiness = undefined;
+    slot.cancelReadiness();
     slot.lastExit = status;
-    const intent = slot.intent;
-    if (this.phase !== 'running' || intent) {
-      if (this.phase !== 'running') this.firstExitStatus ??= status;
-      else {
-        // The intent stays until the next launch: a restart checks it was not stopped meanwhile.
-        this.cleanUpGroup(slot, handle);
-        slot.state = 'stopped';
-      }
+    if (this.phase !== 'running') {
+      this.firstExitStatus ??= status;
       return slot.exited();
     }
-    this.firstExitStatus ??= status;
     this.cleanUpGroup(slot, handle);
-    this.applyPolicy(slot, handle, status);
+    // An intent (restart, stop, remove) stays until the next launch: a restart checks it was not stopped meanwhile.
+    if (slot.intent) slot.state = 'stopped';
+    else {
+      this.firstExitStatus ??= status;
+      this.applyPolicy(slot, handle, status);
+    }
     slot.exited();
   }
 
