@@ -44,21 +44,24 @@ export async function reserveStaging(store: Store): Promise<Staging> {
  * costs the same for any app size.
  */
 export function removeAbandoned(store: Store): void {
-  const sweep = (dir: string, pattern: RegExp, group: number): void => {
-    for (const name of readdirSync(dir)) {
-      const pid = pattern.exec(name)?.[group];
-      if (pid !== undefined && !isAlive(Number(pid))) removeTree(join(dir, name));
-    }
-  };
-  sweep(store.dir, STAGING, 2);
-  sweep(store.dir, TEMP_FILE, 1);
-  sweep(store.builds, TEMP_FILE, 1);
-  sweep(store.tmp, WORK, 1);
+  const dead = (pid: number): boolean => !isAlive(pid);
+  sweep(store.dir, STAGING, 2, dead);
+  sweep(store.dir, TEMP_FILE, 1, dead);
+  sweep(store.builds, TEMP_FILE, 1, dead);
+  sweep(store.tmp, WORK, 1, dead);
 }
 
 /** This process's own unfinished work in .tmp (a failed or interrupted create). */
 export function removeOwnWork(store: Store): void {
-  for (const name of readdirSync(store.tmp)) if (name.startsWith(`${process.pid}-`)) removeTree(join(store.tmp, name));
+  sweep(store.tmp, WORK, 1, (pid) => pid === process.pid);
+}
+
+/** Removes the entries of DIR whose name carries, in PATTERN's GROUP, the pid of a tf WHOSE picks. */
+function sweep(dir: string, pattern: RegExp, group: number, whose: (pid: number) => boolean): void {
+  for (const name of readdirSync(dir)) {
+    const pid = pattern.exec(name)?.[group];
+    if (pid !== undefined && whose(Number(pid))) removeTree(join(dir, name));
+  }
 }
 
 /** True while some live tf is assembling a release (prune must not collect objects then). */
