@@ -108,8 +108,9 @@ export class ProcessHandle {
     stream.on('data', (chunk: Buffer) => {
       const fast = output.takesBlocks ? splitter.takeBlock(chunk) : undefined;
       if (fast && output.block(this.source, fast.parts)) {
+        // The common case, no restart policy and no pending line check, allocates nothing here.
         const { parts } = fast;
-        this.observe(() => parts, () => parts.flatMap((part) => part.toString().slice(0, -1).split('\n')));
+        if (this.keepsRecent || this.lineCheck) this.observe(() => parts, () => parts.flatMap((part) => part.toString().slice(0, -1).split('\n')));
       } else if (fast) {
         for (const part of fast.parts) splitter.push(part, collect);
       }
