@@ -53,6 +53,17 @@ export function makeReadOnly(path: string, dirsOnly = false): void {
 }
 
 /**
+ * Renames a folder into another parent. The kernel then rewrites the folder's `..`, which needs
+ * write permission on the folder itself: a read-only one (a release, a build) gets u+w first.
+ * Only the owner may chmod, and tf only moves what it made.
+ */
+export function moveFolder(from: string, to: string): void {
+  const mode = lstatSync(from).mode & 0o7777;
+  if ((mode & 0o200) === 0) chmodSync(from, mode | 0o200);
+  renameSync(from, to);
+}
+
+/**
  * Removes a tree tf made read-only. Root ignores the modes, anyone else needs each directory
  * writable again before its entries can go; files themselves may stay read-only.
  */

@@ -24,6 +24,7 @@ export interface StoreLocation {
  *   .builds/        <digest>/ (an app's files as hard links to objects) and <digest>.index.json
  *   .tmp/           PID-... entries being written or removed, swept when their tf is dead
  *   .lock           held for milliseconds while a sequence number is reserved or `current` moves
+ *   .change.lock    held by config set/unset and rollback from reading `current` to moving it
  *   .staging-vN-PID releases being assembled; renamed to vN when complete
  *   .in-use/PID     the release a running `tf start --release` uses
  *   .logs/          output of failed builds
@@ -34,6 +35,7 @@ export class Store {
   readonly objects: string;
   readonly builds: string;
   readonly lockFile: string;
+  readonly changeLock: string;
   readonly inUse: string;
   readonly logs: string;
   readonly current: string;
@@ -45,6 +47,7 @@ export class Store {
     this.objects = join(dir, '.objects');
     this.builds = join(dir, '.builds');
     this.lockFile = join(dir, '.lock');
+    this.changeLock = join(dir, '.change.lock');
     this.inUse = join(dir, '.in-use');
     this.logs = join(dir, '.logs');
     this.current = join(dir, 'current');

@@ -3,7 +3,7 @@ import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { startTf } from '../helpers/tf.js';
-import { tmpApp } from '../helpers/tmp-app.js';
+import { removeAll, tmpApp } from '../helpers/tmp-app.js';
 import { waitFor } from '../helpers/wait.js';
 import { leftovers, list, ok, releaseApp, store, tf } from './helpers.js';
 
@@ -114,10 +114,10 @@ describe('a damaged store', () => {
     const cache = JSON.parse(readFileSync(join(store(root), '.stat-cache.json'), 'utf8')) as { rows: Record<string, unknown> };
     expect(Object.keys(cache.rows).sort()).toEqual(['Procfile', 'lib/util.js', 'server.js']);
     const [v1] = await list(root);
-    rmSync(join(store(root), 'v1'), { recursive: true, force: true });
-    rmSync(join(store(root), 'v2'), { recursive: true, force: true });
-    rmSync(join(store(root), '.builds'), { recursive: true, force: true });
-    rmSync(join(store(root), '.objects'), { recursive: true, force: true });
+    removeAll(join(store(root), 'v1'));
+    removeAll(join(store(root), 'v2'));
+    removeAll(join(store(root), '.builds'));
+    removeAll(join(store(root), '.objects'));
     mkdirSync(join(store(root), '.builds'));
     mkdirSync(join(store(root), '.objects'));
     unlinkSync(join(store(root), 'current'));
