@@ -9,6 +9,7 @@ import { seqOf } from './ids.js';
 /** The on-disk layout this tf writes. A store with a higher number was made by a newer tf. */
 export const STORE_FORMAT = 1;
 const FORMAT_FILE = '.tf-store.json';
+const GITIGNORE = '.gitignore';
 
 export interface StoreLocation {
   /** -d/--root, or the Procfile's folder, or the working directory. */
@@ -20,6 +21,7 @@ export interface StoreLocation {
 /**
  * The front door to a release store: where everything lives. Layout:
  *   .tf-store.json  {"format": 1}
+ *   .gitignore      `*`: written when the store is made, so git never stages an env snapshot
  *   .objects/       content-addressed files: <sha256> and <sha256>-x (executable), read-only
  *   .builds/        <digest>/ (an app's files as hard links to objects) and <digest>.index.json
  *   .tmp/           PID-... entries being written or removed, swept when their tf is dead
@@ -110,7 +112,12 @@ export function createStore(dir: string): Store {
       chmodSync(sub, DIR_MODE);
     }
   }
-  if (!existsSync(join(dir, FORMAT_FILE))) writeFileAtomic(join(dir, FORMAT_FILE), `${JSON.stringify({ format: STORE_FORMAT })}\n`);
+  if (!existsSync(join(dir, FORMAT_FILE))) {
+    // env.json holds the app's secrets: keep the whole store out of git wherever it is, as a
+    // user's `.gitignore` kept `.env` out (`git add -A` would otherwise stage every snapshot).
+    writeFileAtomic(join(dir, GITIGNORE), '*\n');
+    writeFileAtomic(join(dir, FORMAT_FILE), `${JSON.stringify({ format: STORE_FORMAT })}\n`);
+  }
   checkFormat(store);
   return store;
 }
