@@ -1,4 +1,4 @@
-import { renameSync } from 'node:fs';
+import { realpathSync, renameSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { TfError } from '../util/errors.js';
 import { removeTree } from './fs-util.js';
@@ -14,13 +14,15 @@ import type { Store } from './store.js';
  * for every other tf; a crash during the removal leaves `.NAME.destroying-PID` beside it.
  */
 export async function destroyStore(store: Store): Promise<void> {
-  const trash = join(dirname(store.dir), `.${basename(store.dir)}.destroying-${process.pid}`);
+  // The store itself, when its path is a symlink to it (the link is then left dangling).
+  const dir = realpathSync(store.dir);
+  const trash = join(dirname(dir), `.${basename(dir)}.destroying-${process.pid}`);
   await withLock(store, () => {
     const users = storeUsers(store);
     if (users.length > 0) throw new TfError(`${store.shown} is in use by tf ${users.join(', ')}`, 'stop it first; tf release destroy removes nothing meanwhile');
     const making = liveStagings(store);
     if (making.length > 0) throw new TfError(`a release is being made in ${store.shown} (${making.join(', ')})`, 'wait for it to finish');
-    renameSync(store.dir, trash);
+    renameSync(dir, trash);
   });
   removeTree(trash);
 }
