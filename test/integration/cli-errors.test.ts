@@ -282,7 +282,7 @@ describe('the good path, which keeps the error contract honest', () => {
     expect(listed).toEqual(['start', 'run', 'check', 'env', 'export', 'release', 'build', 'config', 'ps', 'scale', 'restart', 'stop', 'logs', 'help']);
     expect((await tf(['-v'], {})).stdout).toBe((await tf(['--version'], {})).stdout);
     const release = await tf(['release', '--help'], {});
-    expect([...release.stdout.matchAll(/^  (\w+) /gm)].map((m) => m[1])).toEqual(['create', 'list', 'show', 'diff', 'rollback', 'verify', 'prune', 'help']);
+    expect([...release.stdout.matchAll(/^  (\w+) /gm)].map((m) => m[1])).toEqual(['create', 'list', 'show', 'diff', 'rollback', 'verify', 'prune', 'destroy', 'help']);
     expect((await tf(['run', '--help'], {})).stdout).toMatch(/^Usage: tf run \[options\] <command\.\.\.>/);
   });
 
