@@ -62,13 +62,14 @@ describe('the release store for its owner', () => {
       expect(() => writeFileSync(join(app, 'new.txt'), 'added\n')).toThrow(/EACCES/);
       expect(() => accessSync(join(app, 'lib'), constants.W_OK)).toThrow(/EACCES/);
     }
-    // The owner can still change anything (chmod is theirs): verify is what tells.
-    spawnSync('chmod', ['u+w', app + '/']);
-    spawnSync('chmod', ['u+w', join(app, 'server.js')]);
-    writeFileSync(join(app, 'server.js'), 'changed\n');
-    const result = await tf(root, ['release', 'verify']);
-    expect(result.stdout).toBe('v1: 1 problem\n  changed: app/server.js\n');
+    // The owner can still change anything (chmod is theirs): verify is what tells, modes included.
+    spawnSync('chmod', ['u+w', `${app}/`, join(app, 'lib', 'util.js'), join(store(root), 'v1', 'env.json')]);
+    let result = await tf(root, ['release', 'verify']);
+    expect(result.stdout).toBe('v1: 3 problems\n  writable: v1/env.json\n  writable: app/\n  writable: app/lib/util.js\n');
     expect(result.code).toBe(1);
+    writeFileSync(join(app, 'lib', 'util.js'), 'changed\n');
+    result = await tf(root, ['release', 'verify']);
+    expect(result.stdout).toMatch(/^ {2}changed: app\/lib\/util\.js$/m);
   });
 
   it('removes a whole store with tf release destroy --yes, or with chmod -R u+w then rm -rf', async () => {

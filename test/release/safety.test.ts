@@ -39,10 +39,10 @@ describe('a damaged store', () => {
     unlinkSync(join(app, 'lib', 'util.js'));
     const result = await tf(root, ['release', 'verify', 'v1']);
     expect(result.code).toBe(1);
-    expect(result.stdout).toBe('v1: 3 problems\n  added: app/lib/extra.js\n  removed: app/lib/util.js\n  changed: app/server.js\n');
+    expect(result.stdout).toBe('v1: 6 problems\n  added: app/lib/extra.js\n  removed: app/lib/util.js\n  changed: app/server.js\n  writable: app/lib/\n  writable: app/lib/extra.js\n  writable: app/server.js\n');
     expect(result.stderr).toMatch(/^tf: 1 release differs from its manifest/);
     // v2 shares those objects, so it is damaged too: verify --all says so.
-    expect((await tf(root, ['release', 'verify', '--all'])).stdout).toMatch(/^v2: 3 problems$/m);
+    expect((await tf(root, ['release', 'verify', '--all'])).stdout).toMatch(/^v2: 6 problems$/m);
   });
 
   it('verify notices a changed env snapshot', async () => {
