@@ -14,9 +14,13 @@ export function writeFileAtomic(path: string, data: string | Buffer, mode = 0o64
   try {
     writeFileSync(fd, data);
     fsyncSync(fd);
-  } finally {
+  } catch (error) {
+    // A full disk: no half-written file is left for a later sweep.
     closeSync(fd);
+    rmSync(temp, { force: true });
+    throw error;
   }
+  closeSync(fd);
   renameSync(temp, path);
 }
 
