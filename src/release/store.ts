@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, readdirSync, readFileSync, chmodSync } from 'node:fs';
+import { chmodSync, existsSync, lstatSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { appRoot } from '../config/app-root.js';
 import { TfError, errnoCode } from '../util/errors.js';
@@ -95,6 +95,7 @@ export function openStore(dir: string): Store {
     throw new TfError(`no releases in ${store.shown} yet`, 'make the first with tf release create');
   }
   checkFormat(store);
+  refuseLinks(store);
   // Made by every create; a store copied without its empty folders still works.
   if (!existsSync(store.tmp)) mkdirSync(store.tmp, { mode: DIR_MODE });
   return store;
@@ -105,7 +106,8 @@ export function createStore(dir: string): Store {
   const store = new Store(dir);
   // A newer tf's store is refused before anything is added to it.
   if (existsSync(join(dir, FORMAT_FILE))) checkFormat(store);
-  for (const sub of [dir, store.objects, store.builds, store.inUse, store.logs, store.tmp]) {
+  refuseLinks(store);
+  for (const sub of [dir, ...privateFolders(store)]) {
     if (!existsSync(sub)) {
       mkdirSync(sub, { recursive: true, mode: DIR_MODE });
       // mkdir's mode passes through the umask; secrets need exactly 0700.
@@ -120,6 +122,23 @@ export function createStore(dir: string): Store {
   }
   checkFormat(store);
   return store;
+}
+
+function privateFolders(store: Store): string[] {
+  return [store.objects, store.builds, store.inUse, store.logs, store.tmp];
+}
+
+/**
+ * The folders tf writes secrets and builds into are never symlinks: a checked-out repo (or anyone
+ * who can write the store's parent) could point one elsewhere, and tf would write there. The
+ * store's own path may be a symlink: that is the user's choice of where it lives.
+ */
+function refuseLinks(store: Store): void {
+  for (const path of privateFolders(store)) {
+    if (lstatSync(path, { throwIfNoEntry: false })?.isSymbolicLink()) {
+      throw new TfError(`${displayPath(path)} is a symbolic link; tf writes only into a real folder there`, 'remove the link (tf makes the folder again)');
+    }
+  }
 }
 
 function checkFormat(store: Store): void {

@@ -1,9 +1,9 @@
-import { existsSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { startTf } from '../helpers/tf.js';
 import { tmpApp } from '../helpers/tmp-app.js';
-import { envOf, FILL_DISK, leftovers, list, ok, onTinyDisk, releaseApp, tf } from './helpers.js';
+import { envOf, FILL_DISK, leftovers, list, ok, onTinyDisk, releaseApp, removeStoreFolder, store, tf } from './helpers.js';
 
 // Issue 11, section 4: the release store under concurrent commands and a full disk.
 
@@ -75,5 +75,21 @@ describe('a full disk', () => {
     expect(names(run.stdout)).not.toContain('.change.lock');
     expect(names(run.stdout)).toContain('v1');
     expect(existsSync(join(root, 'releases'))).toBe(false);
+  });
+});
+
+describe("the store's private folders", () => {
+  it.each(['.tmp', '.logs', '.objects'])('refuses %s when it is a symlink, writing nothing through it', async (name) => {
+    const root = releaseApp();
+    ok(await tf(root, ['release', 'create']));
+    const elsewhere = tmpApp();
+    removeStoreFolder(root, name);
+    symlinkSync(elsewhere, join(store(root), name));
+    for (const args of [['release', 'create'], ['config', 'set', 'A=1'], ['release', 'prune', '--keep', '1']]) {
+      const result = await tf(root, args);
+      expect(result.stderr, args.join(' ')).toBe(`tf: releases/${name} is a symbolic link; tf writes only into a real folder there (remove the link (tf makes the folder again))\n`);
+      expect(result.code).toBe(1);
+    }
+    expect(readdirSync(elsewhere)).toEqual([]);
   });
 });

@@ -3,7 +3,7 @@ import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { expect } from 'vitest';
 import { cleanEnv, runTf, TF_BIN, type TfResult } from '../helpers/tf.js';
-import { tmpApp } from '../helpers/tmp-app.js';
+import { removeAll, tmpApp } from '../helpers/tmp-app.js';
 
 /** A small app: a Procfile with a release phase, a .env, a few files. */
 export function releaseApp(extra: Record<string, string> = {}): string {
@@ -84,3 +84,8 @@ export function onTinyDisk(script: string, options: { cwd: string; size?: string
 
 /** Fills the rest of $DISK: a shell fragment for onTinyDisk. */
 export const FILL_DISK = '{ cat /dev/zero > "$DISK/fill" 2>/dev/null || true; }';
+
+/** Removes one of a store's folders (read-only ones included). */
+export function removeStoreFolder(root: string, name: string): void {
+  removeAll(join(store(root), name));
+}
