@@ -1,8 +1,9 @@
 import { accessSync, constants, existsSync, lstatSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { startTf } from '../helpers/tf.js';
+import { cleanEnv, startTf, TF_BIN } from '../helpers/tf.js';
+import { waitFor } from '../helpers/wait.js';
 import { IS_ROOT, list, ok, releaseApp, store, tf } from './helpers.js';
 
 // Issue 11, section 1: the release store as an ordinary user (CI runs this suite as one, through
@@ -89,6 +90,24 @@ describe('the release store for its owner', () => {
     expect(removed.stderr).toBe('');
     expect(removed.status).toBe(0);
     expect(existsSync(store(root))).toBe(false);
+  });
+
+  it('tf release destroy on a terminal asks first, and only y removes', async () => {
+    const root = releaseApp();
+    ok(await tf(root, ['release', 'create']));
+    for (const [answer, code] of [['n', 1], ['', 1], ['y', 0]] as const) {
+      // script(1) gives tf a terminal; the answer is typed once the question is on it.
+      const child = spawn('script', ['-qec', `${process.execPath} ${TF_BIN} release destroy`, '/dev/null'], { cwd: root, env: cleanEnv() });
+      let out = '';
+      child.stdout.setEncoding('utf8').on('data', (text: string) => (out += text));
+      const closed = new Promise<number | null>((resolve) => child.once('close', resolve));
+      await waitFor(() => out.includes('[y/N] '), () => `the question (so far: ${out})`, 20_000);
+      child.stdin.write(`${answer}\n`);
+      expect(await closed, out).toBe(code);
+      expect(out).toContain('tf: remove releases (1 release, their builds and env snapshots)? [y/N] ');
+      expect(out).toContain(code === 0 ? 'tf: removed releases' : 'tf: nothing removed');
+      expect(existsSync(store(root)), answer).toBe(code !== 0);
+    }
   });
 
   it('refuses tf release destroy while a tf runs one of its releases', async () => {
