@@ -61,6 +61,8 @@ function recordCodeCache() {
       }
     }
   } finally {
+    // The release store's folders are read-only: only root could remove them without u+w.
+    execFileSync('chmod', ['-R', 'u+w', app]);
     rmSync(app, { recursive: true, force: true });
   }
 }

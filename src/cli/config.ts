@@ -1,4 +1,5 @@
 import { deriveRelease } from '../release/derive.js';
+import { withChangeLock } from '../release/lock.js';
 import { mask, parseAssignment, parseKey, sortedEnv, type EnvSnapshot } from '../release/env-snapshot.js';
 import { readEnvSnapshot, readManifest, resolveRelease } from '../release/releases.js';
 import type { Store } from '../release/store.js';
@@ -38,11 +39,14 @@ export async function unset(keys: string[], flags: StoreFlags): Promise<number> 
   });
 }
 
+/** Reads the current env, edits it and makes the new release, with no other change in between. */
 async function change(store: Store, description: string, edit: (env: EnvSnapshot) => void): Promise<number> {
-  const current = resolveRelease(store, undefined);
-  const base = readManifest(store, current);
-  const env: EnvSnapshot = { ...readEnvSnapshot(store, base.id) };
-  edit(env);
-  const manifest = await deriveRelease({ store, base, kind: 'config', description, env: sortedEnv(env), shellEnv: process.env });
-  return announce(store, manifest, current, `the build of ${base.id}, env ${manifest.env.keys} variables`);
+  return withChangeLock(store, async () => {
+    const current = resolveRelease(store, undefined);
+    const base = readManifest(store, current);
+    const env: EnvSnapshot = { ...readEnvSnapshot(store, base.id) };
+    edit(env);
+    const manifest = await deriveRelease({ store, base, kind: 'config', description, env: sortedEnv(env), shellEnv: process.env });
+    return announce(store, manifest, current, `the build of ${base.id}, env ${manifest.env.keys} variables`);
+  });
 }

@@ -38,6 +38,10 @@ export function addReleaseCommands(tf: Command, lazy: Lazy): void {
     .requiredOption('--keep <n>', 'how many of the newest releases to keep (the current one and those in use are always kept)')
     .action(lazy(() => (require('./release-maintain.js') as typeof import('./release-maintain.js')).prune));
 
+  addStoreOptions(release.command('destroy').description('remove the whole release store (asks first; refused while a tf runs one of its releases)'))
+    .option('-y, --yes', 'do not ask (needed when stdin is not a terminal)')
+    .action(lazy(() => (require('./release-destroy.js') as typeof import('./release-destroy.js')).destroy));
+
   createCommand(tf.command('build').description('the same as tf release create'), lazy);
 
   const config = addStoreOptions(tf.command('config').description("print the current release's env (values masked); set or unset variables"))

@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import type { EnvSnapshot } from '../release/env-snapshot.js';
 import type { Manifest } from '../release/manifest.js';
+import { readCurrent } from '../release/pointer.js';
 import { RELEASE_LOG } from '../release/releases.js';
 import { locateStore, openStore, storeDir, type Store } from '../release/store.js';
 import { TfError } from '../util/errors.js';
@@ -21,7 +22,10 @@ export function announce(store: Store, manifest: Manifest, previous: string | un
     const still = previous ? `current still points to ${previous}` : 'no release is current';
     throw new TfError(`${manifest.id}: the release phase failed (exit status ${manifest.releasePhase?.status}); ${manifest.id} is kept as failed and ${still}`, `its output is in ${log}`);
   }
-  process.stdout.write(`tf: ${manifest.id} created${manifest.description ? ` (${manifest.description})` : ''}: ${detail}; current -> ${manifest.id}\n`);
+  // Another command may have made a newer release current meanwhile: current never moves back.
+  const now = readCurrent(store);
+  const pointer = now === manifest.id ? `current -> ${manifest.id}` : `current stays ${now}, which is newer`;
+  process.stdout.write(`tf: ${manifest.id} created${manifest.description ? ` (${manifest.description})` : ''}: ${detail}; ${pointer}\n`);
   return 0;
 }
 

@@ -43,7 +43,8 @@ export function parseEnvFile(text: string, path: string): EnvEntry[] {
     }
     const match = ASSIGNMENT.exec(content);
     if (!match) {
-      throw new TfError(`${location(shown, startLine)}: "${clip(trimmed)}" is not a KEY=VALUE line`, 'write it as KEY=value, or comment it out with #');
+      // Never the line itself: it may be a secret (a private key's next line, a pasted token).
+      throw new TfError(`${location(shown, startLine)}: not a KEY=VALUE line`, 'write it as KEY=value, or comment it out with #; the line is not shown, as it may hold a secret');
     }
     const key = match[1]!;
     const valueStart = pos + match[0].length;
@@ -57,7 +58,7 @@ export function parseEnvFile(text: string, path: string): EnvEntry[] {
       entryEnd = lineEnd(src, close);
       const rest = src.slice(close + 1, entryEnd).trim();
       if (rest !== '' && !rest.startsWith('#')) {
-        throw new TfError(`${location(shown, lineOf(src, close, pos, startLine))}: unexpected text "${clip(rest)}" after the closing quote of ${key}`, 'put the whole value inside the quotes');
+        throw new TfError(`${location(shown, lineOf(src, close, pos, startLine))}: unexpected text after the closing quote of ${key}`, 'put the whole value inside the quotes');
       }
       line += countNewlines(src, pos, entryEnd);
     }
@@ -92,6 +93,3 @@ function lineOf(src: string, index: number, from: number, fromLine: number): num
   return fromLine + countNewlines(src, from, index);
 }
 
-function clip(text: string): string {
-  return text.length > 60 ? `${text.slice(0, 57)}...` : text;
-}

@@ -9,12 +9,14 @@ import type { EnvSnapshot } from './env-snapshot.js';
 import { removeTree } from './fs-util.js';
 import type { Interruption } from './interrupt.js';
 import { runLogged } from './logged-run.js';
+import type { ObjectStore } from './objects.js';
 import { BUILD_LOG } from './releases.js';
 import type { Staging } from './staging.js';
 import type { Store } from './store.js';
 
 export interface CommandBuild {
   store: Store;
+  objects: ObjectStore;
   staging: Staging;
   root: string;
   files: string[];
@@ -42,7 +44,7 @@ export async function buildWithCommand(build: CommandBuild): Promise<BuildIndex>
     copyFileSync(logPath, kept);
     throw new TfError(`the build command failed (exit status ${status}): no release was created`, `its output is kept in ${displayPath(kept)}`, status > 1 && status < 126 ? status : 1);
   }
-  const index = await snapshotOwned(build.store, work, build.interruption);
+  const index = await snapshotOwned(build.objects, work, build.interruption);
   removeTree(work);
   return index;
 }

@@ -4,7 +4,7 @@ import { TfError, errnoCode } from '../util/errors.js';
 import { makeIndex, writeIndex, type BuildIndex, type EntryKind, type IndexEntry } from './build-index.js';
 import { makeReadOnly, removeTree } from './fs-util.js';
 import type { Interruption } from './interrupt.js';
-import { ObjectStore } from './objects.js';
+import type { ObjectStore } from './objects.js';
 import type { StatCache } from './stat-cache.js';
 import type { Store } from './store.js';
 
@@ -18,8 +18,7 @@ function kindOf(stat: Stats): EntryKind | undefined {
  * Hashes the user's source files into the object store (copying only content it has not seen) and
  * returns the build's index. A file whose stat matches the cache is neither read nor copied.
  */
-export async function snapshotSource(store: Store, root: string, files: string[], cache: StatCache, interruption: Interruption): Promise<BuildIndex> {
-  const objects = new ObjectStore(store.objects, store.tmp);
+export async function snapshotSource(objects: ObjectStore, root: string, files: string[], cache: StatCache, interruption: Interruption): Promise<BuildIndex> {
   const scanStart = Date.now();
   const entries: IndexEntry[] = [];
   for (const path of files) {
@@ -70,8 +69,7 @@ function readable(path: string): boolean {
 }
 
 /** Moves every file of a private build tree (a build command's output) into the object store. */
-export async function snapshotOwned(store: Store, tree: string, interruption: Interruption): Promise<BuildIndex> {
-  const objects = new ObjectStore(store.objects, store.tmp);
+export async function snapshotOwned(objects: ObjectStore, tree: string, interruption: Interruption): Promise<BuildIndex> {
   const entries: IndexEntry[] = [];
   const visit = async (dir: string): Promise<void> => {
     for (const entry of readdirSync(join(tree, dir), { withFileTypes: true })) {
@@ -95,11 +93,12 @@ export async function snapshotOwned(store: Store, tree: string, interruption: In
  * assembled under a temporary name, made read-only, then renamed: a build dir is always complete.
  * `source` is the tree a stat-cached index came from, where a missing object can be found again.
  */
-export function materializeBuild(store: Store, index: BuildIndex, source?: string): { reused: boolean } {
+export function materializeBuild(store: Store, objects: ObjectStore, index: BuildIndex, source?: string): { reused: boolean } {
   const final = store.build(index.digest);
   if (existsSync(final)) return { reused: true };
-  const objects = new ObjectStore(store.objects, store.tmp);
-  const temp = join(store.tmp, `${process.pid}-build-${index.digest}`);
+  // Assembled beside its final name, not in .tmp: renaming a folder into another parent rewrites
+  // its `..`, which needs write permission on the (by then read-only) folder, and only root has it.
+  const temp = buildTemp(store, index.digest);
   removeTree(temp);
   mkdirSync(temp, { mode: 0o755 });
   const made = new Set<string>(['.']);
@@ -129,6 +128,11 @@ export function materializeBuild(store: Store, index: BuildIndex, source?: strin
     return { reused: true };
   }
   return { reused: false };
+}
+
+/** `.<digest>.tmp-PID` in .builds: swept as a dead tf's leftover, skipped by prune (a dot name). */
+export function buildTemp(store: Store, digest: string): string {
+  return join(store.builds, `.${digest}.tmp-${process.pid}`);
 }
 
 /** Stores a source file again whose object was pruned while the stat cache still knew its hash. */

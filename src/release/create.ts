@@ -5,10 +5,12 @@ import { diskFull } from '../util/errors.js';
 import { buildWithCommand } from './build-command.js';
 import { materializeBuild, snapshotSource } from './build.js';
 import { snapshotEnv } from './env-snapshot.js';
+import { discardWork } from './discard.js';
 import { finishRelease } from './finish.js';
 import { flushFileSystem, removeTree } from './fs-util.js';
 import { Interruption } from './interrupt.js';
 import type { Manifest } from './manifest.js';
+import { ObjectStore } from './objects.js';
 import { listSource } from './source.js';
 import { removeOwnWork, reserveStaging } from './staging.js';
 import { StatCache } from './stat-cache.js';
@@ -38,20 +40,24 @@ export async function createRelease(request: CreateRequest): Promise<Created> {
   const { app, store } = request;
   const interruption = new Interruption();
   const staging = await reserveStaging(store);
+  const objects = new ObjectStore(store.objects, store.tmp);
+  let build: string | undefined;
+  let failed = true;
   try {
     const env = snapshotEnv(app, request.env);
     const listing = await listSource(app.root, store.dir, app.envFiles.map((f) => f.path));
     const command = app.settings.build ?? null;
     let index;
     if (command) {
-      index = await buildWithCommand({ store, staging, root: app.root, files: listing.files, command, env, shellEnv: request.shellEnv, interruption });
+      index = await buildWithCommand({ store, objects, staging, root: app.root, files: listing.files, command, env, shellEnv: request.shellEnv, interruption });
     } else {
       const cache = StatCache.load(store, app.root);
-      index = await snapshotSource(store, app.root, listing.files, cache, interruption);
+      index = await snapshotSource(objects, app.root, listing.files, cache, interruption);
       cache.save();
     }
     interruption.throwIfInterrupted();
-    const { reused } = materializeBuild(store, index, command ? undefined : app.root);
+    const { reused } = materializeBuild(store, objects, index, command ? undefined : app.root);
+    if (!reused) build = index.digest;
     // A reused build's objects were flushed by the create that made it.
     if (!reused) flushFileSystem(store.objects);
     const manifest = await finishRelease(
@@ -69,13 +75,16 @@ export async function createRelease(request: CreateRequest): Promise<Created> {
       interruption,
       request.shellEnv,
     );
+    failed = false;
     return { manifest, reused };
   } catch (error) {
     // Everything staged has been removed by the time this reaches the user.
     throw diskFull(error, ': no release was created') ?? error;
   } finally {
+    // The staging dir and half-made files first: on a full disk they free the room the lock needs.
     removeTree(staging.dir);
     removeOwnWork(store);
+    if (failed) await discardWork(store, { objects: objects.added, ...(build === undefined ? {} : { build }) });
     interruption.dispose();
   }
 }

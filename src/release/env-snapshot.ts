@@ -12,7 +12,11 @@ const KEY = /^[A-Za-z_][\w.-]*$/;
 export function parseAssignment(text: string, flag: string): [string, string] {
   const eq = text.indexOf('=');
   const key = eq > 0 ? text.slice(0, eq) : '';
-  if (!KEY.test(key)) throw new TfError(`${flag}: "${text}" is not KEY=VALUE`, 'e.g. DATABASE_URL=postgres://localhost/app; names are letters, digits and _');
+  // The name at most, never the value: an argument without "=" may be a value typed without its KEY=.
+  if (!KEY.test(key)) {
+    const what = eq > 0 ? `"${key}=..." is not KEY=VALUE ("${key}" is not a variable name)` : eq === 0 ? 'an argument starting with "=" is not KEY=VALUE' : 'an argument without "=" is not KEY=VALUE';
+    throw new TfError(`${flag}: ${what}`, 'e.g. DATABASE_URL=postgres://localhost/app; names are letters, digits and _');
+  }
   return [key, text.slice(eq + 1)];
 }
 

@@ -7,7 +7,7 @@ import { fsyncDir, makeReadOnly, SECRET_MODE, writeFileAtomic } from './fs-util.
 import type { Interruption } from './interrupt.js';
 import { serializeManifest, type Manifest, type ReleaseKind } from './manifest.js';
 import { sha256 } from './objects.js';
-import { swapCurrent } from './pointer.js';
+import { advanceCurrent } from './pointer.js';
 import { APP_LINK, ENV_FILE, MANIFEST, PROCFILE, RELEASE_LOG } from './releases.js';
 import { STORE_FORMAT, type Store } from './store.js';
 import type { Staging } from './staging.js';
@@ -31,7 +31,8 @@ export const RELEASE_PHASE_NAME = 'release.1';
 /**
  * Completes a staged release: env snapshot (0600), Procfile, the link to its build, the release
  * phase, then release.yml with the outcome. The directory is made read-only and renamed to its ID,
- * so a listed release is always complete; only then does `current` move, and only if it is ok.
+ * so a listed release is always complete; only then does `current` move, and only if it is ok
+ * and no newer release is current already.
  */
 export async function finishRelease(store: Store, staging: Staging, parts: ReleaseParts, interruption: Interruption, shellEnv: NodeJS.ProcessEnv): Promise<Manifest> {
   const dir = staging.dir;
@@ -72,6 +73,6 @@ export async function finishRelease(store: Store, staging: Staging, parts: Relea
   fsyncDir(dir);
   renameSync(dir, store.release(staging.id));
   fsyncDir(store.dir);
-  if (manifest.status === 'ok') await withLock(store, () => swapCurrent(store, staging.id));
+  if (manifest.status === 'ok') await withLock(store, () => advanceCurrent(store, staging.id));
   return manifest;
 }

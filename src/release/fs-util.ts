@@ -14,9 +14,13 @@ export function writeFileAtomic(path: string, data: string | Buffer, mode = 0o64
   try {
     writeFileSync(fd, data);
     fsyncSync(fd);
-  } finally {
+  } catch (error) {
+    // A full disk: no half-written file is left for a later sweep.
     closeSync(fd);
+    rmSync(temp, { force: true });
+    throw error;
   }
+  closeSync(fd);
   renameSync(temp, path);
 }
 
@@ -50,6 +54,17 @@ export function makeReadOnly(path: string, dirsOnly = false): void {
   } else {
     chmodSync(path, stat.mode & 0o555);
   }
+}
+
+/**
+ * Renames a folder into another parent. The kernel then rewrites the folder's `..`, which needs
+ * write permission on the folder itself: a read-only one (a release, a build) gets u+w first.
+ * Only the owner may chmod, and tf only moves what it made.
+ */
+export function moveFolder(from: string, to: string): void {
+  const mode = lstatSync(from).mode & 0o7777;
+  if ((mode & 0o200) === 0) chmodSync(from, mode | 0o200);
+  renameSync(from, to);
 }
 
 /**

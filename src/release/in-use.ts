@@ -21,12 +21,21 @@ export function markInUse(store: Store, id: string): void {
 
 /** IDs used by live processes; files of dead ones are removed on the way. */
 export function inUseIds(store: Store): Set<string> {
-  const ids = new Set<string>();
+  return new Set(users(store).map((u) => u.id));
+}
+
+/** The live processes running a release of this store, as "PID (vN)". */
+export function storeUsers(store: Store): string[] {
+  return users(store).map((u) => `${u.pid} (${u.id})`);
+}
+
+function users(store: Store): Array<{ pid: number; id: string }> {
+  const found: Array<{ pid: number; id: string }> = [];
   let names: string[] = [];
   try {
     names = readdirSync(store.inUse);
   } catch {
-    return ids;
+    return found;
   }
   for (const name of names) {
     const file = join(store.inUse, name);
@@ -40,10 +49,10 @@ export function inUseIds(store: Store): Set<string> {
       continue;
     }
     try {
-      ids.add(readFileSync(file, 'utf8').trim());
+      found.push({ pid: Number(name), id: readFileSync(file, 'utf8').trim() });
     } catch {
       // Gone between readdir and read: its process just ended.
     }
   }
-  return ids;
+  return found;
 }

@@ -14,19 +14,36 @@ const EMPTY_LOCK_STALE_MS = 5_000;
  * during a build, so waiting is short. A lock whose pid is dead was left by a crash and is removed.
  */
 export async function withLock<T>(store: Store, fn: () => T | Promise<T>, waitMs = WAIT_MS): Promise<T> {
-  await acquire(store.lockFile, waitMs);
+  return holding(store.lockFile, fn, waitMs, (pid) => new TfError(`the release store is locked by pid ${pid} (${store.lockFile})`, 'wait for the other tf to finish; remove the file if no tf is running'));
+}
+
+/** How long a config change or rollback waits for another one, whose release phase may be slow. */
+const CHANGE_WAIT_MS = 10 * 60_000;
+
+/**
+ * Runs `fn` holding `.change.lock`: config set/unset and rollback read the current release, make
+ * a new one from it and move `current`, and two of them at once must not both start from the same
+ * release (the second would drop the first one's change). Held across the release phase, so it is
+ * a lock of its own: creates keep reserving IDs meanwhile.
+ */
+export async function withChangeLock<T>(store: Store, fn: () => T | Promise<T>, waitMs = CHANGE_WAIT_MS): Promise<T> {
+  return holding(store.changeLock, fn, waitMs, (pid) => new TfError(`another tf (pid ${pid}) is still changing the current release`, `wait for it to finish; remove ${store.changeLock} if no tf is running`));
+}
+
+async function holding<T>(path: string, fn: () => T | Promise<T>, waitMs: number, busy: (pid: string) => TfError): Promise<T> {
+  await acquire(path, waitMs, busy);
   try {
     return await fn();
   } finally {
     try {
-      unlinkSync(store.lockFile);
+      unlinkSync(path);
     } catch {
       // Already gone: nothing else to undo.
     }
   }
 }
 
-async function acquire(path: string, waitMs: number): Promise<void> {
+async function acquire(path: string, waitMs: number, busy: (pid: string) => TfError): Promise<void> {
   const deadline = Date.now() + waitMs;
   for (;;) {
     const holder = tryCreate(path);
@@ -43,9 +60,7 @@ async function acquire(path: string, waitMs: number): Promise<void> {
       removeIfHeldBy(path, null);
       continue;
     }
-    if (Date.now() > deadline) {
-      throw new TfError(`the release store is locked by pid ${holder ?? '?'} (${path})`, 'wait for the other tf to finish; remove the file if no tf is running');
-    }
+    if (Date.now() > deadline) throw busy(String(holder ?? '?'));
     await sleep(POLL_MS);
   }
 }
@@ -61,9 +76,13 @@ function tryCreate(path: string): number | null | undefined {
   }
   try {
     writeSync(fd, `${process.pid}\n`);
-  } finally {
+  } catch (error) {
+    // A full disk: an empty lock would make every other tf wait for it to go stale.
     closeSync(fd);
+    unlinkSync(path);
+    throw error;
   }
+  closeSync(fd);
   return undefined;
 }
 

@@ -38,6 +38,8 @@ export function objectName(hash: string, exec: boolean): string {
  */
 export class ObjectStore {
   private temps = 0;
+  /** Names this instance put into the store (content it did not find there): a failed create's to remove. */
+  readonly added: string[] = [];
 
   constructor(
     readonly dir: string,
@@ -63,7 +65,7 @@ export class ObjectStore {
         // real name. If another tf stored the same content meanwhile, the rename replaces it with
         // identical bytes.
         writeFileSync(temp, data, { mode: modeOf(exec), flag: 'wx' });
-        renameSync(temp, this.path(hash, exec));
+        this.place(temp, hash, exec);
       }
       return hash;
     }
@@ -74,9 +76,14 @@ export class ObjectStore {
     if (this.has(hash, exec)) unlinkSync(temp);
     else {
       chmodSync(temp, modeOf(exec));
-      renameSync(temp, this.path(hash, exec));
+      this.place(temp, hash, exec);
     }
     return hash;
+  }
+
+  private place(temp: string, hash: string, exec: boolean): void {
+    renameSync(temp, this.path(hash, exec));
+    this.added.push(objectName(hash, exec));
   }
 
   /**
@@ -95,6 +102,7 @@ export class ObjectStore {
   private adopt(path: string, hash: string, exec: boolean): void {
     try {
       linkSync(path, this.path(hash, exec));
+      this.added.push(objectName(hash, exec));
     } catch (error) {
       // Another tf stored the same content a moment ago: same bytes, keep theirs.
       if (errnoCode(error) !== 'EEXIST') throw error;

@@ -41,3 +41,19 @@ export function swapCurrent(store: Store, id: string): void {
   renameSync(temp, store.current);
   fsyncDir(store.dir);
 }
+
+/**
+ * Makes `id` current unless a newer release already is: commands that overlap may finish in any
+ * order, and `current` only ever moves forward to the release a command just made. A broken
+ * `current` is replaced (that is how a rollback to a named release repairs it). Call under the lock.
+ */
+export function advanceCurrent(store: Store, id: string): void {
+  let current: string | undefined;
+  try {
+    current = readCurrent(store);
+  } catch {
+    current = undefined;
+  }
+  if (current !== undefined && (seqOf(current) ?? 0) > (seqOf(id) ?? 0)) return;
+  swapCurrent(store, id);
+}

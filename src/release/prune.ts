@@ -1,7 +1,7 @@
-import { lstatSync, readdirSync, renameSync, unlinkSync } from 'node:fs';
+import { lstatSync, readdirSync, unlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { readIndex } from './build-index.js';
-import { removeTree } from './fs-util.js';
+import { moveFolder, removeTree } from './fs-util.js';
 import { inUseIds } from './in-use.js';
 import { objectName } from './objects.js';
 import { withLock } from './lock.js';
@@ -41,7 +41,7 @@ export async function prune(store: Store, keep: number): Promise<PruneResult> {
     for (const id of removed) {
       // Renamed away first, so a crash half-way leaves debris for removeAbandoned, not a broken vN.
       const trash = join(store.tmp, `${process.pid}-${id}`);
-      renameSync(store.release(id), trash);
+      moveFolder(store.release(id), trash);
       removeTree(trash);
     }
     const kept = ids.filter((id) => !removed.includes(id));

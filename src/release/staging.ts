@@ -53,7 +53,9 @@ export function removeAbandoned(store: Store): void {
 
 /** This process's own unfinished work in .tmp (a failed or interrupted create). */
 export function removeOwnWork(store: Store): void {
-  sweep(store.tmp, WORK, 1, (pid) => pid === process.pid);
+  const own = (pid: number): boolean => pid === process.pid;
+  sweep(store.tmp, WORK, 1, own);
+  sweep(store.builds, TEMP_FILE, 1, own);
 }
 
 /** Removes the entries of DIR whose name carries, in PATTERN's GROUP, the pid of a tf WHOSE picks. */

@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, readdirSync, readFileSync, chmodSync } from 'node:fs';
+import { chmodSync, existsSync, lstatSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { appRoot } from '../config/app-root.js';
 import { TfError, errnoCode } from '../util/errors.js';
@@ -9,6 +9,7 @@ import { seqOf } from './ids.js';
 /** The on-disk layout this tf writes. A store with a higher number was made by a newer tf. */
 export const STORE_FORMAT = 1;
 const FORMAT_FILE = '.tf-store.json';
+const GITIGNORE = '.gitignore';
 
 export interface StoreLocation {
   /** -d/--root, or the Procfile's folder, or the working directory. */
@@ -20,10 +21,12 @@ export interface StoreLocation {
 /**
  * The front door to a release store: where everything lives. Layout:
  *   .tf-store.json  {"format": 1}
+ *   .gitignore      `*`: written when the store is made, so git never stages an env snapshot
  *   .objects/       content-addressed files: <sha256> and <sha256>-x (executable), read-only
  *   .builds/        <digest>/ (an app's files as hard links to objects) and <digest>.index.json
  *   .tmp/           PID-... entries being written or removed, swept when their tf is dead
  *   .lock           held for milliseconds while a sequence number is reserved or `current` moves
+ *   .change.lock    held by config set/unset and rollback from reading `current` to moving it
  *   .staging-vN-PID releases being assembled; renamed to vN when complete
  *   .in-use/PID     the release a running `tf start --release` uses
  *   .logs/          output of failed builds
@@ -34,6 +37,7 @@ export class Store {
   readonly objects: string;
   readonly builds: string;
   readonly lockFile: string;
+  readonly changeLock: string;
   readonly inUse: string;
   readonly logs: string;
   readonly current: string;
@@ -45,6 +49,7 @@ export class Store {
     this.objects = join(dir, '.objects');
     this.builds = join(dir, '.builds');
     this.lockFile = join(dir, '.lock');
+    this.changeLock = join(dir, '.change.lock');
     this.inUse = join(dir, '.in-use');
     this.logs = join(dir, '.logs');
     this.current = join(dir, 'current');
@@ -90,6 +95,7 @@ export function openStore(dir: string): Store {
     throw new TfError(`no releases in ${store.shown} yet`, 'make the first with tf release create');
   }
   checkFormat(store);
+  refuseLinks(store);
   // Made by every create; a store copied without its empty folders still works.
   if (!existsSync(store.tmp)) mkdirSync(store.tmp, { mode: DIR_MODE });
   return store;
@@ -100,16 +106,39 @@ export function createStore(dir: string): Store {
   const store = new Store(dir);
   // A newer tf's store is refused before anything is added to it.
   if (existsSync(join(dir, FORMAT_FILE))) checkFormat(store);
-  for (const sub of [dir, store.objects, store.builds, store.inUse, store.logs, store.tmp]) {
+  refuseLinks(store);
+  for (const sub of [dir, ...privateFolders(store)]) {
     if (!existsSync(sub)) {
       mkdirSync(sub, { recursive: true, mode: DIR_MODE });
       // mkdir's mode passes through the umask; secrets need exactly 0700.
       chmodSync(sub, DIR_MODE);
     }
   }
-  if (!existsSync(join(dir, FORMAT_FILE))) writeFileAtomic(join(dir, FORMAT_FILE), `${JSON.stringify({ format: STORE_FORMAT })}\n`);
+  if (!existsSync(join(dir, FORMAT_FILE))) {
+    // env.json holds the app's secrets: keep the whole store out of git wherever it is, as a
+    // user's `.gitignore` kept `.env` out (`git add -A` would otherwise stage every snapshot).
+    writeFileAtomic(join(dir, GITIGNORE), '*\n');
+    writeFileAtomic(join(dir, FORMAT_FILE), `${JSON.stringify({ format: STORE_FORMAT })}\n`);
+  }
   checkFormat(store);
   return store;
+}
+
+function privateFolders(store: Store): string[] {
+  return [store.objects, store.builds, store.inUse, store.logs, store.tmp];
+}
+
+/**
+ * The folders tf writes secrets and builds into are never symlinks: a checked-out repo (or anyone
+ * who can write the store's parent) could point one elsewhere, and tf would write there. The
+ * store's own path may be a symlink: that is the user's choice of where it lives.
+ */
+function refuseLinks(store: Store): void {
+  for (const path of privateFolders(store)) {
+    if (lstatSync(path, { throwIfNoEntry: false })?.isSymbolicLink()) {
+      throw new TfError(`${displayPath(path)} is a symbolic link; tf writes only into a real folder there`, 'remove the link (tf makes the folder again)');
+    }
+  }
 }
 
 function checkFormat(store: Store): void {

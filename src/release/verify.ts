@@ -31,7 +31,11 @@ export function verifyRelease(store: Store, id: string, builds = new Map<string,
   const manifest = readManifest(store, id);
   const problems: string[] = [];
   const dir = store.release(id);
-  for (const name of readdirSync(dir)) if (!RELEASE_FILES.has(name)) problems.push(`added: ${id}/${name}`);
+  if (isWritable(dir)) problems.push(`writable: ${id}/`);
+  for (const name of readdirSync(dir)) {
+    if (!RELEASE_FILES.has(name)) problems.push(`added: ${id}/${name}`);
+    else if (isWritable(join(dir, name))) problems.push(`writable: ${id}/${name}`);
+  }
   if (envDigest(readEnvSnapshot(store, id)) !== manifest.env.digest) problems.push(`changed: ${id}/${ENV_FILE}`);
   if (sha256(readFileSync(join(dir, PROCFILE), 'utf8')) !== manifest.procfile.digest) problems.push(`changed: ${id}/${PROCFILE}`);
   const expectedLink = join('..', '.builds', manifest.build.digest);
@@ -51,26 +55,42 @@ function checkBuild(store: Store, digest: string): BuildCheck {
   const problems: string[] = [];
   const index = readIndex(indexPath);
   if (index.digest !== digest || buildDigest(index.entries) !== digest) problems.push(`changed: the index of build ${digest.slice(0, 12)}`);
-  const actual = scanBuild(build);
+  const writable: string[] = [];
+  const actual = scanBuild(build, writable);
   const changes = compareEntries(index.entries, actual);
-  for (const [what, paths] of [['added', changes.added], ['removed', changes.removed], ['changed', changes.changed]] as const) {
+  for (const [what, paths] of [['added', changes.added], ['removed', changes.removed], ['changed', changes.changed], ['writable', writable.sort()]] as const) {
     for (const path of paths) problems.push(`${what}: ${APP_LINK}/${path}`);
   }
   return { files: actual.length, problems };
 }
 
-/** The build as it is on disk now, every file hashed again (no cache: this is the check). */
-function scanBuild(root: string): IndexEntry[] {
+/**
+ * The build as it is on disk now, every file hashed again (no cache: this is the check). Folders
+ * and files that have a w bit again are added to `writable`: tf made them read-only, and for a
+ * process running as the store's owner that mode is all that stands between it and the build.
+ */
+function scanBuild(root: string, writable: string[]): IndexEntry[] {
   const out: IndexEntry[] = [];
   const visit = (dir: string): void => {
+    if (isWritable(join(root, dir))) writable.push(`${dir}/`.replace(/^\/$/, ''));
     for (const entry of readdirSync(join(root, dir), { withFileTypes: true })) {
       const path = dir ? `${dir}/${entry.name}` : entry.name;
       const abs = join(root, path);
       if (entry.isDirectory()) visit(path);
       else if (entry.isSymbolicLink()) out.push({ path, kind: 'symlink', ref: readlinkSync(abs) });
-      else out.push({ path, kind: (lstatSync(abs).mode & 0o111) !== 0 ? 'exec' : 'file', ref: entry.isFile() ? hashFile(abs) : 'not a file' });
+      else {
+        const mode = lstatSync(abs).mode;
+        if ((mode & 0o222) !== 0) writable.push(path);
+        out.push({ path, kind: (mode & 0o111) !== 0 ? 'exec' : 'file', ref: entry.isFile() ? hashFile(abs) : 'not a file' });
+      }
     }
   };
   visit('');
   return out;
+}
+
+/** Has a w bit (symlinks have no mode of their own and never count). */
+function isWritable(path: string): boolean {
+  const stat = lstatSync(path);
+  return !stat.isSymbolicLink() && (stat.mode & 0o222) !== 0;
 }

@@ -138,15 +138,15 @@ describe('env files', () => {
 
   it('counts lines inside a closed multi-line value before a later bad line', async () => {
     const text = 'A="one\ntwo\nthree"\nB=ok\nnot an assignment\n';
-    expectOneLineError(await tf(['check'], { Procfile: PROCFILE, '.env': text }), /^tf: \.env:5: "not an assignment" is not a KEY=VALUE line \(/);
+    expectOneLineError(await tf(['check'], { Procfile: PROCFILE, '.env': text }), /^tf: \.env:5: not a KEY=VALUE line \(/);
   });
 
   it('has a line that is not KEY=VALUE', async () => {
-    expectOneLineError(await tf(['start', '-e', 'dev.env'], { Procfile: PROCFILE, 'dev.env': 'A=1\n\njust some words\n' }), /^tf: dev\.env:3: "just some words" is not a KEY=VALUE line \(write it as KEY=value, or comment it out with #\)$/);
+    expectOneLineError(await tf(['start', '-e', 'dev.env'], { Procfile: PROCFILE, 'dev.env': 'A=1\n\njust some words\n' }), /^tf: dev\.env:3: not a KEY=VALUE line \(write it as KEY=value, or comment it out with #; the line is not shown, as it may hold a secret\)$/);
   });
 
   it('has text after a closing quote', async () => {
-    expectOneLineError(await tf(['check'], { Procfile: PROCFILE, '.env': 'A="x" y\n' }), /^tf: \.env:1: unexpected text "y" after the closing quote of A \(/);
+    expectOneLineError(await tf(['check'], { Procfile: PROCFILE, '.env': 'A="x" y\n' }), /^tf: \.env:1: unexpected text after the closing quote of A \(/);
   });
 });
 
@@ -282,7 +282,7 @@ describe('the good path, which keeps the error contract honest', () => {
     expect(listed).toEqual(['start', 'run', 'check', 'env', 'export', 'release', 'build', 'config', 'ps', 'scale', 'restart', 'stop', 'logs', 'help']);
     expect((await tf(['-v'], {})).stdout).toBe((await tf(['--version'], {})).stdout);
     const release = await tf(['release', '--help'], {});
-    expect([...release.stdout.matchAll(/^  (\w+) /gm)].map((m) => m[1])).toEqual(['create', 'list', 'show', 'diff', 'rollback', 'verify', 'prune', 'help']);
+    expect([...release.stdout.matchAll(/^  (\w+) /gm)].map((m) => m[1])).toEqual(['create', 'list', 'show', 'diff', 'rollback', 'verify', 'prune', 'destroy', 'help']);
     expect((await tf(['run', '--help'], {})).stdout).toMatch(/^Usage: tf run \[options\] <command\.\.\.>/);
   });
 

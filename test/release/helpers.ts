@@ -1,8 +1,9 @@
-import { existsSync, lstatSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, lstatSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { expect } from 'vitest';
-import { runTf, type TfResult } from '../helpers/tf.js';
-import { tmpApp } from '../helpers/tmp-app.js';
+import { cleanEnv, runTf, TF_BIN, type TfResult } from '../helpers/tf.js';
+import { removeAll, tmpApp } from '../helpers/tmp-app.js';
 
 /** A small app: a Procfile with a release phase, a .env, a few files. */
 export function releaseApp(extra: Record<string, string> = {}): string {
@@ -49,8 +50,8 @@ export function store(root: string): string {
 export function leftovers(root: string): string[] {
   const dir = store(root);
   if (!existsSync(dir)) return [];
-  const tmp = join(dir, '.tmp');
-  return [...readdirSync(dir).filter((n) => n.startsWith('.staging-') || n.includes('.tmp-')), ...(existsSync(tmp) ? readdirSync(tmp).map((n) => `.tmp/${n}`) : [])];
+  const inside = (sub: string, keep: (name: string) => boolean) => (existsSync(join(dir, sub)) ? readdirSync(join(dir, sub)).filter(keep).map((n) => `${sub}/${n}`) : []);
+  return [...readdirSync(dir).filter((n) => n.startsWith('.staging-') || n.includes('.tmp-')), ...inside('.tmp', () => true), ...inside('.builds', (n) => n.includes('.tmp-'))];
 }
 
 export function envOf(root: string, id: string): Record<string, string> {
@@ -59,4 +60,32 @@ export function envOf(root: string, id: string): Record<string, string> {
 
 export function modeOf(path: string): number {
   return lstatSync(path).mode & 0o777;
+}
+
+export const IS_ROOT = process.getuid?.() === 0;
+
+/**
+ * Runs a shell script with a tiny tmpfs mounted at $DISK, in a private mount namespace the user
+ * makes (an unprivileged user namespace keeping its own uid): a real full disk, without root.
+ * $TF runs the built tf. Everything the test checks on that disk must be printed by the script:
+ * the mount is gone with it. Returns the script's stdout and exit status.
+ */
+export function onTinyDisk(script: string, options: { cwd: string; size?: string }): { status: number | null; stdout: string; stderr: string } {
+  const disk = join(tmpApp(), 'disk');
+  mkdirSync(disk);
+  const result = spawnSync('unshare', ['-Um', '--map-current-user', '--keep-caps', 'sh', '-c', `mount -t tmpfs -o size=${options.size ?? '512k'} tmpfs "$DISK" && ${script}`], {
+    cwd: options.cwd,
+    env: cleanEnv({ DISK: disk, TF: `${process.execPath} ${TF_BIN}` }),
+    encoding: 'utf8',
+    timeout: 60_000,
+  });
+  return { status: result.status, stdout: result.stdout, stderr: result.stderr };
+}
+
+/** Fills the rest of $DISK: a shell fragment for onTinyDisk. */
+export const FILL_DISK = '{ cat /dev/zero > "$DISK/fill" 2>/dev/null || true; }';
+
+/** Removes one of a store's folders (read-only ones included). */
+export function removeStoreFolder(root: string, name: string): void {
+  removeAll(join(store(root), name));
 }
