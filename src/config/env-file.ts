@@ -36,7 +36,7 @@ export function parseEnvFile(text: string, path: string, warn: Warn = () => {}):
   const shown = displayPath(path);
   const src = (text.startsWith(BOM) ? text.slice(1) : text).replace(/\r\n?/g, '\n');
   const nul = nulByteLine(src);
-  if (nul !== undefined) throw nulByteError(shown, nul, 'a variable cannot hold one: remove it (or is this not a text file?)');
+  if (nul !== undefined) throw nulByteError(shown, nul, 'a variable cannot hold one: remove it; is this a text file?');
   const entries: EnvEntry[] = [];
   let pos = 0;
   let line = 1;

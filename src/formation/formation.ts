@@ -66,6 +66,8 @@ export function unknownType(type: string, known: Iterable<string>, where?: strin
 /** What makes a spec instance INSTANCE of TYPE: its name, its PORT, and the variables tf sets. */
 export function instanceParts(type: string, instance: number, port: number, environment: Environment): Pick<ProcessSpec, 'name' | 'instance' | 'port' | 'env'> {
   const name = `${type}.${instance}`;
+  // Past its block, an instance would take the port of the next type's first ones.
+  if (instance > PORT_BLOCK) throw new TfError(`${name}: a type runs at most ${PORT_BLOCK} processes`, `each type has a block of ${PORT_BLOCK} ports; split the work over more types`);
   if (port > MAX_PORT) throw new TfError(`${name} would get port ${port}, above ${MAX_PORT}`, 'choose a lower base port with -p');
   return { name, instance, port, env: withVariables(environment, processVariables(name, port), 'tf') };
 }
