@@ -2,7 +2,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { waitFor } from '../helpers/wait.js';
-import { breakFile, demoApp, expectDemoEnv, exportDemo, requireBinary, run, startEngine, skipWithout } from './engine.js';
+import { breakFile, demoApp, expectDemoEnv, exportDemo, NOT_SHELL_NAMES, requireBinary, run, startEngine, skipWithout } from './engine.js';
 
 // supervisord ignores keys it does not know, so the export's keys are also checked against the
 // [program:x] keys its documentation lists.
@@ -58,6 +58,11 @@ describe.skipIf(skipWithout('supervisord'))('supervisord, for real', () => {
   it('runs every instance with its PORT, drains web, kills the SIGTERM-ignoring process after its drain, leaves nothing', async () => {
     const app = demoApp();
     await checkSupervisord(app, await exportDemo('supervisord', app));
+  });
+
+  it('leaves out, with a note, env names sh cannot set, which failed every program at start', async () => {
+    const app = demoApp(NOT_SHELL_NAMES);
+    await checkSupervisord(app, await exportDemo('supervisord', app, [], /^note: supervisord: my-key, a\.b are not exported: demo\.env is read by sh, /m));
   });
 
   it.each([
