@@ -24,7 +24,9 @@ function supervisorConf(dir: string, include: string): string {
   const path = join(dir, 'supervisord.conf');
   writeFileSync(path, [
     '[unix_http_server]', `file=${dir}/supervisor.sock`,
-    '[supervisord]', 'nodaemon=true', `logfile=${dir}/supervisord.log`, `pidfile=${dir}/supervisord.pid`, `childlogdir=${dir}`, 'user=root',
+    '[supervisord]', 'nodaemon=true', `logfile=${dir}/supervisord.log`, `pidfile=${dir}/supervisord.pid`, `childlogdir=${dir}`,
+    // user= makes supervisord switch to that user, which only root may: as anyone else it refuses to start.
+    ...(process.getuid?.() === 0 ? ['user=root'] : []),
     '[rpcinterface:supervisor]', 'supervisor.rpcinterface_factory = supervisor.rpcinterface:make_main_rpcinterface',
     '[supervisorctl]', `serverurl=unix://${dir}/supervisor.sock`,
     '[include]', `files=${include}`, '',
