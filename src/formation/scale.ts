@@ -3,7 +3,7 @@ import { displayPath } from '../util/fs.js';
 import { listItems } from '../util/list-items.js';
 import { RELEASE_TYPE } from '../config/procfile.js';
 import type { Settings } from '../config/settings.js';
-import { PORT_BLOCK, unknownType } from './formation.js';
+import { PORT_BLOCK, PORT_BLOCK_HINT, unknownType } from './formation.js';
 
 export type Scale = ReadonlyMap<string, number>;
 
@@ -68,7 +68,7 @@ export const PROCESS_COUNT_HINT = `use a whole number, 0 or more (at most ${MAX_
 
 /** The error for a whole number above MAX_PROCESS_COUNT; WHERE names the input. */
 export function tooManyProcesses(where: string, count: number): TfError {
-  return new TfError(`${where}: ${count} is more than the ${MAX_PROCESS_COUNT} processes a type may run`, `each type has a block of ${PORT_BLOCK} ports, base + ${PORT_BLOCK} x its place in the Procfile; split the work over more types`);
+  return new TfError(`${where}: ${count} is more than the ${MAX_PROCESS_COUNT} processes a type may run`, PORT_BLOCK_HINT);
 }
 
 /** The count of a `type=count` item (`tf start`, `tf scale`). */

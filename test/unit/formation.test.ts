@@ -142,7 +142,7 @@ describe('buildFormation', () => {
   it('refuses a 101st instance, whose port is the next type\'s', () => {
     const [web1] = build({ basePort: 5000, scale: new Map([['web', 1]]) });
     const error = tfError(() => deriveSpecFactory([web1!])('web', 101));
-    expect([error.message, error.hint]).toEqual(['web.101: a type runs at most 100 processes', 'each type has a block of 100 ports; split the work over more types']);
+    expect([error.message, error.hint]).toEqual(['web.101: a type runs at most 100 processes', 'each type has a block of 100 ports, base + 100 x its place in the Procfile; split the work over more types']);
   });
 
   it('allows port 65535 itself', () => {
