@@ -31,20 +31,32 @@ export function shellEnvironment(env: NodeJS.ProcessEnv): Environment {
  */
 export function layerEnvFiles(base: Environment, files: EnvFile[]): Environment {
   const out = new Map(base);
-  let total = 0;
+  let produced = 0;
+  let size = 0;
+  for (const [key, { value }] of out) size += variableBytes(key, value);
   for (const file of files) {
     const shown = displayPath(file.path);
     for (const entry of file.entries) {
       const source = location(shown, entry.line);
       const value = expandValue(entry, out, source);
-      total += value.length + entry.key.length + 2;
-      if (total > MAX_DEFINED_CHARS) {
+      produced += value.length + entry.key.length + 2;
+      if (produced > MAX_DEFINED_CHARS) {
         throw new TfError(`${source}: the env files define more than ${MAX_DEFINED_CHARS / 2 ** 20} Mi characters of variables by this line`, 'no process could be started with them: the kernel limits the size of an environment; check what they expand to');
+      }
+      const before = out.get(entry.key);
+      size += variableBytes(entry.key, value) - (before ? variableBytes(entry.key, before.value) : 0);
+      if (size > MAX_ENVIRONMENT_BYTES) {
+        throw new TfError(`${source}: with this line the environment passes ${MAX_ENVIRONMENT_BYTES / 2 ** 10} KiB, more than a process can be given`, 'exec refuses an environment larger than ARG_MAX (2 MiB with the usual 8 MiB stack): make the values smaller');
       }
       out.set(entry.key, { value, source });
     }
   }
   return out;
+}
+
+/** What a variable takes of exec's ARG_MAX: "KEY=value", its NUL, and its pointer. */
+function variableBytes(key: string, value: string): number {
+  return Buffer.byteLength(key) + Buffer.byteLength(value) + 2 + 8;
 }
 
 export function withVariables(base: Environment, vars: Record<string, string>, source: string): Environment {
@@ -72,6 +84,13 @@ export const MAX_VARIABLE_BYTES = 128 * 1024;
  * values each built from the last costs stays bounded.
  */
 export const MAX_DEFINED_CHARS = 4 * 2 ** 20;
+
+/**
+ * The whole environment a process gets (the shell's, the env files', tf's own): exec refuses one
+ * past ARG_MAX with E2BIG, 2 MiB with the usual 8 MiB stack, which the arguments share. 128 KiB
+ * are left for the command line and PORT/PS/DYNO.
+ */
+export const MAX_ENVIRONMENT_BYTES = 2 * 2 ** 20 - 128 * 2 ** 10;
 
 function expandValue(entry: EnvEntry, env: Environment, where: string): string {
   const limit = MAX_VARIABLE_BYTES - Buffer.byteLength(entry.key) - 2;

@@ -71,6 +71,14 @@ describe('hostile env files: one line naming file and line, bounded memory', () 
     expectOneLineError(result, /^tf: \.env:6: the value of L5 is larger than 128 KiB once expanded \(/);
   });
 
+  it('refuses env files whose environment exec would refuse (E2BIG made start and run exit 70)', async () => {
+    const big = 'x'.repeat(120_000);
+    const root = tmpApp({ Procfile: PROCFILE, '.env': Array.from({ length: 20 }, (_, i) => `K${i}=${big}\n`).join('') });
+    for (const args of [['run', 'true'], ['start']]) {
+      expectOneLineError(await runTf(args, { cwd: root }), /^tf: \.env:\d+: with this line the environment passes 1920 KiB, more than a process can be given \(exec refuses/);
+    }
+  });
+
   it('refuses a YAML alias bomb in tf.yml at its first alias', async () => {
     const lines = ['a: &a ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]'];
     'bcdefghi'.split('').forEach((name, i) => lines.push(`${name}: &${name} [${Array(9).fill(`*${'abcdefgh'[i]}`).join(',')}]`));

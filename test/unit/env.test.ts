@@ -153,10 +153,19 @@ describe('layerEnvFiles: bounded values', () => {
     expect(tfError(() => layered(`BIG='${'é'.repeat(chars)}'`)).message).toBe('.env:1: the value of BIG is larger than 128 KiB');
   });
 
-  it('refuses env files that add up to more than any process could take', () => {
-    const line = `A${'x'.repeat(100_000)}`;
-    const text = Array.from({ length: 60 }, (_, i) => `K${i}=${line}`).join('\n');
+  it('bounds the work of values each built anew under one name', () => {
+    const text = ['A=' + 'x'.repeat(100_000), ...Array.from({ length: 60 }, () => 'K=$A')].join('\n');
     expect(tfError(() => layered(text)).message).toMatch(/^\.env:\d+: the env files define more than 4 Mi characters of variables by this line$/);
+  });
+
+  it('refuses a whole environment larger than exec takes (ARG_MAX), counting the shell and overwrites once', () => {
+    const big = 'x'.repeat(120_000);
+    const lines = Array.from({ length: 20 }, (_, i) => `K${i}=${big}`);
+    expect(tfError(() => layered(lines.join('\n'))).message).toBe('.env:17: with this line the environment passes 1920 KiB, more than a process can be given');
+    const sameKey = Array.from({ length: 20 }, () => `K=${big}`);
+    expect(valueOf(layered(sameKey.join('\n')), 'K')).toHaveLength(120_000);
+    const fatShell = shellEnvironment({ FAT: 'y'.repeat(1_900_000) });
+    expect(tfError(() => layered(`A=${'z'.repeat(70_000)}`, fatShell)).message).toBe('.env:1: with this line the environment passes 1920 KiB, more than a process can be given');
   });
 
   it('refuses ${...} nested deeper than it reads', () => {
