@@ -9,15 +9,9 @@ import { randomBytes } from 'node:crypto';
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, readFileSync, readlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { benchEnv, median, mib, now, ratio, round, seconds } from './support.mjs';
+import { median, mib, now, ratio, round, seconds, timed } from './support.mjs';
 
 export const RELEASE_TARGETS = { secondCreateRatio: 0.25, secondCreateExtraMiB: 5, rollbackMs: 300 };
-
-function timed(file, args, cwd) {
-  const start = now();
-  const result = spawnSync(file, args, { cwd, env: benchEnv(), encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], timeout: 600_000, maxBuffer: 64 << 20 });
-  return { s: (now() - start) / 1000, status: result.status, stdout: result.stdout ?? '', stderr: result.stderr ?? '' };
-}
 
 function duKiB(path) {
   const out = spawnSync('du', ['-sk', path], { encoding: 'utf8' }).stdout;

@@ -3,7 +3,7 @@
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 
 /** Every process the bench starts, and everything those start, carries BENCH_TAG=<this>. */
 export const TAG_VARIABLE = 'BENCH_TAG';
@@ -26,6 +26,13 @@ const live = new Set();
  * child_process.spawn that remembers the child until it exits. `exited` resolves with
  * { code, signal, at } where `at` is now() at the 'exit' event; `closed` after its pipes close too.
  */
+/** Runs a command to its end (10 minutes at most) and times it: { s, status, stdout, stderr }. */
+export function timed(file, args, cwd) {
+  const start = now();
+  const result = spawnSync(file, args, { cwd, env: benchEnv(), encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], timeout: 600_000, maxBuffer: 64 << 20 });
+  return { s: (now() - start) / 1000, status: result.status, stdout: result.stdout ?? '', stderr: result.stderr ?? '' };
+}
+
 export function spawnTracked(file, args, options) {
   const child = spawn(file, args, options);
   live.add(child);

@@ -4,7 +4,12 @@ import type { FormationRequest } from '../formation/plan.js';
 import type { AppFlags, FormationFlags, ReleaseFlags } from './options.js';
 
 export function appOptions(flags: AppFlags): AppOptions {
-  return { procfile: flags.procfile, root: flags.root, envFiles: flags.env, shellEnv: process.env };
+  return { procfile: flags.procfile, root: flags.root, envFiles: flags.env, shellEnv: process.env, warn: warnUser };
+}
+
+/** A warning about the user's input: one line on stderr; the command goes on. */
+export function warnUser(message: string): void {
+  process.stderr.write(`tf: warning: ${message}\n`);
 }
 
 /** The working tree's app, or with --release a release's (loaded lazily: the plain path pays nothing). */

@@ -6,6 +6,7 @@ import { compareEnv, type EnvSnapshot } from '../release/env-snapshot.js';
 import { createStore, locateStore, storeDir } from '../release/store.js';
 import type { StoreFlags } from './options.js';
 import { announce } from './release-common.js';
+import { warnUser } from './app-flags.js';
 
 export interface CreateFlags extends StoreFlags {
   message?: string;
@@ -15,7 +16,7 @@ export interface CreateFlags extends StoreFlags {
 
 /** `tf release create` / `tf build`. */
 export async function create(flags: CreateFlags): Promise<number> {
-  const app = await loadApp({ procfile: flags.procfile, root: flags.root, envFiles: flags.envFile, shellEnv: process.env });
+  const app = await loadApp({ procfile: flags.procfile, root: flags.root, envFiles: flags.envFile, shellEnv: process.env, warn: warnUser });
   const store = createStore(storeDir(locateStore(flags)));
   const previous = readCurrent(store);
   const { manifest, reused } = await createRelease({ app, store, description: flags.message, env: flags.env ?? [], shellEnv: process.env });

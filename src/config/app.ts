@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { appRoot } from './app-root.js';
-import { readEnvFile } from './env-file.js';
+import { readEnvFile, type Warn } from './env-file.js';
 import { layerEnvFiles, shellEnvironment, type EnvFile, type Environment } from './env.js';
 import { readProcfile, type Procfile } from './procfile.js';
 import { parseSettings } from './settings-file.js';
@@ -18,6 +18,8 @@ export interface AppOptions {
   envFiles?: string[];
   /** The shell environment tf was started with. */
   shellEnv?: NodeJS.ProcessEnv;
+  /** Told about lines tf skipped (an env file's line without "="); the CLI prints them. */
+  warn?: Warn;
 }
 
 /** Everything tf reads about an app, as plain data, before anything runs. */
@@ -37,7 +39,7 @@ export async function loadApp(options: AppOptions = {}): Promise<App> {
   // -f is relative to where tf runs, not to the root.
   const procfilePath = options.procfile === undefined ? resolve(root, 'Procfile') : resolve(options.procfile);
   const procfile = readProcfile(procfilePath);
-  const envFiles = envFilePaths(root, options.envFiles).map((path) => ({ path, entries: readEnvFile(path) }));
+  const envFiles = envFilePaths(root, options.envFiles).map((path) => ({ path, entries: readEnvFile(path, options.warn) }));
   const settings = loadSettings(root);
   const environment = layerEnvFiles(shellEnvironment(options.shellEnv ?? process.env), envFiles);
   return { root, procfile, envFiles, settings, environment };

@@ -1,5 +1,6 @@
 import { TfError, location } from '../util/errors.js';
 import { displayPath, readUserFile } from '../util/fs.js';
+import { nulByteError, nulByteLine } from './text-checks.js';
 
 export interface ProcessType {
   name: string;
@@ -26,6 +27,8 @@ export function readProcfile(path: string): Procfile {
 /** Heroku's grammar: `name: command` a line, blank lines and `#` comments allowed. */
 export function parseProcfile(text: string, path: string): Procfile {
   const shown = displayPath(path);
+  const nul = nulByteLine(text.replace(/\r\n?/g, '\n'));
+  if (nul !== undefined) throw nulByteError(shown, nul, 'a command cannot hold one: remove it; is this a text file?');
   const types: ProcessType[] = [];
   const lines = text.split(/\r?\n/);
   lines.forEach((raw, i) => {

@@ -2,7 +2,8 @@ import type { Document, LineCounter, YAMLError } from 'yaml';
 import { TfError, location } from '../util/errors.js';
 import { displayPath } from '../util/fs.js';
 import { yaml } from '../util/yaml.js';
-import { parseDuration } from './duration.js';
+import { readDuration } from './duration.js';
+import { nulByteError, nulByteLine } from './text-checks.js';
 import { parseSignal } from './signals.js';
 import {
   DEFAULT_RESTART_LIMIT,
@@ -20,6 +21,8 @@ type Fail = (path: string, problem: string, hint?: string) => never;
 /** Parses tf.yml. Every unknown key or bad value is an error naming the file, line and key path. */
 export function parseSettings(text: string, path: string): Settings {
   const shown = displayPath(path);
+  const nul = nulByteLine(text);
+  if (nul !== undefined) throw nulByteError(shown, nul, 'no setting can hold one: remove it; is this a text file?');
   const counter = new (yaml().LineCounter)();
   const doc = yaml().parseDocument(text, { lineCounter: counter, prettyErrors: false, uniqueKeys: true });
   const [yamlError] = doc.errors;
@@ -43,7 +46,11 @@ export function parseSettings(text: string, path: string): Settings {
   };
   const settings = emptySettings();
   settings.path = path;
-  const root: Json = doc.toJS() ?? {};
+  const root: Json = toPlainData(doc, counter, (line, problem, hint) => {
+    throw new TfError(`${location(shown, line ?? nearestLine(''))}: ${problem}`, hint);
+  });
+  const nulAt = keyPathWithNul(root);
+  if (nulAt !== undefined) fail(nulAt, 'holds a NUL byte (written as \\0 or \\x00)', 'no setting can hold one: remove it');
   for (const [key, value] of entriesOf(root, '', fail, 'a mapping of settings')) {
     if (key === 'formation') settings.formation = parseFormationMap(value, fail);
     else if (key === 'processes') settings.types = parseTypes(value, fail);
@@ -129,8 +136,8 @@ function parseSignalValue(raw: Json, at: string, fail: Fail): NodeJS.Signals {
 }
 
 function parseDurationValue(raw: Json, at: string, fail: Fail): number {
-  const ms = typeof raw === 'string' || typeof raw === 'number' ? parseDuration(raw) : undefined;
-  return ms ?? fail(at, `${JSON.stringify(raw)} is not a duration`, 'write e.g. 10s, 500ms or 1m');
+  const reading = readDuration(raw);
+  return reading.ok ? reading.ms : fail(at, reading.problem, reading.hint);
 }
 
 const POLICIES = ['stop', 'restart', 'ignore'];
@@ -173,6 +180,42 @@ function parseReady(raw: Json, at: string, fail: Fail): ReadyCheck {
   const cmd = /^cmd\s+(\S.*)$/.exec(raw);
   if (cmd) return { kind: 'cmd', command: cmd[1]! };
   return fail(at, `"${raw}" is not a ready check`, hint);
+}
+
+/**
+ * The document as plain data. yaml refuses to expand more than 100 aliases (a "billion laughs"
+ * document of nested aliases would fill memory) by throwing a plain ReferenceError, which must
+ * reach the user as their error, not as a bug in tf.
+ */
+function toPlainData(doc: Document, counter: LineCounter, fail: (line: number | undefined, problem: string, hint: string) => never): Json {
+  try {
+    return doc.toJS({ maxAliasCount: MAX_ALIASES }) ?? {};
+  } catch (error) {
+    if (!(error instanceof ReferenceError)) throw error;
+    let first: number | undefined;
+    yaml().visit(doc, {
+      Alias(_, node) {
+        first ??= node.range?.[0];
+      },
+    });
+    const line = first === undefined ? undefined : counter.linePos(first).line;
+    return fail(line, `aliases (*name) expand to more than ${MAX_ALIASES} copies`, 'write the values out, or use fewer aliases');
+  }
+}
+
+const MAX_ALIASES = 100;
+
+/** The key path of the first key or string value with a NUL byte (`"\0"` in YAML), if any. */
+function keyPathWithNul(value: Json, prefix = ''): string | undefined {
+  if (typeof value === 'string') return value.includes('\0') ? prefix || '(top level)' : undefined;
+  if (value === null || typeof value !== 'object') return undefined;
+  for (const [key, child] of Object.entries(value)) {
+    const path = Array.isArray(value) ? prefix : prefix ? `${prefix}.${key}` : key;
+    if (key.includes('\0')) return path || '(top level)';
+    const found = keyPathWithNul(child, path);
+    if (found !== undefined) return found;
+  }
+  return undefined;
 }
 
 function entriesOf(value: Json, at: string, fail: Fail, expected: string): [string, Json][] {

@@ -55,6 +55,23 @@ export function hostEnv(input: ExportInput): Array<[string, string]> {
   return input.env.some(([key]) => key === 'PATH') ? input.env : [...input.env, ['PATH', input.path]];
 }
 
+const SHELL_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
+
+/**
+ * The variables a shell can set, and a note naming the rest. tf's env files take names with "-"
+ * and ".", but the engines that have sh read an env file (runit, s6, supervisord) would fail
+ * every service at start on one (`export: my-key: bad variable name`): those are left out.
+ */
+export function shellVariables(target: string, vars: Array<[string, string]>, reader: string): { vars: Array<[string, string]>; notes: string[] } {
+  const bad = vars.filter(([key]) => !SHELL_NAME.test(key)).map(([key]) => key);
+  if (bad.length === 0) return { vars, notes: [] };
+  const many = bad.length > 1;
+  return {
+    vars: vars.filter(([key]) => SHELL_NAME.test(key)),
+    notes: [`${target}: ${bad.join(', ')} ${many ? 'are' : 'is'} not exported: ${reader} is read by sh, which cannot set a variable whose name holds anything but letters, digits and "_" (rename ${many ? 'them' : 'it'} in the env file)`],
+  };
+}
+
 /** One note naming every type whose tf.yml restart policy (one of `kinds`) the target cannot keep. */
 export function restartNote(types: ExportType[], kinds: ReadonlyArray<string>, say: (names: string, many: boolean) => string): string[] {
   const names = types.filter((t) => kinds.includes(t.restart.kind)).map((t) => t.name);

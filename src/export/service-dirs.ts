@@ -1,5 +1,5 @@
 import { shellScript } from '../supervisor/shell-command.js';
-import { hostEnv, notRestarted, restartNote } from './input.js';
+import { hostEnv, notRestarted, restartNote, shellVariables } from './input.js';
 import { checkName, FILE_NAME } from './names.js';
 import { shellEnvFile } from './quote.js';
 import { shQuote } from '../util/sh-quote.js';
@@ -20,10 +20,11 @@ export interface ServiceDirTarget {
 export function serviceDirs(input: ExportInput, target: ServiceDirTarget): ExportResult {
   checkName(target.name, 'app name', input.app, FILE_NAME);
   const files: ExportedFile[] = [];
+  const env = shellVariables(target.name, hostEnv(input), './env');
   for (const type of input.types) {
     for (const instance of type.instances) {
       const dir = `${input.app}-${type.name}-${instance.instance}`;
-      const vars: Array<[string, string]> = [...hostEnv(input), ['PORT', String(instance.port)], ['PS', instance.name], ['DYNO', instance.name]];
+      const vars: Array<[string, string]> = [...env.vars, ['PORT', String(instance.port)], ['PS', instance.name], ['DYNO', instance.name]];
       files.push(
         { path: `${dir}/run`, content: runScript(input, instance.name, type, target.launcher(input.user)), mode: SCRIPT_MODE },
         { path: `${dir}/env`, content: shellEnvFile(vars, `${input.app} ${instance.name}'s variables, read by ./run (exported by tf)`), mode: SECRET_MODE },
@@ -31,7 +32,7 @@ export function serviceDirs(input: ExportInput, target: ServiceDirTarget): Expor
       );
     }
   }
-  const notes = restartNote(input.types, ['stop'], notRestarted(target.name));
+  const notes = [...env.notes, ...restartNote(input.types, ['stop'], notRestarted(target.name))];
   return { files, notes };
 }
 

@@ -1,7 +1,7 @@
 import { shellScript } from '../supervisor/shell-command.js';
 import { TfError } from '../util/errors.js';
 import { shQuote } from '../util/sh-quote.js';
-import { hostEnv, notRestarted, restartNote } from './input.js';
+import { hostEnv, notRestarted, restartNote, shellVariables } from './input.js';
 import { checkName, FILE_NAME } from './names.js';
 import { bareSignal, ceilSeconds, shellEnvFile } from './quote.js';
 import { FILE_MODE, SECRET_MODE, type ExportInput, type ExportResult, type ExportType } from './types.js';
@@ -23,11 +23,12 @@ export function supervisord(input: ExportInput): ExportResult {
     '',
     ...input.types.flatMap((type) => program(input, type, envPath)),
   ];
-  const notes = restartNote(input.types, ['stop'], notRestarted('supervisord', 'supervisord cannot stop a group when one process ends; '));
+  const env = shellVariables('supervisord', hostEnv(input), `${input.app}.env`);
+  const notes = [...env.notes, ...restartNote(input.types, ['stop'], notRestarted('supervisord', 'supervisord cannot stop a group when one process ends; '))];
   return {
     files: [
       { path: `${input.app}.conf`, content: sections.join('\n'), mode: FILE_MODE },
-      { path: `${input.app}.env`, content: shellEnvFile(hostEnv(input), `${input.app}'s variables from its env files, read by the programs of ${input.app}.conf (exported by tf)`), mode: SECRET_MODE },
+      { path: `${input.app}.env`, content: shellEnvFile(env.vars, `${input.app}'s variables from its env files, read by the programs of ${input.app}.conf (exported by tf)`), mode: SECRET_MODE },
     ],
     notes,
   };

@@ -1,4 +1,5 @@
 import { shellScript } from '../supervisor/shell-command.js';
+import { TfError } from '../util/errors.js';
 import { hostEnv } from './input.js';
 import { checkName, FILE_NAME } from './names.js';
 import { FILE_MODE, SECRET_MODE, type ExportInput, type ExportResult, type ExportType } from './types.js';
@@ -37,7 +38,7 @@ function target(input: ExportInput): string {
   const stopping = input.types.filter((t) => t.restart.kind === 'stop' && t.instances.length > 0);
   return [
     '[Unit]',
-    `Description=${unitText(input.app)} (exported by tf)`,
+    `Description=${unitText(input.app, 'the app name')} (exported by tf)`,
     `Wants=${instanceUnits(input, input.types)}`,
     ...(stopping.length ? [`BindsTo=${instanceUnits(input, stopping)}`] : []),
     '',
@@ -51,16 +52,16 @@ function templateUnit(input: ExportInput, type: ExportType): string {
   const restart = type.restart;
   return [
     '[Unit]',
-    `Description=${unitText(input.app)} ${type.name}.%i (exported by tf)`,
+    `Description=${unitText(input.app, 'the app name')} ${type.name}.%i (exported by tf)`,
     `PartOf=${input.app}.target`,
     ...(restart.kind === 'restart' ? [`StartLimitIntervalSec=${timespan(restart.windowMs)}`, `StartLimitBurst=${restart.limit}`] : []),
     '',
     '[Service]',
     'Type=simple',
-    ...(input.user ? [`User=${unitText(input.user)}`] : []),
-    `WorkingDirectory=${unitText(input.root)}`,
-    `EnvironmentFile=${unitText(`${input.outdir}/${input.app}.env`)}`,
-    `ExecStart=/bin/sh -c ${execArgument(shellScript(type.command))}`,
+    ...(input.user ? [`User=${unitText(input.user, '--user')}`] : []),
+    `WorkingDirectory=${unitText(input.root, 'the app root')}`,
+    `EnvironmentFile=${unitText(`${input.outdir}/${input.app}.env`, 'the export folder')}`,
+    `ExecStart=/bin/sh -c ${execArgument(shellScript(type.command), `the command of ${type.name}`)}`,
     // mixed: the stop signal goes to the main process only, so it can drain and stop its own
     // children; after TimeoutStopSec everything left in the unit's cgroup gets SIGKILL.
     'KillMode=mixed',
@@ -78,16 +79,29 @@ function templateUnit(input: ExportInput, type: ExportType): string {
 }
 
 /** Text in a unit file: `%` starts a specifier (%i, %n) unless doubled (foreman #668). */
-export function unitText(text: string): string {
-  return text.replaceAll('%', '%%');
+export function unitText(text: string, what = 'a value'): string {
+  return checkedLine(text, what).replaceAll('%', '%%');
+}
+
+/**
+ * A line break in a value ends its line and starts a directive of the value's choosing (an app
+ * root named "/srv/x\nExecStartPre=/bin/evil" ran that command, and systemd-analyze verify
+ * accepts the unit), so no control character may reach a unit. A tab is only space to systemd.
+ */
+function checkedLine(text: string, what: string): string {
+  const control = /[\x00-\x08\x0a-\x1f\x7f]/.exec(text);
+  if (control) {
+    throw new TfError(`systemd: ${what} ${JSON.stringify(text)} holds a control character (${JSON.stringify(control[0])}), which would end or bend a line of the unit`, 'use a name, path or command without control characters');
+  }
+  return text;
 }
 
 /**
  * One ExecStart word: double-quoted with C-style escapes, `$` doubled so systemd leaves the
  * variable to the shell, `%` doubled so it is not a specifier.
  */
-export function execArgument(text: string): string {
-  const escaped = text.replace(/[\\"]/g, (c) => `\\${c}`).replaceAll('$', '$$$$').replaceAll('%', '%%');
+export function execArgument(text: string, what = 'the command'): string {
+  const escaped = checkedLine(text, what).replace(/[\\"]/g, (c) => `\\${c}`).replaceAll('$', '$$$$').replaceAll('%', '%%');
   return `"${escaped}"`;
 }
 

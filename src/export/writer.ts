@@ -1,4 +1,4 @@
-import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, lstatSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { errnoCode, TfError } from '../util/errors.js';
 import { displayPath } from '../util/fs.js';
@@ -28,6 +28,7 @@ export function writeExport(outdir: string, app: string, files: ExportedFile[]):
   prepareOutdir(outdir);
   const manifestPath = join(outdir, manifestName(app));
   const previous = new Set(readManifest(manifestPath, app).files);
+  for (const path of [...files.map((f) => f.path), ...previous]) refuseSymlinks(outdir, path);
   for (const file of files) {
     const target = join(outdir, file.path);
     if (!previous.has(file.path) && existsSync(target)) {
@@ -56,6 +57,25 @@ export function writeExport(outdir: string, app: string, files: ExportedFile[]):
   }
 }
 
+/**
+ * A symbolic link inside OUTDIR (a service directory, a drop-in folder, a file) would take tf's
+ * files, or its removals, to wherever it points: outside OUTDIR, perhaps into another service.
+ * tf never writes one, so one on the path is a file in the way. OUTDIR itself may be a link.
+ */
+function refuseSymlinks(outdir: string, path: string): void {
+  let at = outdir;
+  for (const part of path.split('/')) {
+    at = join(at, part);
+    let isLink: boolean;
+    try {
+      isLink = lstatSync(at).isSymbolicLink();
+    } catch {
+      return; // nothing there yet: the rest of the path is tf's to create
+    }
+    if (isLink) throw new TfError(`${displayPath(at)} is a symbolic link in the export folder: tf export never writes through one`, 'move it away, or export into another folder');
+  }
+}
+
 function prepareOutdir(outdir: string): void {
   try {
     makeDirs(outdir);
@@ -67,6 +87,11 @@ function prepareOutdir(outdir: string): void {
     const why = code === 'ENOTDIR' || code === 'EEXIST' ? 'is not a directory' : code === 'EACCES' || code === 'EPERM' ? 'is not writable (permission denied)' : code === 'EROFS' ? 'is on a read-only file system' : `cannot be written (${code ?? String(error)})`;
     throw new TfError(`${displayPath(outdir)}: export folder ${why}`, 'choose another OUTDIR, or fix its permissions');
   }
+}
+
+/** What the last export of APP into OUTDIR wrote (its manifest), or nothing. */
+export function previousFiles(outdir: string, app: string): string[] {
+  return readManifest(join(outdir, manifestName(app)), app).files;
 }
 
 function readManifest(path: string, app: string): Manifest {

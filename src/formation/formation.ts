@@ -43,6 +43,8 @@ export interface FormationInput {
 
 export const DEFAULT_BASE_PORT = 5000;
 export const PORT_BLOCK = 100;
+/** Why a type cannot run more than PORT_BLOCK processes, and what to do instead. */
+export const PORT_BLOCK_HINT = `each type has a block of ${PORT_BLOCK} ports, base + ${PORT_BLOCK} x its place in the Procfile; split the work over more types`;
 const MAX_PORT = 65535;
 
 /** Foreman's port scheme: base + 100 x the type's index + instance - 1. */
@@ -66,6 +68,8 @@ export function unknownType(type: string, known: Iterable<string>, where?: strin
 /** What makes a spec instance INSTANCE of TYPE: its name, its PORT, and the variables tf sets. */
 export function instanceParts(type: string, instance: number, port: number, environment: Environment): Pick<ProcessSpec, 'name' | 'instance' | 'port' | 'env'> {
   const name = `${type}.${instance}`;
+  // Past its block, an instance would take the port of the next type's first ones.
+  if (instance > PORT_BLOCK) throw new TfError(`${name}: a type runs at most ${PORT_BLOCK} processes`, PORT_BLOCK_HINT);
   if (port > MAX_PORT) throw new TfError(`${name} would get port ${port}, above ${MAX_PORT}`, 'choose a lower base port with -p');
   return { name, instance, port, env: withVariables(environment, processVariables(name, port), 'tf') };
 }

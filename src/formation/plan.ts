@@ -1,5 +1,5 @@
 import type { App } from '../config/app.js';
-import { parseDuration } from '../config/duration.js';
+import { readDuration } from '../config/duration.js';
 import { runnableTypes } from '../config/procfile.js';
 import { DEFAULT_RESTART_LIMIT, DEFAULT_RESTART_WINDOW_MS } from '../config/settings.js';
 import { TfError } from '../util/errors.js';
@@ -77,7 +77,8 @@ function parsePort(text: string, what: string): number {
 
 function drainTimeout(flag: string | undefined): number {
   if (flag === undefined) return DEFAULT_DRAIN_MS;
-  const ms = parseDuration(flag);
-  if (ms === undefined) throw new TfError(`-t/--timeout: "${flag}" is not a number of seconds`, 'use e.g. -t 10 or -t 500ms');
-  return ms;
+  const reading = readDuration(flag);
+  if (reading.ok) return reading.ms;
+  if (!reading.tooLong) throw new TfError(`-t/--timeout: "${flag}" is not a number of seconds`, 'use e.g. -t 10 or -t 500ms');
+  throw new TfError(`-t/--timeout: ${reading.problem}`, reading.hint);
 }

@@ -3,7 +3,7 @@ import { displayPath } from '../util/fs.js';
 import { listItems } from '../util/list-items.js';
 import { RELEASE_TYPE } from '../config/procfile.js';
 import type { Settings } from '../config/settings.js';
-import { unknownType } from './formation.js';
+import { PORT_BLOCK, PORT_BLOCK_HINT, unknownType } from './formation.js';
 
 export type Scale = ReadonlyMap<string, number>;
 
@@ -32,8 +32,9 @@ function scaleFrom(named: ReadonlyMap<string, number>, knownTypes: string[], fal
 /** `web=2` -> web and "2"; a bare `web` has no count. Used by tf start and tf scale alike. */
 export function splitItem(item: string): { type: string; countText: string | undefined } {
   // Not split('=', 2): that drops everything after a second "=", so "web=2=3" would read as web=2.
+  // Trimmed on both sides, as foreman reads -m "alpha = 2".
   const eq = item.indexOf('=');
-  return eq < 0 ? { type: item, countText: undefined } : { type: item.slice(0, eq), countText: item.slice(eq + 1) };
+  return eq < 0 ? { type: item.trim(), countText: undefined } : { type: item.slice(0, eq).trim(), countText: item.slice(eq + 1).trim() };
 }
 
 function parseItems(items: string[], knownTypes: string[]): Map<string, number> {
@@ -50,17 +51,32 @@ function parseItems(items: string[], knownTypes: string[]): Map<string, number> 
   return out;
 }
 
-/** How many processes of a type may run: a whole number, 0 or more. */
+/**
+ * The most processes of one type. Each type owns a block of PORT_BLOCK ports (base + 100 x its
+ * place in the Procfile), so a 101st web would share worker.1's port; and Heroku, whose scheme
+ * this is, also stops a type at 100 processes. Without a bound, web=1000000000 made the running
+ * tf allocate an array that size and die.
+ */
+export const MAX_PROCESS_COUNT = PORT_BLOCK;
+
+/** How many processes of a type may run: a whole number from 0 to MAX_PROCESS_COUNT. */
 export function isProcessCount(value: unknown): value is number {
-  return Number.isInteger(value) && (value as number) >= 0;
+  return Number.isInteger(value) && (value as number) >= 0 && (value as number) <= MAX_PROCESS_COUNT;
 }
 
-export const PROCESS_COUNT_HINT = 'use a whole number, 0 or more, e.g. web=2';
+export const PROCESS_COUNT_HINT = `use a whole number, 0 or more (at most ${MAX_PROCESS_COUNT}), e.g. web=2`;
+
+/** The error for a whole number above MAX_PROCESS_COUNT; WHERE names the input. */
+export function tooManyProcesses(where: string, count: number): TfError {
+  return new TfError(`${where}: ${count} is more than the ${MAX_PROCESS_COUNT} processes a type may run`, PORT_BLOCK_HINT);
+}
 
 /** The count of a `type=count` item (`tf start`, `tf scale`). */
 export function processCount(item: string, text: string): number {
   if (!/^\d+$/.test(text)) throw new TfError(`"${item}": "${text}" is not a process count`, PROCESS_COUNT_HINT);
-  return Number(text);
+  const count = Number(text);
+  if (count > MAX_PROCESS_COUNT) throw tooManyProcesses(`"${item}"`, count);
+  return count;
 }
 
 function checkType(type: string, knownTypes: string[], where: string): void {
@@ -71,9 +87,12 @@ function checkType(type: string, knownTypes: string[], where: string): void {
   throw unknownType(type, knownTypes, where);
 }
 
-/** tf.yml may only name types the Procfile defines. */
+/** tf.yml may only name types the Procfile defines, at counts the formation can hold. */
 export function checkSettingsTypes(settings: Settings, knownTypes: string[]): void {
   const file = settings.path ? displayPath(settings.path) : 'tf.yml';
+  for (const [type, count] of settings.formation) {
+    if (count > MAX_PROCESS_COUNT) throw tooManyProcesses(`${location(file, settings.lines.get(`formation.${type}`))}: formation.${type}`, count);
+  }
   for (const [section, types] of [['formation', [...settings.formation.keys()]], ['processes', [...settings.types.keys()]]] as const) {
     for (const type of types) {
       if (section === 'processes' && type === RELEASE_TYPE) continue;

@@ -1,4 +1,5 @@
-import { readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runTf, type TfResult } from '../helpers/tf.js';
@@ -64,5 +65,70 @@ describe('tf export', () => {
 
   it('rejects a file in the way that an earlier export did not write', async () => {
     expectOneLineError(await tfExport(['compose', '.', '--app', 'shop'], { Procfile: PROCFILE, 'shop.compose.yml': 'mine\n' }), /^tf: shop\.compose\.yml exists and was not written by tf export of shop \(move it away/);
+  });
+
+  it('refuses an app root with a line break for systemd, which injected a directive', async () => {
+    const cwd = tmpApp();
+    const root = join(cwd, 'app\nUser=root');
+    mkdirSync(root);
+    writeFileSync(join(root, 'Procfile'), PROCFILE);
+    const result = await runTf(['export', 'systemd', 'out', '-d', root, '--app', 'shop'], { cwd });
+    expectOneLineError(result, /^tf: systemd: the app root ".*app\\nUser=root" holds a control character \("\\n"\), which would end or bend a line of the unit \(/);
+    expect(existsSync(join(cwd, 'out'))).toBe(false);
+  });
+
+  it('refuses to write into a service directory that is a symbolic link out of OUTDIR', async () => {
+    const cwd = tmpApp({ Procfile: PROCFILE });
+    const elsewhere = tmpApp();
+    mkdirSync(join(cwd, 'sv'));
+    symlinkSync(elsewhere, join(cwd, 'sv/shop-web-1'));
+    expectOneLineError(await runTf(['export', 'runit', 'sv', '--app', 'shop'], { cwd }), /^tf: sv\/shop-web-1 is a symbolic link in the export folder: tf export never writes through one \(move it away/);
+    expect(readdirSync(elsewhere)).toEqual([]);
+  });
+});
+
+describe('tf export into a git work tree', () => {
+  const git = (cwd: string, ...args: string[]) => spawnSync('git', ['-C', cwd, ...args], { encoding: 'utf8' });
+
+  function gitApp(files: Record<string, string> = {}): string {
+    const cwd = tmpApp({ Procfile: PROCFILE, '.env': 'DATABASE_URL=postgres://u:secret@db/app\n', '.gitignore': '.env\n', ...files });
+    expect(git(cwd, 'init', '-q').status).toBe(0);
+    return cwd;
+  }
+
+  it('says which env files git does not ignore when the folder is the app root (the README example)', async () => {
+    const cwd = gitApp();
+    const result = await runTf(['export', 'compose', '.', '--app', 'shop'], { cwd });
+    expect(result.code, result.stderr).toBe(0);
+    expect(result.stdout).toContain(`note: compose: /shop.compose.yml, /shop.env hold the app's variables, secrets included, inside the git work tree ${cwd}; git does not ignore them: add them to ${cwd}/.gitignore, or export elsewhere\n`);
+    expect(git(cwd, 'status', '--porcelain').stdout).toContain('?? shop.env');
+  });
+
+  it('says nothing once they are ignored', async () => {
+    const cwd = gitApp({ '.gitignore': '.env\nshop.*\n' });
+    const result = await runTf(['export', 'supervisord', '.', '--app', 'shop'], { cwd });
+    expect(result.code, result.stderr).toBe(0);
+    expect(result.stdout).not.toContain('git');
+  });
+
+  it('writes a .gitignore for them into a folder it makes, and keeps it on the next export', async () => {
+    const cwd = gitApp();
+    for (const items of [['web=2', 'worker'], ['web']]) {
+      const result = await runTf(['export', 'runit', 'deploy/sv', '--app', 'shop', ...items], { cwd });
+      expect(result.code, result.stderr).toBe(0);
+      expect(result.stdout).toContain('  wrote   .gitignore\n');
+      expect(result.stdout).not.toContain('git work tree');
+    }
+    expect(readFileSync(join(cwd, 'deploy/sv/.gitignore'), 'utf8')).toBe("# Written by tf export: these files hold the app's variables, secrets included.\n/shop-web-1/env\n");
+    const status = git(cwd, 'status', '--porcelain', '--untracked-files=all').stdout;
+    expect(status).toContain('deploy/sv/shop-web-1/run');
+    expect(status).not.toMatch(/\/env$/m);
+  });
+
+  it('leaves a folder tf did not make to the user: a note, no .gitignore', async () => {
+    const cwd = gitApp({ 'deploy/README': 'ours\n' });
+    const result = await runTf(['export', 'systemd', 'deploy', '--app', 'shop', 'web'], { cwd });
+    expect(result.stdout).toContain(`note: systemd: /deploy/shop.env holds the app's variables, secrets included, inside the git work tree ${cwd}; git does not ignore it: add it to ${cwd}/.gitignore, or export elsewhere\n`);
+    expect(existsSync(join(cwd, 'deploy/.gitignore'))).toBe(false);
   });
 });

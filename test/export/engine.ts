@@ -34,21 +34,28 @@ export function skipWithout(...names: string[]): boolean {
 export const TRICKY = `a * b, c ; d # e %i $HOME \${X} "q" back\\slash`;
 export const QUOTED = "it's 'here'";
 
-/** The demo app of the engine tests: web drains in 100 ms, stubborn ignores SIGTERM (drain 1s). */
-export function demoApp(): string {
+/**
+ * The demo app of the engine tests: web drains in 100 ms, stubborn ignores SIGTERM (drain 1s).
+ * MORE_ENV is appended to its .env.
+ */
+export function demoApp(moreEnv = ''): string {
   return tmpApp({
     Procfile: `web: ${fixture('drain', '100')}\nstubborn: ${fixture('stubborn')}\nrelease: echo migrate\n`,
     'tf.yml': 'processes:\n  stubborn:\n    drain: 1s\n',
-    '.env': `GREETING='${TRICKY}'\nQUOTED="${QUOTED}"\n`,
+    '.env': `GREETING='${TRICKY}'\nQUOTED="${QUOTED}"\n${moreEnv}`,
   });
 }
 
+/** Env names tf's env files take but sh cannot set: the engines that source an env file with sh leave them out. */
+export const NOT_SHELL_NAMES = 'my-key=1\na.b=2\n';
+
 /** Runs the built `tf export` and returns OUTDIR. */
-export async function exportDemo(format: string, app: string, extra: string[] = []): Promise<string> {
+export async function exportDemo(format: string, app: string, extra: string[] = [], expectNote?: RegExp): Promise<string> {
   const outdir = join(app, 'out');
   const result = await runTf(['export', format, outdir, '--app', 'demo', 'web=2', 'stubborn', ...extra], { cwd: app, env: { TF_EXPORT_SHELL_ONLY: 'leaked' } });
   expect(result.stderr).toBe('');
   expect(result.code).toBe(0);
+  if (expectNote) expect(result.stdout).toMatch(expectNote);
   return outdir;
 }
 

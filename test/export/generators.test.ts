@@ -17,6 +17,18 @@ describe('sh env files (supervisord, runit, s6)', () => {
     const out = execFileSync('/bin/sh', ['-c', `${file}\nprintf '%s|%s' "$NASTY" "$EMPTY"`], { encoding: 'utf8', env: { HOME: '/nowhere' } });
     expect(out).toBe(`${NASTY}|`);
   });
+
+  it.each([
+    ['supervisord', supervisord, 'shop.env', 'shop.env'],
+    ['runit', runit, 'shop-web-1/env', './env'],
+    ['s6', s6, 'shop-web-1/env', './env'],
+  ] as const)('%s leaves out, with a note, the names sh cannot set; sh reads the rest', (name, generate, path, reader) => {
+    const result = generate(sampleInput({ env: [['GOOD_1', 'a'], ['my-key', 'b'], ['a.b', 'c'], ['_ok', 'd']] }));
+    expect(result.notes[0]).toBe(`${name}: my-key, a.b are not exported: ${reader} is read by sh, which cannot set a variable whose name holds anything but letters, digits and "_" (rename them in the env file)`);
+    const file = fileOf(result, path).content;
+    const out = execFileSync('/bin/sh', ['-c', `${file}\nprintf '%s|%s' "$GOOD_1" "$_ok"`], { encoding: 'utf8', env: { HOME: '/nowhere' } });
+    expect(out).toBe('a|d');
+  });
 });
 
 describe('supervisord generator', () => {

@@ -2,7 +2,7 @@ import { chmodSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { waitFor } from '../helpers/wait.js';
-import { demoApp, expectDemoEnv, exportDemo, requireBinary, run, startEngine, skipWithout } from './engine.js';
+import { demoApp, expectDemoEnv, exportDemo, NOT_SHELL_NAMES, requireBinary, run, startEngine, skipWithout } from './engine.js';
 
 const SKIP = skipWithout('runsvdir', 'sv', 's6-svscan', 's6-svc');
 
@@ -63,6 +63,13 @@ describe.skipIf(SKIP).each([['runit', runit], ['s6', s6]] as const)('%s, for rea
   it('starts every instance with its PORT, stops them all (the SIGTERM-ignoring one after its drain), leaves nothing', async () => {
     const app = demoApp();
     await checkServiceDirs(engine, await exportDemo(format, app));
+  });
+
+  it('leaves out, with a note, env names sh cannot set, which failed every service at start', async () => {
+    const app = demoApp(NOT_SHELL_NAMES);
+    const outdir = await exportDemo(format, app, [], new RegExp(`^note: ${format}: my-key, a\\.b are not exported: \\./env is read by sh, `, 'm'));
+    expect(readFileSync(join(outdir, 'demo-web-1/env'), 'utf8')).not.toMatch(/my-key|a\.b/);
+    await checkServiceDirs(engine, outdir);
   });
 
   it('fails the check on a broken export (a run script that is not executable)', async () => {

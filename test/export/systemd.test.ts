@@ -30,6 +30,20 @@ describe('systemd generator', () => {
 
   it('doubles % in unit text', () => expect(unitText('/srv/100%')).toBe('/srv/100%%'));
 
+  it.each([
+    ['an app root with a line break', { root: '/srv/x\nExecStartPre=/bin/evil' }, 'the app root "/srv/x\\nExecStartPre=/bin/evil" holds a control character ("\\n")'],
+    ['an app root with a carriage return', { root: '/srv/x\r' }, 'the app root "/srv/x\\r" holds a control character ("\\r")'],
+    ['a user with a line break', { user: 'shop\nUser=root' }, '--user "shop\\nUser=root" holds a control character ("\\n")'],
+    ['an export folder with an escape', { outdir: '/etc/\u001b[2Jtf' }, 'the export folder "/etc/\\u001b[2Jtf/shop.env" holds a control character ("\\u001b")'],
+    ['a command with a NUL', { types: [exportType({ command: 'node a.js\u0000' })] }, 'the command of web "exec node a.js\\u0000" holds a control character ("\\u0000")'],
+  ])('refuses %s: every value of a unit is one line', (_case, overrides, what) => {
+    expect(() => systemd(sampleInput(overrides))).toThrow(`systemd: ${what}, which would end or bend a line of the unit`);
+  });
+
+  it('lets a tab through: systemd reads it as space', () => {
+    expect(fileOf(systemd(sampleInput({ root: '/srv/a\tb' })), 'shop-web@.service').content).toContain('WorkingDirectory=/srv/a\tb\n');
+  });
+
   it('writes a target, an env file, a template unit per type and a drop-in per instance', () => {
     const result = systemd(sampleInput({ user: 'shop' }));
     expect(result.files.map((f) => [f.path, f.mode])).toEqual([

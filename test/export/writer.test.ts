@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { manifestName, writeExport } from '../../src/export/writer.js';
@@ -50,5 +50,41 @@ describe('writeExport', () => {
   ])('refuses an OUTDIR that is %s', (_, outdir, message) => {
     const dir = tmpApp({ Procfile: 'web: x\n' });
     expect(() => writeExport(outdir(dir), 'shop', [file('shop.env')])).toThrow(message);
+  });
+
+  describe('never writes through a symbolic link inside OUTDIR', () => {
+    it.each([
+      ['a service directory linked to a folder outside', 'shop-web-1', 'shop-web-1/run'],
+      ['a drop-in folder linked to a folder outside', 'shop-web@1.service.d', 'shop-web@1.service.d/tf-instance.conf'],
+    ])('%s is a file in the way', (_case, link, path) => {
+      const outside = tmpApp();
+      const outdir = tmpApp();
+      symlinkSync(outside, join(outdir, link));
+      expect(() => writeExport(outdir, 'shop', [file('shop.env'), file(path)])).toThrow(new RegExp(`${link.replace(/[.@]/g, '\\$&')} is a symbolic link in the export folder: tf export never writes through one`));
+      expect(readdirSync(outside)).toEqual([]);
+      expect(readdirSync(outdir)).toEqual([link]);
+    });
+
+    it('refuses a link that replaced a file an earlier export wrote, and one in the way of removing a stale file', () => {
+      const outside = tmpApp({ 'run': 'theirs\n', 'env': 'theirs\n' });
+      const outdir = tmpApp();
+      writeExport(outdir, 'shop', [file('shop.conf'), file('shop-web-1/run'), file('shop-web-2/run')]);
+      rmSync(join(outdir, 'shop-web-2'), { recursive: true });
+      symlinkSync(outside, join(outdir, 'shop-web-2'));
+      expect(() => writeExport(outdir, 'shop', [file('shop.conf'), file('shop-web-1/run')])).toThrow(/shop-web-2 is a symbolic link in the export folder/);
+      rmSync(join(outdir, 'shop-web-2'));
+      rmSync(join(outdir, 'shop.conf'));
+      symlinkSync(join(outside, 'run'), join(outdir, 'shop.conf'));
+      expect(() => writeExport(outdir, 'shop', [file('shop.conf')])).toThrow(/shop\.conf is a symbolic link in the export folder/);
+      expect(readFileSync(join(outside, 'run'), 'utf8')).toBe('theirs\n');
+    });
+
+    it('follows OUTDIR itself when it is a link: the user named it', () => {
+      const real = tmpApp();
+      const outdir = join(tmpApp(), 'link');
+      symlinkSync(real, outdir);
+      writeExport(outdir, 'shop', [file('shop.env')]);
+      expect(readdirSync(real).sort()).toEqual(['.tf-export-shop.json', 'shop.env']);
+    });
   });
 });

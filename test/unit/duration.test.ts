@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatDuration, parseDuration } from '../../src/config/duration.js';
+import { formatDuration, MAX_DURATION_MS, parseDuration, readDuration } from '../../src/config/duration.js';
 
 describe('parseDuration', () => {
   it.each<[string | number, number]>([
@@ -27,6 +27,25 @@ describe('parseDuration', () => {
       expect(parseDuration(input)).toBeUndefined();
     },
   );
+});
+
+describe('readDuration', () => {
+  it.each<[string | number, number]>([
+    ['24h', MAX_DURATION_MS],
+    ['1440m', MAX_DURATION_MS],
+    [86_400, MAX_DURATION_MS],
+    ['10s', 10_000],
+  ])('%j is at most a day: %i ms', (input, ms) => {
+    expect(readDuration(input)).toEqual({ ok: true, ms });
+  });
+
+  it.each<[string | number]>([['99999999999999999999s'], ['24.001h'], ['1441m'], [86_401], ['9'.repeat(400)], [1e308]])('%j is longer than a day', (input) => {
+    expect(readDuration(input)).toEqual({ ok: false, tooLong: true, problem: `${JSON.stringify(input)} is longer than 24h`, hint: 'tf waits at most 24h' });
+  });
+
+  it.each<[unknown]>([['soon'], [[1]], [null], [-1]])('%j is not a duration', (input) => {
+    expect(readDuration(input)).toEqual({ ok: false, tooLong: false, problem: `${JSON.stringify(input)} is not a duration`, hint: 'write e.g. 10s, 500ms or 1m' });
+  });
 });
 
 describe('formatDuration', () => {

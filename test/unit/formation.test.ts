@@ -132,6 +132,19 @@ describe('buildFormation', () => {
     expect([error.message, error.hint]).toEqual([message, 'choose a lower base port with -p']);
   });
 
+  it('gives every process of a full formation its own port: 100 of each type', () => {
+    const specs = build({ basePort: 5000, scale: new Map([['web', 100], ['worker', 100], ['clock', 100]]) });
+    const ports = specs.map((s) => s.port);
+    expect(new Set(ports).size).toBe(300);
+    expect([Math.min(...ports), Math.max(...ports)]).toEqual([5000, 5299]);
+  });
+
+  it('refuses a 101st instance, whose port is the next type\'s', () => {
+    const [web1] = build({ basePort: 5000, scale: new Map([['web', 1]]) });
+    const error = tfError(() => deriveSpecFactory([web1!])('web', 101));
+    expect([error.message, error.hint]).toEqual(['web.101: a type runs at most 100 processes', 'each type has a block of 100 ports, base + 100 x its place in the Procfile; split the work over more types']);
+  });
+
   it('allows port 65535 itself', () => {
     expect(build({ basePort: 65_535, scale: new Map([['web', 1]]) }).map((s) => s.port)).toEqual([65_535]);
   });

@@ -101,6 +101,11 @@ describe('planFormation', () => {
     ]);
   });
 
+  it.each([['99999999999999999999'], ['86401'], ['25h']])('-t %s is longer than tf waits', (timeout) => {
+    const error = tfError(() => planFormation(app(), { timeout }));
+    expect([error.message, error.hint]).toEqual([`-t/--timeout: "${timeout}" is longer than 24h`, 'tf waits at most 24h']);
+  });
+
   it.each([['soon'], ['-1'], ['10sec'], ['']])('-t %j is an error', (timeout) => {
     const error = tfError(() => planFormation(app(), { timeout }));
     expect([error.message, error.hint]).toEqual([`-t/--timeout: "${timeout}" is not a number of seconds`, 'use e.g. -t 10 or -t 500ms']);

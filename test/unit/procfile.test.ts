@@ -64,6 +64,14 @@ describe('parseProcfile', () => {
     expect(tfError(() => parseProcfile(text, 'Procfile')).message).toBe('Procfile: no process types defined');
   });
 
+  it.each([
+    ['in a command', 'web: node a.js\nworker: node\0 b.js\n', 'Procfile:2: holds a NUL byte'],
+    ['in a comment, after CRLF lines', 'web: a\r\nworker: b\r\n# \0\r\n', 'Procfile:3: holds a NUL byte'],
+  ])('refuses a NUL byte %s, naming its line', (_case, text, message) => {
+    const error = tfError(() => types(text));
+    expect([error.message, error.hint]).toEqual([message, 'a command cannot hold one: remove it; is this a text file?']);
+  });
+
   it('names a file outside the working directory by its full path', () => {
     expect(tfError(() => parseProcfile('oops', '/nonexistent-tf-app/Procfile')).message).toBe('/nonexistent-tf-app/Procfile:1: "oops" is not a process line');
   });

@@ -18,6 +18,9 @@ describe('parseRequest', () => {
     ['{"v":1,"cmd":7}', 'unknown command 7'],
     ['{"v":1,"cmd":"scale"}', 'scale needs a formation: {"web": 2}'],
     ['{"v":1,"cmd":"scale","formation":{"web":1.5}}', 'web=1.5: not a process count'],
+    ['{"v":1,"cmd":"scale","formation":{"a":1e308}}', 'a=1e+308: not a process count'],
+    ['{"v":1,"cmd":"scale","formation":{"a":1000000000}}', 'a=1000000000: not a process count'],
+    ['{"v":1,"cmd":"scale","formation":{"a":101}}', 'a=101: not a process count'],
     ['{"v":1,"cmd":"stop","targets":"web"}', 'targets must be a list of process names or types'],
     ['{"v":1,"cmd":"logs","lines":-1}', 'lines must be a whole number from 0 to 10000'],
   ])('refuses %s', (line, message) => {

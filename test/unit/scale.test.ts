@@ -21,6 +21,8 @@ describe('resolveScale: command line', () => {
     ['name=0', ['web=0', 'worker'], { web: 0, worker: 1, clock: 0 }],
     ['a later item wins', ['web=2', 'web=5'], { web: 5, worker: 0, clock: 0 }],
     ['leading zeros', ['web=02'], { web: 2, worker: 0, clock: 0 }],
+    ['spaces around "=" (foreman -m "alpha = 2")', ['web = 2, worker= 3 ,clock =1'], { web: 2, worker: 3, clock: 1 }],
+    ['the most a type may run', ['web=100', 'all=100'], { web: 100, worker: 100, clock: 100 }],
   ])('%s: %j', (_case, items, expected) => {
     expect(scale(items)).toEqual(expected);
   });
@@ -55,6 +57,31 @@ describe('resolveScale: command line', () => {
     ['all=x', '"x"'],
   ])('%s is not a count', (item, count) => {
     expect(tfError(() => scale([item])).message).toBe(`"${item}": ${count} is not a process count`);
+  });
+});
+
+describe('resolveScale: counts are bounded', () => {
+  it.each([
+    ['web=101', 101],
+    ['all=101', 101],
+    ['worker=100000000000', 100000000000],
+    ['web=99999999999999999999999', 1e23],
+  ])('%s is refused before anything is allocated', (item, count) => {
+    const error = tfError(() => scale([item]));
+    expect(error.message).toBe(`"${item}": ${count} is more than the 100 processes a type may run`);
+    expect(error.hint).toMatch(/^each type has a block of 100 ports/);
+  });
+
+  it.each([
+    ['formation:', '  web: 1e20'],
+    ['formation:', '  web: 101'],
+    ['formation:', '  all: 5000'],
+  ])('tf.yml %s %s is refused at its line, even when the command line overrides it', (...lines) => {
+    const count = Number(lines[1]!.split(': ')[1]);
+    for (const items of [[], ['worker=1']]) {
+      const error = tfError(() => scale(items, settingsOf(...lines)));
+      expect(error.message).toBe(`tf.yml:2: formation.${lines[1]!.trim().split(':')[0]}: ${count} is more than the 100 processes a type may run`);
+    }
   });
 });
 

@@ -102,8 +102,26 @@ describe('parseSettings: errors name file:line and key path', () => {
     ['empty type settings', yaml('processes:', '  web:'), 'tf.yml:2: processes.web: expected a mapping with keys stop_signal, drain, restart, ready, ready_timeout, depends_on, watch'],
     ['top level a list', yaml('# settings', '- web'), 'tf.yml:2: (top level): expected a mapping of settings'],
     ['top level a scalar', 'hello\n', 'tf.yml:1: (top level): expected a mapping of settings'],
+    ['a drain past what a timer holds', web('drain: 99999999999999999999s'), 'tf.yml:3: processes.web.drain: "99999999999999999999s" is longer than 24h'],
+    ['a ready_timeout of more than a day', web('ready_timeout: 25h'), 'tf.yml:3: processes.web.ready_timeout: "25h" is longer than 24h'],
+    ['a restart window in seconds past a day', web('restart:', '  policy: restart', '  window: 1e20'), 'tf.yml:5: processes.web.restart.window: 100000000000000000000 is longer than 24h'],
+    ['a NUL byte in the file', yaml('build: make', 'formation:', '  web: 1 \0'), 'tf.yml:3: holds a NUL byte'],
+    ['a NUL byte written as an escape', yaml('build: "make\\0"'), 'tf.yml:1: build: holds a NUL byte (written as \\0 or \\x00)'],
+    ['a NUL byte in a list', web('watch: ["src/**", "x\\x00"]'), 'tf.yml:3: processes.web.watch: holds a NUL byte (written as \\0 or \\x00)'],
   ])('%s', (_case, text, message) => {
     expect(tfError(() => parse(text)).message).toBe(message);
+  });
+
+  it('refuses a YAML alias bomb at its first alias, without expanding it', () => {
+    const lines = ['a: &a ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]'];
+    for (const [name, prev] of [['b', 'a'], ['c', 'b'], ['d', 'c'], ['e', 'd'], ['f', 'e'], ['g', 'f'], ['h', 'g'], ['i', 'h']]) lines.push(`${name}: &${name} [${Array(9).fill(`*${prev}`).join(',')}]`);
+    const error = tfError(() => parse(yaml(...lines)));
+    expect([error.message, error.hint]).toEqual(['tf.yml:2: aliases (*name) expand to more than 100 copies', 'write the values out, or use fewer aliases']);
+  });
+
+  it('still reads a few aliases', () => {
+    const settings = parse(yaml('processes:', '  web: &p', '    drain: 2s', '  worker: *p'));
+    expect(settings.types.get('worker')?.drainMs).toBe(2000);
   });
 
   it('gives a hint listing the known settings', () => {
