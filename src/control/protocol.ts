@@ -5,6 +5,8 @@ import { isProcessCount, PROCESS_COUNT_HINT } from '../formation/scale.js';
  *   -> {"v":1,"id":7,"cmd":"ps"}
  *   <- {"v":1,"id":7,"ok":true,"result":[...]}   or   {"v":1,"id":7,"ok":false,"error":"...","hint":"..."}
  * `logs` then streams {"v":1,"id":7,"event":"output","data":"..."} until {"event":"end"}.
+ * A request still running after a second (a restart draining) gets {"event":"busy"} each second
+ * until its reply, so a client can tell a busy tf from a stopped one by silence alone.
  * A version other than 1 is refused, so a newer client never gets a misread answer.
  */
 export const PROTOCOL_VERSION = 1;
@@ -27,7 +29,7 @@ export type Reply =
   | { v: 1; id: RequestId; ok: true; result: unknown }
   | { v: 1; id: RequestId; ok: false; error: string; hint?: string };
 
-export type StreamEvent = { v: 1; id: RequestId; event: 'output'; data: string } | { v: 1; id: RequestId; event: 'end' };
+export type StreamEvent = { v: 1; id: RequestId; event: 'output'; data: string } | { v: 1; id: RequestId; event: 'end' | 'busy' };
 
 /** A request that cannot be served; `id` is echoed when the request had a usable one. */
 export class ProtocolError extends Error {

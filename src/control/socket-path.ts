@@ -1,30 +1,68 @@
-import { chmodSync, lstatSync, mkdirSync, unlinkSync } from 'node:fs';
-import { basename, dirname, join, resolve } from 'node:path';
+import { createHash } from 'node:crypto';
+import { lstatSync, unlinkSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, isAbsolute, join, resolve } from 'node:path';
 import { TfError, errnoCode } from '../util/errors.js';
+import { securePrivateDir } from '../util/fs.js';
 
 export const CONTROL_DIR = '.tf';
 /** sun_path holds 108 bytes on Linux (104 on macOS), the terminating NUL included. */
 const MAX_SOCKET_PATH_BYTES = process.platform === 'linux' ? 107 : 103;
+const SOCKET_NAME = 'control.sock';
 
-/** The app's control socket: --control-socket (or TF_CONTROL_SOCKET), else ROOT/.tf/control.sock. */
-export function controlSocketPath(root: string, flag?: string): string {
-  return flag ? resolve(flag) : join(resolve(root), CONTROL_DIR, 'control.sock');
+/** Where a control socket lives; `dir` is the private folder tf makes for it (not for a named path). */
+export interface SocketPlace {
+  path: string;
+  dir?: string;
+  /** The short place for a root too deep for ROOT/.tf/control.sock. */
+  fallback?: boolean;
+}
+
+/** The app's control socket: --control-socket (or TF_CONTROL_SOCKET), else its default place. */
+export function controlSocketPath(root: string, flag?: string, env: NodeJS.ProcessEnv = process.env): string {
+  return socketPlace(root, flag, env).path;
+}
+
+/**
+ * ROOT/.tf/control.sock, or, when that is too long for a Unix socket (an app a few folders
+ * deep), a short path every command derives the same way from the root alone:
+ * $XDG_RUNTIME_DIR/tf/HASH.sock when that folder is the user's, else TMPDIR/tf-UID/HASH.sock.
+ * A named path is taken as it is.
+ */
+export function socketPlace(root: string, flag?: string, env: NodeJS.ProcessEnv = process.env): SocketPlace {
+  if (flag) return { path: resolve(flag) };
+  const abs = resolve(root);
+  const own = join(abs, CONTROL_DIR, SOCKET_NAME);
+  if (fits(own)) return { path: own, dir: dirname(own) };
+  const name = `${createHash('sha256').update(abs).digest('hex').slice(0, 24)}.sock`;
+  const runtime = env.XDG_RUNTIME_DIR;
+  if (runtime && isAbsolute(runtime) && ownFolder(runtime) && fits(join(runtime, 'tf', name))) return { path: join(runtime, 'tf', name), dir: join(runtime, 'tf'), fallback: true };
+  const userDir = join(tmpdir(), `tf-${process.getuid?.() ?? 'user'}`);
+  return { path: join(userDir, name), dir: userDir, fallback: true };
 }
 
 /**
  * Makes the socket's folder, private to the user (0700): with it, no other user can even reach
- * the socket in the moment between bind() and the chmod to 0600.
+ * the socket in the moment between bind() and the chmod to 0600. Never through a symbolic link;
+ * a folder of another user (a TMPDIR/tf-UID made by someone else) is refused.
  */
-export function prepareSocketDir(path: string): void {
-  checkLength(path);
-  const dir = dirname(path);
+export function prepareSocketDir(place: SocketPlace): void {
+  checkLength(place.path);
+  if (place.dir !== undefined) securePrivateDir(place.dir, 'the control socket');
+}
+
+/** A real folder (not a link) of this user: a stale XDG_RUNTIME_DIR, kept by su, is skipped. */
+function ownFolder(dir: string): boolean {
   try {
-    mkdirSync(dir, { recursive: true, mode: 0o700 });
-    if (basename(dir) === CONTROL_DIR) chmodSync(dir, 0o700);
-  } catch (error) {
-    // A read-only checkout, or a .tf left by another user: tf cannot run without its socket.
-    throw new TfError(`cannot make ${dir} private for the control socket (${errnoCode(error) ?? String(error)})`, 'choose another place with --control-socket or TF_CONTROL_SOCKET');
+    const stat = lstatSync(dir);
+    return stat.isDirectory() && stat.uid === process.getuid?.();
+  } catch {
+    return false;
   }
+}
+
+function fits(path: string): boolean {
+  return Buffer.byteLength(path) <= MAX_SOCKET_PATH_BYTES;
 }
 
 export function checkLength(path: string): void {

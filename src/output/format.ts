@@ -51,24 +51,62 @@ export function jsonRecords(source: Source, stream: StreamName, texts: readonly 
   return out;
 }
 
-const NUL = 0x00;
 const decoder = new TextDecoder('utf-8', { fatal: false });
 
-/** Bytes that print as they are: valid UTF-8 without NUL. */
+/**
+ * Bytes that may need care on a terminal: C0 controls but TAB and LF, DEL, and 0xC2, the lead
+ * byte of the C1 controls (U+0080-U+009F; also of harmless characters like ©, which only take the
+ * careful path). Tested on the latin1 reading of the bytes, so one regex pass checks a line.
+ */
+const CARE_BYTES = /[\x00-\x08\x0b-\x1f\x7f\xc2]/;
+
+/** Whether a block or line of bytes (latin1-read) has a byte that needs care on a terminal. */
+export function needsCare(latin1: string): boolean {
+  return CARE_BYTES.test(latin1);
+}
+
+/** Bytes that print as they are: valid UTF-8 without a control character. */
 export function isPlain(bytes: Buffer): boolean {
-  return bytes.indexOf(NUL) === -1 && isUtf8(bytes);
+  return isUtf8(bytes) && !needsCare(bytes.toString('latin1'));
+}
+
+/** An SGR sequence (colours, bold, underline), else one control character: C0 but TAB, DEL, C1. */
+const CONTROL = /\x1b\[[0-9;:]{0,64}m|[\x00-\x08\x0a-\x1f\x7f-\x9f]/g;
+const RESET = '\x1b[0m';
+const RESETS = new Set([RESET, '\x1b[m']);
+
+/**
+ * A child's line made safe for a terminal: colours (SGR) are kept, and reset at the line's end so
+ * they never bleed into the next line's prefix; every other control character is shown, never
+ * obeyed: ESC as ␛ (so OSC titles, OSC 52 clipboard writes, cursor moves and screen clears print
+ * as text), other C0 controls as their control pictures (␇, ␈, ␀), DEL as ␡, C1 as U+FFFD. A
+ * child cannot move the cursor or rewrite a line, and so cannot forge a `system |` line.
+ */
+export function visibleControls(text: string): string {
+  let lastSgr: string | undefined;
+  const safe = text.replace(CONTROL, (match) => {
+    if (match.length > 1) return (lastSgr = match);
+    const code = match.charCodeAt(0);
+    return code < 0x20 ? String.fromCharCode(0x2400 + code) : code === 0x7f ? '\u2421' : '\ufffd';
+  });
+  return lastSgr === undefined || RESETS.has(lastSgr) ? safe : safe + RESET;
 }
 
 /**
- * A line safe to print: valid UTF-8 passes through untouched (the fast path); invalid bytes become
- * U+FFFD and NUL bytes, which make tools like grep treat the stream as binary, become U+2400 (␀).
+ * A line safe to print on a terminal: plain UTF-8 passes through untouched (the fast path);
+ * otherwise a string, where invalid bytes become U+FFFD and control characters other than colours
+ * are made visible (visibleControls).
  */
 export function printable(line: Buffer): Buffer | string {
   if (isPlain(line)) return line;
-  return decoder.decode(line).replaceAll('\0', '\u2400');
+  return visibleControls(decoder.decode(line));
 }
 
+/**
+ * A line as text for JSON output, which escapes control characters itself: invalid bytes become
+ * U+FFFD and NUL, which makes tools like grep treat the stream as binary, U+2400 (␀).
+ */
 export function lineText(line: Buffer): string {
-  const safe = printable(line);
-  return typeof safe === 'string' ? safe : safe.toString('utf8');
+  const text = isUtf8(line) ? line.toString('utf8') : decoder.decode(line);
+  return text.includes('\0') ? text.replaceAll('\0', '\u2400') : text;
 }

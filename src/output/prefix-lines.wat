@@ -1,19 +1,52 @@
 ;; The output fast path's inner loop: put a prefix before every line of a block of whole lines.
 ;; Compiled by scripts/build-wasm.mjs into prefix-lines-wasm.ts; prefix-kernel.ts is its only user.
 ;;
+;; A block with a byte that needs care on a terminal (a control character but TAB and LF, DEL, or
+;; 0xC2, the lead byte of the C1 controls) is refused with -2 before anything is written: the caller
+;; then makes those lines safe one by one (format.ts, visibleControls). The caller fills the vector
+;; after the input with spaces, so that check never reads a stale byte.
+;;
 ;; Memory layout (prefix-kernel.ts owns it): the prefix at address 0, the input block, the output.
 ;; The loop moves 16 bytes at a time and may read and write up to a vector past each end, so the
 ;; caller leaves that much room after the prefix, the input and the output.
 (module
   (memory (export "memory") 1)
 
+  ;; Whether [p, p + len) holds a byte that needs care. The vectors are OR-ed together and tested
+  ;; once; the last may pass the end, so the caller fills the vector after the input with spaces.
+  (func $needsCare (param $p i32) (param $len i32) (result i32)
+    (local $end i32) (local $v v128) (local $acc v128)
+    (local $space v128) (local $tab v128) (local $lf v128) (local $del v128) (local $c1 v128)
+    (local.set $space (i8x16.splat (i32.const 0x20)))
+    (local.set $tab (i8x16.splat (i32.const 0x09)))
+    (local.set $lf (i8x16.splat (i32.const 0x0a)))
+    (local.set $del (i8x16.splat (i32.const 0x7f)))
+    (local.set $c1 (i8x16.splat (i32.const 0xc2)))
+    (local.set $end (i32.add (local.get $p) (local.get $len)))
+    (block $done
+      (loop $scan
+        (br_if $done (i32.ge_u (local.get $p) (local.get $end)))
+        (local.set $v (v128.load (local.get $p)))
+        ;; Below 0x20 but neither TAB nor LF, or DEL, or the C1 lead byte.
+        (local.set $acc (v128.or (local.get $acc)
+          (v128.or
+            (v128.andnot
+              (i8x16.lt_u (local.get $v) (local.get $space))
+              (v128.or (i8x16.eq (local.get $v) (local.get $lf)) (i8x16.eq (local.get $v) (local.get $tab))))
+            (v128.or (i8x16.eq (local.get $v) (local.get $del)) (i8x16.eq (local.get $v) (local.get $c1))))))
+        (local.set $p (i32.add (local.get $p) (i32.const 16)))
+        (br $scan)))
+    (v128.any_true (local.get $acc)))
+
   ;; Copies [in, in + len), which ends in LF, to out with the prefix (memory[0, prefixLen)) before
-  ;; each line. Returns the bytes written, or -1, having stopped early, when they would pass outEnd.
+  ;; each line. Returns the bytes written, or -1, having stopped early, when they would pass outEnd,
+  ;; or -2, having written nothing, when a byte needs care.
   (func (export "prefixLines")
     (param $in i32) (param $len i32) (param $out i32) (param $outEnd i32) (param $prefixLen i32)
     (result i32)
     (local $p i32) (local $end i32) (local $o i32) (local $k i32) (local $mask i32)
     (local $v v128) (local $lf v128)
+    (if (call $needsCare (local.get $in) (local.get $len)) (then (return (i32.const -2))))
     (local.set $p (local.get $in))
     (local.set $end (i32.add (local.get $in) (local.get $len)))
     (local.set $o (local.get $out))
