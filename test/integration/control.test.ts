@@ -173,6 +173,17 @@ describe('tf logs', () => {
     await tf.result();
   });
 
+  it('prints the last lines and exits with --no-follow', async () => {
+    const { root, tf } = await running();
+    await tf.waitForLines(/READY/, 2);
+    const result = await runTf(['logs', '--no-follow', '-n', '2'], { cwd: root, timeoutMs: 20_000 });
+    expect(result.code).toBe(0);
+    expect(result.stdout.split('\n')).toHaveLength(3);
+    expect(result.stdout).toMatch(/READY/);
+    tf.signal('SIGTERM');
+    await tf.result();
+  });
+
   it('ends when tf start ends', async () => {
     const { root, tf } = await running();
     await tf.waitForLines(/READY/, 2);
