@@ -6,6 +6,7 @@ import { encode, PROTOCOL_VERSION, type Reply, type Request, type StreamEvent } 
 type RequestBody = Request extends infer R ? (R extends Request ? Omit<R, 'v' | 'id'> : never) : never;
 
 export const DEFAULT_TIMEOUT_MS = 5000;
+const MAX_PENDING_CHARS = 64 << 20;
 
 export interface ControlTarget {
   /** The socket. */
@@ -55,6 +56,8 @@ export function controlRequest(target: ControlTarget, body: RequestBody, onEvent
     socket.on('data', (text: string) => {
       if (settled) return;
       pending += text;
+      // tf's messages end in a newline well before this (its largest, a tail of logs, is ~1 MiB).
+      if (pending.length > MAX_PENDING_CHARS && !pending.includes('\n')) return fail(notTf(target));
       for (let nl = pending.indexOf('\n'); nl !== -1; nl = pending.indexOf('\n')) {
         const message = parseMessage(pending.slice(0, nl));
         pending = pending.slice(nl + 1);

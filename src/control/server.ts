@@ -32,8 +32,8 @@ const PROBE_TIMEOUT_MS = 1000;
 export class ControlServer {
   private handler: Handler | undefined;
   private readonly server: Server;
-  /** Each client, and how many of its requests are still running. */
-  private readonly sockets = new Map<Socket, { running: number; since: number }>();
+  /** Each client: how many of its requests are still running, since when it is idle, its idle timer. */
+  private readonly sockets = new Map<Socket, ClientState>();
   private readonly streams = new Map<Socket, RequestId>();
   private inode: number | undefined;
   private closing = false;
@@ -100,12 +100,14 @@ export class ControlServer {
       socket.end(encode(failure(null, this.closing ? 'tf is stopping' : `too many control clients at once (${MAX_CLIENTS})`, 'try again in a moment')));
       return;
     }
-    this.sockets.set(socket, { running: 0, since: Date.now() });
-    socket.once('close', () => (this.sockets.delete(socket), this.streams.delete(socket)));
-    // Any traffic restarts the count; a client with a request running or a stream is never idle.
-    socket.setTimeout(IDLE_MS, () => {
-      if (this.isIdle(socket)) this.dropIdle(socket);
+    const state: ClientState = { running: 0, since: Date.now(), timer: undefined };
+    this.sockets.set(socket, state);
+    socket.once('close', () => {
+      clearTimeout(state.timer);
+      this.sockets.delete(socket);
+      this.streams.delete(socket);
     });
+    this.armIdle(socket, state);
     let pending: Buffer[] = [];
     let size = 0;
     const onData = (chunk: Buffer): void => {
@@ -123,6 +125,18 @@ export class ControlServer {
       if (size > MAX_MESSAGE_BYTES) this.tooLarge(socket, onData);
     };
     socket.on('data', onData);
+  }
+
+  /**
+   * Only a whole request resets the count, not any byte: a client dribbling a partial line holds a
+   * place as surely as a silent one. A running request or a stream is never idle.
+   */
+  private armIdle(socket: Socket, state: ClientState): void {
+    clearTimeout(state.timer);
+    state.since = Date.now();
+    state.timer = setTimeout(() => {
+      if (this.isIdle(socket)) this.dropIdle(socket);
+    }, IDLE_MS).unref();
   }
 
   private isIdle(socket: Socket): boolean {
@@ -153,9 +167,10 @@ export class ControlServer {
     const state = this.sockets.get(socket);
     if (!state) return;
     state.running++;
-    state.since = Date.now();
+    clearTimeout(state.timer);
     let id: RequestId = null;
-    const busy = setInterval(() => this.write(socket, encode({ v: 1, id, event: 'busy' })), BUSY_EVERY_MS);
+    // Never what keeps tf alive: a request still running at exit is cut off with its socket.
+    const busy = setInterval(() => this.write(socket, encode({ v: 1, id, event: 'busy' })), BUSY_EVERY_MS).unref();
     try {
       const request = parseRequest(line);
       id = request.id;
@@ -175,8 +190,7 @@ export class ControlServer {
       this.reply(socket, failure(id, `internal error: ${error instanceof Error ? error.message : String(error)}`, 'this is a bug in tf'));
     } finally {
       clearInterval(busy);
-      state.running--;
-      state.since = Date.now();
+      if (--state.running === 0 && !this.streams.has(socket)) this.armIdle(socket, state);
     }
   }
 
@@ -189,6 +203,12 @@ export class ControlServer {
     socket.write(text);
     if (socket.writableLength > MAX_BEHIND_BYTES) socket.destroy();
   }
+}
+
+interface ClientState {
+  running: number;
+  since: number;
+  timer: NodeJS.Timeout | undefined;
 }
 
 /** A second tf start in the same root: always refused, wherever its socket lives. */

@@ -98,6 +98,21 @@ describe('idle control connections', () => {
     await tf.result();
   });
 
+  it('drops a client that dribbles a request byte by byte and never ends it', async () => {
+    const root = tmpApp({ Procfile: `web: ${fixture('drain', '50')}\n` });
+    const tf = startTf(['start', '--no-timestamps', '-p', '21540'], { cwd: root });
+    await started(tf);
+    const dribbler = new RawClient(socketOf(root));
+    dribbler.send('{"v":1,');
+    const drip = setInterval(() => dribbler.send(' '), 200);
+    onTestFinished(() => clearInterval(drip));
+    await dribbler.closed;
+    clearInterval(drip);
+    expect(dribbler.messages).toEqual([{ v: 1, id: null, ok: false, error: 'closed: no request for 3s', hint: 'send a request right after connecting' }]);
+    tf.signal('SIGTERM');
+    await tf.result();
+  });
+
   it('keeps a tf logs reader that is quiet for longer than the idle time', async () => {
     const root = tmpApp({ Procfile: `web: ${fixture('drain', '50')}\n` });
     const tf = startTf(['start', '--no-timestamps', '-p', '21530'], { cwd: root });
