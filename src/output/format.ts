@@ -54,11 +54,11 @@ export function jsonRecords(source: Source, stream: StreamName, texts: readonly 
 const decoder = new TextDecoder('utf-8', { fatal: false });
 
 /**
- * Bytes that may need care on a terminal: C0 controls but TAB and LF, DEL, and 0xC2, the lead
- * byte of the C1 controls (U+0080-U+009F; also of harmless characters like ©, which only take the
- * careful path). Tested on the latin1 reading of the bytes, so one regex pass checks a line.
+ * Bytes that need care on a terminal: C0 controls but TAB and LF, DEL, and the C1 controls
+ * (U+0080-U+009F, 0xC2 0x80-0x9F in UTF-8). Tested on the latin1 reading of the bytes, so one
+ * regex pass checks a line.
  */
-const CARE_BYTES = /[\x00-\x08\x0b-\x1f\x7f\xc2]/;
+const CARE_BYTES = /[\x00-\x08\x0b-\x1f\x7f]|\xc2[\x80-\x9f]/;
 
 /** Whether a block or line of bytes (latin1-read) has a byte that needs care on a terminal. */
 export function needsCare(latin1: string): boolean {

@@ -78,7 +78,7 @@ export class PrefixKernel {
       this.memory.set(part, at);
       at += part.length;
     }
-    // The care check reads whole vectors: what follows the input must be harmless bytes.
+    // The care check reads whole vectors and a byte beyond: what follows the input must be harmless.
     this.memory.fill(SPACE, at, at + VECTOR_BYTES);
     const written = this.exports.prefixLines(INPUT_AT, length, OUTPUT_AT, OUTPUT_AT + OUTPUT_ROOM, prefix.length);
     if (written === CARE_FOUND) return NEEDS_CARE;

@@ -82,12 +82,19 @@ describe('PrefixKernel', () => {
     expect(kernel!.prefixLines(ascii('w | '), [ascii('a\n')])?.toString()).toBe('w | a\n');
   });
 
-  it.each([0x00, 0x01, 0x07, 0x08, 0x0b, 0x0d, 0x1b, 0x1f, 0x7f, 0xc2])('refuses byte %i at every position around the vector size, writing nothing', (byte) => {
+  it.each([[0x00], [0x01], [0x07], [0x08], [0x0b], [0x0d], [0x1b], [0x1f], [0x7f], [0xc2, 0x80], [0xc2, 0x9b], [0xc2, 0x9f]])('refuses %i %s at every position around the vector size, writing nothing', (...bytes) => {
     for (let at = 0; at < 40; at++) {
-      const line = Buffer.alloc(41, 0x61);
-      line[at] = byte;
-      line[40] = 10;
+      const line = Buffer.alloc(42, 0x61);
+      line.set(bytes, at);
+      line[41] = 10;
       expect(kernel!.prefixLines(ascii('w | '), [ascii('ok\n'), line]), `at ${at}`).toBe(NEEDS_CARE);
+    }
+  });
+
+  it('takes Latin-1 characters that share the C1 lead byte (©, °, NBSP) at every position', () => {
+    for (let at = 0; at < 40; at++) {
+      const line = Buffer.concat([Buffer.alloc(at, 0x61), Buffer.from('© °\u00a0\n')]);
+      expect(kernel!.prefixLines(ascii('w | '), [line]), `at ${at}`).toEqual(Buffer.concat([ascii('w | '), line]));
     }
   });
 
