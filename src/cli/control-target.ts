@@ -1,7 +1,7 @@
 import { appRoot } from '../config/app-root.js';
 import { parseDuration } from '../config/duration.js';
 import type { ControlTarget } from '../control/client.js';
-import { controlSocketPath } from '../control/socket-path.js';
+import { socketPlace } from '../control/socket-path.js';
 import { TfError } from '../util/errors.js';
 
 export interface ControlFlags {
@@ -18,7 +18,8 @@ const MAX_TIMEOUT_MS = 86_400_000;
 /** The running tf to talk to: -d, else the folder of -f, else the current folder. */
 export function controlTarget(flags: ControlFlags): ControlTarget {
   const root = appRoot(flags);
-  return { root, path: controlSocketPath(root, flags.controlSocket), timeoutMs: timeoutOf(flags.timeout) };
+  const place = socketPlace(root, flags.controlSocket);
+  return { root, path: place.path, otherPath: place.instead?.path, timeoutMs: timeoutOf(flags.timeout) };
 }
 
 function timeoutOf(text: string | undefined): number | undefined {

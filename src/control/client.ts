@@ -11,6 +11,8 @@ const MAX_PENDING_CHARS = 64 << 20;
 export interface ControlTarget {
   /** The socket. */
   path: string;
+  /** Where to look when `path` is missing: the short place a tf in a read-only checkout uses. */
+  otherPath?: string;
   /** The app root, for messages. */
   root: string;
   /** How long tf may stay silent before the reply (it says `busy` while a request runs long). */
@@ -25,7 +27,7 @@ export interface ControlTarget {
  */
 export function controlRequest(target: ControlTarget, body: RequestBody, onEvent?: (event: StreamEvent, socket: Socket) => void, signal?: AbortSignal): Promise<unknown> {
   return new Promise((resolve, reject) => {
-    const socket = connect({ path: target.path });
+    let socket: Socket;
     const timeoutMs = target.timeoutMs ?? DEFAULT_TIMEOUT_MS;
     let timer: NodeJS.Timeout | undefined;
     let settled = false;
@@ -46,14 +48,7 @@ export function controlRequest(target: ControlTarget, body: RequestBody, onEvent
     };
     arm();
     signal?.addEventListener('abort', () => (socket.destroy(), settle(() => resolve(undefined))));
-    socket.setEncoding('utf8');
-    socket.once('connect', () => socket.write(encode({ v: PROTOCOL_VERSION, id: 1, ...body } as Request)));
-    socket.on('error', (error) => fail(connectionError(error, target)));
-    socket.on('close', () => {
-      if (!replied) fail(new TfError(`tf in ${target.root} closed the connection without answering`, 'it may be stopping; check with tf ps'));
-      settle(() => resolve(undefined));
-    });
-    socket.on('data', (text: string) => {
+    const onData = (text: string): void => {
       if (settled) return;
       pending += text;
       // tf's messages end in a newline well before this (its largest, a tail of logs, is ~1 MiB).
@@ -77,7 +72,23 @@ export function controlRequest(target: ControlTarget, body: RequestBody, onEvent
           return settle(() => resolve(message.result));
         }
       }
-    });
+    };
+    const open = (path: string, otherPath?: string): void => {
+      socket = connect({ path });
+      socket.setEncoding('utf8');
+      socket.once('connect', () => socket.write(encode({ v: PROTOCOL_VERSION, id: 1, ...body } as Request)));
+      socket.on('error', (error) => {
+        // A tf in a read-only checkout listens at the short place: look there next.
+        if (otherPath !== undefined && errnoCode(error) === 'ENOENT') return void (socket.removeAllListeners('close'), open(otherPath));
+        fail(connectionError(error, { ...target, path }));
+      });
+      socket.on('close', () => {
+        if (!replied) fail(new TfError(`tf in ${target.root} closed the connection without answering`, 'it may be stopping; check with tf ps'));
+        settle(() => resolve(undefined));
+      });
+      socket.on('data', onData);
+    };
+    open(target.path, target.otherPath);
   });
 }
 

@@ -4,7 +4,7 @@ import { controlHandler } from './handlers.js';
 import { LogTail } from './log-tail.js';
 import { TfError } from '../util/errors.js';
 import { AlreadyRunning, ControlServer } from './server.js';
-import { socketPlace } from './socket-path.js';
+import { listenPlace, socketPlace } from './socket-path.js';
 
 /** The control side of one `tf start`: its socket, and the output tail `tf logs` reads. */
 export class ControlSession {
@@ -18,15 +18,15 @@ export class ControlSession {
   /**
    * Claims the app's control socket before anything starts: a second tf start is refused here,
    * and so is a socket place the user's own files spoil (a `.tf` link, a file in the way). Live
-   * control is optional, though: where only the fallback place for a long root fails (its folder
-   * under the temp dir belongs to someone else), tf starts without it and says why.
+   * control is optional, though: where only the short place (a deep root, a read-only checkout)
+   * fails (its folder under the temp dir belongs to someone else), tf starts without it and says why.
    */
   static async open(root: string, socketFlag?: string): Promise<ControlSession> {
-    const place = socketPlace(root, socketFlag);
+    const place = listenPlace(socketPlace(root, socketFlag));
     try {
       return new ControlSession(await ControlServer.open(place, root));
     } catch (error) {
-      if (!place.fallback || !(error instanceof TfError) || error instanceof AlreadyRunning) throw error;
+      if (!place.short || !(error instanceof TfError) || error instanceof AlreadyRunning) throw error;
       return new ControlSession(undefined, error.message);
     }
   }

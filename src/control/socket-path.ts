@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { lstatSync, unlinkSync } from 'node:fs';
+import { accessSync, constants, lstatSync, unlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, isAbsolute, join, resolve } from 'node:path';
 import { TfError, errnoCode } from '../util/errors.js';
@@ -14,31 +14,56 @@ const SOCKET_NAME = 'control.sock';
 export interface SocketPlace {
   path: string;
   dir?: string;
-  /** The short place for a root too deep for ROOT/.tf/control.sock. */
-  fallback?: boolean;
-}
-
-/** The app's control socket: --control-socket (or TF_CONTROL_SOCKET), else its default place. */
-export function controlSocketPath(root: string, flag?: string, env: NodeJS.ProcessEnv = process.env): string {
-  return socketPlace(root, flag, env).path;
+  /** The short place under XDG_RUNTIME_DIR or the temp dir, derived from the root alone. */
+  short?: boolean;
+  /** For ROOT/.tf: the short place, where tf listens when it cannot make ROOT/.tf (a read-only checkout). */
+  instead?: SocketPlace;
 }
 
 /**
+ * The app's control socket: --control-socket (or TF_CONTROL_SOCKET) as it is; else
  * ROOT/.tf/control.sock, or, when that is too long for a Unix socket (an app a few folders
  * deep), a short path every command derives the same way from the root alone:
  * $XDG_RUNTIME_DIR/tf/HASH.sock when that folder is the user's, else TMPDIR/tf-UID/HASH.sock.
- * A named path is taken as it is.
  */
 export function socketPlace(root: string, flag?: string, env: NodeJS.ProcessEnv = process.env): SocketPlace {
   if (flag) return { path: resolve(flag) };
   const abs = resolve(root);
   const own = join(abs, CONTROL_DIR, SOCKET_NAME);
-  if (fits(own)) return { path: own, dir: dirname(own) };
-  const name = `${createHash('sha256').update(abs).digest('hex').slice(0, 24)}.sock`;
+  const short = shortPlace(abs, env);
+  return fits(own) ? { path: own, dir: dirname(own), instead: short } : short;
+}
+
+function shortPlace(root: string, env: NodeJS.ProcessEnv): SocketPlace {
+  const name = `${createHash('sha256').update(root).digest('hex').slice(0, 24)}.sock`;
   const runtime = env.XDG_RUNTIME_DIR;
-  if (runtime && isAbsolute(runtime) && ownFolder(runtime) && fits(join(runtime, 'tf', name))) return { path: join(runtime, 'tf', name), dir: join(runtime, 'tf'), fallback: true };
+  if (runtime && isAbsolute(runtime) && ownFolder(runtime) && fits(join(runtime, 'tf', name))) return { path: join(runtime, 'tf', name), dir: join(runtime, 'tf'), short: true };
   const userDir = join(tmpdir(), `tf-${process.getuid?.() ?? 'user'}`);
-  return { path: join(userDir, name), dir: userDir, fallback: true };
+  return { path: join(userDir, name), dir: userDir, short: true };
+}
+
+/**
+ * Where tf start listens: ROOT/.tf, unless nothing is there and the root is not writable (a
+ * read-only checkout), then the short place, where the other commands look next. Anything in
+ * the way at ROOT/.tf (a link, a file) is not passed over: prepareSocketDir refuses it.
+ */
+export function listenPlace(place: SocketPlace): SocketPlace {
+  if (!place.instead || place.dir === undefined || present(place.dir)) return place;
+  try {
+    accessSync(dirname(place.dir), constants.W_OK);
+    return place;
+  } catch {
+    return place.instead;
+  }
+}
+
+function present(path: string): boolean {
+  try {
+    lstatSync(path);
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 /**

@@ -1,4 +1,4 @@
-import { existsSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it, onTestFinished } from 'vitest';
@@ -32,6 +32,24 @@ async function startDeep(env: Record<string, string | undefined>, port: string) 
   await started(tf);
   return { root, tf };
 }
+
+describe('a read-only checkout', () => {
+  // Root ignores the folder's mode: only an ordinary user (as CI runs the suite) sees it read-only.
+  it.skipIf(process.getuid!() === 0)('listens at the short place, where tf ps looks next', async () => {
+    const runtime = scratch();
+    const env = { XDG_RUNTIME_DIR: runtime };
+    const root = tmpApp({ Procfile: PROCFILE });
+    chmodSync(root, 0o555);
+    onTestFinished(() => chmodSync(root, 0o755));
+    const tf = startTf(['start', '--no-timestamps', '-p', '21430'], { cwd: root, env });
+    await started(tf);
+    expect(existsSync(join(root, '.tf'))).toBe(false);
+    expect(readdirSync(join(runtime, 'tf'))).toHaveLength(1);
+    expect((await runTf(['ps'], { cwd: root, env })).stdout).toContain('web.1');
+    tf.signal('SIGTERM');
+    expect((await tf.result()).code).toBe(143);
+  });
+});
 
 describe('a control socket path too long for a Unix socket', () => {
   it('falls back to $XDG_RUNTIME_DIR/tf/HASH.sock, which tf ps finds the same way', async () => {
@@ -82,11 +100,12 @@ describe('a control socket path too long for a Unix socket', () => {
   });
 
   it('keeps ROOT/.tf/control.sock for a root that fits, and a named path as it is', () => {
-    expect(socketPlace('/srv/app', undefined, {})).toEqual({ path: '/srv/app/.tf/control.sock', dir: '/srv/app/.tf' });
+    expect(socketPlace('/srv/app', undefined, {})).toMatchObject({ path: '/srv/app/.tf/control.sock', dir: '/srv/app/.tf', instead: { short: true } });
     const deep = `/srv/${'x'.repeat(100)}`;
     expect(socketPlace(deep, '/run/my.sock', {})).toEqual({ path: '/run/my.sock' });
     const a = socketPlace(deep, undefined, {});
-    expect(a).toMatchObject({ fallback: true, dir: join(tmpdir(), `tf-${process.getuid!()}`) });
+    expect(a).toMatchObject({ short: true, dir: join(tmpdir(), `tf-${process.getuid!()}`) });
+    expect(a.instead).toBeUndefined();
     expect(socketPlace(`${deep}y`, undefined, {}).path).not.toBe(a.path);
     // A stale XDG_RUNTIME_DIR (kept by su, gone or another user's) is passed over.
     expect(socketPlace(deep, undefined, { XDG_RUNTIME_DIR: '/nonexistent/run' }).path).toBe(a.path);
