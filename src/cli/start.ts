@@ -7,8 +7,8 @@ import { Multiplexer } from '../output/multiplexer.js';
 import { ensurePortsFree } from '../supervisor/port-check.js';
 import { listenForSignals } from '../supervisor/signal-source.js';
 import { Supervisor } from '../supervisor/supervisor.js';
-import { TfError, errnoCode } from '../util/errors.js';
-import { writeProblem } from '../output/write-error.js';
+import { TfError } from '../util/errors.js';
+import { isReaderGone, OUTPUT_FAILED_STATUS, writeProblem } from '../output/write-error.js';
 import { formationRequest, loadAppFor } from './app-flags.js';
 import type { FormationFlags, ReleaseFlags } from './options.js';
 
@@ -20,9 +20,6 @@ export interface StartFlags extends ReleaseFlags, FormationFlags {
   controlSocket?: string;
 }
 
-/** EX_IOERR (sysexits.h): tf's output could not be written, other than a reader gone (141). */
-export const OUTPUT_FAILED_STATUS = 74;
-
 /**
  * A closed reader (`tf start | head`) is expected and quiet: the supervisor stops with 141. Any
  * other write error (a full disk under a log file) is said on stderr at once, as the formation
@@ -31,7 +28,7 @@ export const OUTPUT_FAILED_STATUS = 74;
 function reportOutputFailure(output: Multiplexer): () => boolean {
   let failed = false;
   output.onClosed((error) => {
-    if (errnoCode(error) === 'EPIPE') return;
+    if (isReaderGone(error)) return;
     failed = true;
     process.stderr.write(`tf: cannot write output: ${writeProblem(error)} (stopping all processes; exit status ${OUTPUT_FAILED_STATUS})\n`);
   });

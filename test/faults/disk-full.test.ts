@@ -3,7 +3,8 @@ import { closeSync, openSync } from 'node:fs';
 import { describe, expect, it, onTestFinished } from 'vitest';
 import { expectNoSurvivors, newTag, TAG_VARIABLE } from '../helpers/processes.js';
 import { fixture, tmpApp } from '../helpers/tmp-app.js';
-import { cleanEnv, TF_BIN } from '../helpers/tf.js';
+import { started } from '../helpers/control.js';
+import { cleanEnv, startTf, TF_BIN } from '../helpers/tf.js';
 
 // A full disk under tf's stdout (a log file) is not `tf start | head`: tf says so on stderr at once,
 // stops the formation with its drain, and exits 74 (README, Exit status).
@@ -53,6 +54,22 @@ describe('a full disk under tf start', () => {
     expect(code).toBe(74);
     // What fit was written: the disk filled up mid-run, not at the first line.
     expect(Number(/log bytes (\d+)/.exec(stdout)?.[1])).toBeGreaterThan(8000);
+  });
+
+  it('(tf ps, tf logs to /dev/full) is a one-line error with status 74, not silent loss or a reader that never ends', async () => {
+    const root = tmpApp({ Procfile: `web: ${fixture('drain', '50')}\n` });
+    const tf = startTf(['start', '-p', '21730'], { cwd: root });
+    await started(tf);
+    for (const command of [['ps'], ['ps', '--json'], ['logs', '--no-follow'], ['logs']]) {
+      const full = openSync('/dev/full', 'w');
+      const result = run([process.execPath, TF_BIN, ...command], root, full);
+      closeSync(full);
+      const { code, stderr } = await result;
+      expect(stderr, command.join(' ')).toBe('tf: cannot write output: no space left on device (free some space, or write elsewhere)\n');
+      expect(code, command.join(' ')).toBe(74);
+    }
+    tf.signal('SIGTERM');
+    await tf.result();
   });
 
   it('keeps 141, quietly, for a reader that goes away (tf start | head)', async () => {
