@@ -43,6 +43,18 @@ describe('terminal escapes from children', () => {
     expect((await tf.result()).code).toBe(143);
   });
 
+  it('are shown, not obeyed, with colours on (FORCE_COLOR=1): the prefixes and the child colours stay', async () => {
+    const root = tmpApp({ Procfile: `web: ${fixture('escapes')}\n` });
+    const tf = startTf(['start', '--no-timestamps', '-p', '21620'], { cwd: root, env: { FORCE_COLOR: '1' } });
+    await tf.waitForLine(/ READY$/);
+    expect(tf.stdout).not.toMatch(RAW_CONTROL);
+    const prefix = `${ESC}[36mweb.1  |${ESC}[39m `;
+    expect(tf.stdout).toContain(`${prefix}\u241b[1A\u241b[2K\n`);
+    expect(tf.stdout).toContain(`${prefix}${ESC}[31mred${ESC}[0m and ${ESC}[1;32mbold green${ESC}[0m\n`);
+    tf.signal('SIGTERM');
+    await tf.result();
+  });
+
   it('stay escaped by JSON in --json mode', async () => {
     const root = tmpApp({ Procfile: `web: ${fixture('escapes')}\n` });
     const tf = startTf(['start', '--json', '-p', '21610'], { cwd: root });
