@@ -65,11 +65,6 @@ export function needsCare(latin1: string): boolean {
   return CARE_BYTES.test(latin1);
 }
 
-/** Bytes that print as they are: valid UTF-8 without a control character. */
-export function isPlain(bytes: Buffer): boolean {
-  return isUtf8(bytes) && !needsCare(bytes.toString('latin1'));
-}
-
 /** An SGR sequence (colours, bold, underline), else one control character: C0 but TAB, DEL, C1. */
 const CONTROL = /\x1b\[[0-9;:]{0,64}m|[\x00-\x08\x0a-\x1f\x7f-\x9f]/g;
 const RESET = '\x1b[0m';
@@ -93,13 +88,29 @@ export function visibleControls(text: string): string {
 }
 
 /**
- * A line safe to print on a terminal: plain UTF-8 passes through untouched (the fast path);
- * otherwise a string, where invalid bytes become U+FFFD and control characters other than colours
- * are made visible (visibleControls).
+ * A line safe to print on a terminal: plain UTF-8, and coloured UTF-8 that resets its colours,
+ * pass through untouched (a reset is added to colours left on); anything else becomes a string
+ * where invalid bytes are U+FFFD and control characters other than colours are made visible
+ * (visibleControls).
  */
 export function printable(line: Buffer): Buffer | string {
-  if (isPlain(line)) return line;
-  return visibleControls(decoder.decode(line));
+  if (!isUtf8(line)) return visibleControls(decoder.decode(line));
+  const latin1 = line.toString('latin1');
+  if (!needsCare(latin1)) return line;
+  // Coloured output (children get FORCE_COLOR=1 on a terminal) is the common case: checked in
+  // one regex pass, and printed as it is, with no decoding, when colours are its only controls.
+  if (COLOURS_ONLY.test(latin1)) return endsReset(latin1) ? line : Buffer.concat([line, RESET_BYTES]);
+  return visibleControls(line.toString('utf8'));
+}
+
+/** Text (latin1-read) whose only control characters are SGR sequences. */
+const COLOURS_ONLY = /^(?:[^\x00-\x08\x0a-\x1f\x7f\xc2]|\xc2(?![\x80-\x9f])|\x1b\[[0-9;:]{0,64}m)*$/;
+const RESET_BYTES = Buffer.from(RESET);
+
+/** Whether the last SGR sequence of coloured text resets every attribute. */
+function endsReset(text: string): boolean {
+  const at = text.lastIndexOf('\x1b[');
+  return text.startsWith(RESET, at) || text.startsWith('\x1b[m', at);
 }
 
 /**

@@ -77,7 +77,12 @@ describe('printable', () => {
     ['a C1 CSI (U+009B)', '\u009b2J', '\uFFFD2J'],
     ['a colour and a title together', `${ESC}[31mred${ESC}]2;t\u0007`, `${ESC}[31mred\u241b]2;t\u2407${ESC}[0m`],
   ])('keeps colours and shows every other control sequence: %s', (_case, text, expected) => {
-    expect(printable(Buffer.from(text))).toBe(expected);
+    expect(String(printable(Buffer.from(text)))).toBe(expected);
+  });
+
+  it('prints a line whose only controls are colours, reset, as the same Buffer', () => {
+    const line = Buffer.from('\u001b[32minfo\u001b[39m GET / 200 © \u001b[0m');
+    expect(printable(line)).toBe(line);
   });
 
   it('passes Latin-1 characters that share the C1 lead byte as they are', () => {
