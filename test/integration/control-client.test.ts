@@ -66,10 +66,10 @@ describe('the control client', () => {
   });
 
   it('waits for a restart that takes longer than its timeout: tf says it is busy meanwhile', async () => {
-    const root = tmpApp({ Procfile: `web: ${fixture('drain', '4000')}\n` });
+    const root = tmpApp({ Procfile: `web: ${fixture('drain', '7000')}\n` });
     const tf = startTf(['start', '--no-timestamps', '-p', '21510', '-t', '20'], { cwd: root });
     await tf.waitForLine(/READY/);
-    const result = await runTf(['restart', 'web', '--timeout', '2s'], { cwd: root });
+    const result = await runTf(['restart', 'web', '--timeout', '3s'], { cwd: root });
     expect(result.stderr).toBe('');
     expect(result.stdout).toBe('restarted web.1\n');
     expect(result.code).toBe(0);
