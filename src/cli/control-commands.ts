@@ -3,7 +3,7 @@ import { addControlSocketOption, addRootOptions, type Lazy } from './options.js'
 
 /** -d/-f find the app root as the other commands do; --control-socket names the socket itself. */
 export function addControlOptions(command: Command): Command {
-  return addControlSocketOption(addRootOptions(command));
+  return addControlSocketOption(addRootOptions(command)).option('--timeout <duration>', 'give up when tf stays silent this long before answering (default 5s)');
 }
 
 /** `tf ps`, `tf scale`, `tf restart`, `tf stop`, `tf logs`: talk to a running tf start. */

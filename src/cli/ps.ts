@@ -2,15 +2,11 @@ import { controlRequest } from '../control/client.js';
 import type { ProcessInfo } from '../supervisor/slot.js';
 import { controlTarget, type ControlFlags } from './control-target.js';
 import { alignColumns } from './table.js';
+import { writeStdout } from '../output/write-error.js';
 
 export async function ps(flags: ControlFlags & { json?: boolean }): Promise<number> {
   const processes = (await controlRequest(controlTarget(flags), { cmd: 'ps' })) as ProcessInfo[];
-  if (flags.json) {
-    process.stdout.write(`${JSON.stringify(processes, null, 2)}\n`);
-    return 0;
-  }
-  process.stdout.write(renderTable(processes));
-  return 0;
+  return writeStdout(flags.json ? `${JSON.stringify(processes, null, 2)}\n` : renderTable(processes));
 }
 
 const HEADER = ['NAME', 'PID', 'PORT', 'STATE', 'UPTIME', 'RESTARTS', 'LAST EXIT'];

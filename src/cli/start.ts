@@ -8,6 +8,7 @@ import { ensurePortsFree } from '../supervisor/port-check.js';
 import { listenForSignals } from '../supervisor/signal-source.js';
 import { Supervisor } from '../supervisor/supervisor.js';
 import { TfError } from '../util/errors.js';
+import { isReaderGone, OUTPUT_FAILED_STATUS, writeProblem } from '../output/write-error.js';
 import { formationRequest, loadAppFor } from './app-flags.js';
 import type { FormationFlags, ReleaseFlags } from './options.js';
 
@@ -17,6 +18,21 @@ export interface StartFlags extends ReleaseFlags, FormationFlags {
   /** --watch alone is true: watch every file. */
   watch?: string[] | true;
   controlSocket?: string;
+}
+
+/**
+ * A closed reader (`tf start | head`) is expected and quiet: the supervisor stops with 141. Any
+ * other write error (a full disk under a log file) is said on stderr at once, as the formation
+ * begins to stop, and makes tf's status 74.
+ */
+function reportOutputFailure(output: Multiplexer): () => boolean {
+  let failed = false;
+  output.onClosed((error) => {
+    if (isReaderGone(error)) return;
+    failed = true;
+    process.stderr.write(`tf: cannot write output: ${writeProblem(error)} (stopping all processes; exit status ${OUTPUT_FAILED_STATUS})\n`);
+  });
+  return () => failed;
 }
 
 export async function start(items: string[], flags: StartFlags): Promise<number> {
@@ -30,6 +46,7 @@ export async function start(items: string[], flags: StartFlags): Promise<number>
     await ensurePortsFree(specs.filter((spec) => spec.type === 'web').map((spec) => spec.port));
     const color = !flags.json && shouldColor(Boolean(process.stdout.isTTY), process.env);
     const output = new Multiplexer(process.stdout, { json: Boolean(flags.json), color, timestamps: flags.timestamps });
+    const outputFailed = reportOutputFailure(output);
     const supervisor = new Supervisor({ specs, specFor, types, output, extraEnv: color ? { FORCE_COLOR: '1' } : {} });
     control.attach(supervisor, output);
     const stopListening = listenForSignals((signal) => supervisor.shutdown({ kind: 'signal', signal }));
@@ -43,14 +60,14 @@ export async function start(items: string[], flags: StartFlags): Promise<number>
           globs: flags.watch === true ? [] : flags.watch,
           supervisor,
           output,
-          ignore: [control.path],
+          ignore: control.path ? [control.path] : [],
         })
       : undefined;
     const status = await running;
     stopListening();
     await watcher?.close();
     await output.flush();
-    return status;
+    return outputFailed() ? OUTPUT_FAILED_STATUS : status;
   } finally {
     await control.close();
   }

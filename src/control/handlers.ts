@@ -16,6 +16,7 @@ export function controlHandler(supervisor: Supervisor, logs: LogTail): Handler {
       case 'stop':
         return { stopped: await supervisor.stop(request.targets) };
       case 'logs':
+        if (!request.follow) return { lines: request.lines, text: logs.tail(request.lines) };
         return new Streaming({ lines: request.lines }, (send, onClose) => {
           const tail = logs.tail(request.lines);
           if (tail) send(tail);

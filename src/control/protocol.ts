@@ -4,7 +4,10 @@ import { isProcessCount, PROCESS_COUNT_HINT } from '../formation/scale.js';
  * The control protocol: newline-delimited JSON over a Unix socket, one request a line.
  *   -> {"v":1,"id":7,"cmd":"ps"}
  *   <- {"v":1,"id":7,"ok":true,"result":[...]}   or   {"v":1,"id":7,"ok":false,"error":"...","hint":"..."}
- * `logs` then streams {"v":1,"id":7,"event":"output","data":"..."} until {"event":"end"}.
+ * `logs` then streams {"v":1,"id":7,"event":"output","data":"..."} until {"event":"end"}; with
+ * "follow":false its result holds the last lines instead ({"lines":200,"text":"..."}) and no stream.
+ * A request still running after a second (a restart draining) gets {"event":"busy"} each second
+ * until its reply, so a client can tell a busy tf from a stopped one by silence alone.
  * A version other than 1 is refused, so a newer client never gets a misread answer.
  */
 export const PROTOCOL_VERSION = 1;
@@ -21,13 +24,13 @@ export type Request =
   | { v: 1; id: RequestId; cmd: 'hello' | 'ps' }
   | { v: 1; id: RequestId; cmd: 'scale'; formation: Record<string, number> }
   | { v: 1; id: RequestId; cmd: 'restart' | 'stop'; targets: string[] }
-  | { v: 1; id: RequestId; cmd: 'logs'; lines: number };
+  | { v: 1; id: RequestId; cmd: 'logs'; lines: number; follow: boolean };
 
 export type Reply =
   | { v: 1; id: RequestId; ok: true; result: unknown }
   | { v: 1; id: RequestId; ok: false; error: string; hint?: string };
 
-export type StreamEvent = { v: 1; id: RequestId; event: 'output'; data: string } | { v: 1; id: RequestId; event: 'end' };
+export type StreamEvent = { v: 1; id: RequestId; event: 'output'; data: string } | { v: 1; id: RequestId; event: 'end' | 'busy' };
 
 /** A request that cannot be served; `id` is echoed when the request had a usable one. */
 export class ProtocolError extends Error {
@@ -74,7 +77,9 @@ export function parseRequest(line: string): Request {
     case 'logs': {
       const lines = message.lines ?? DEFAULT_LOG_LINES;
       if (!Number.isInteger(lines) || (lines as number) < 0 || (lines as number) > MAX_LOG_LINES) throw new ProtocolError(`lines must be a whole number from 0 to ${MAX_LOG_LINES}`, id);
-      return { v: 1, id, cmd: 'logs', lines: lines as number };
+      const follow = message.follow ?? true;
+      if (typeof follow !== 'boolean') throw new ProtocolError('follow must be true or false', id);
+      return { v: 1, id, cmd: 'logs', lines: lines as number, follow };
     }
   }
 }

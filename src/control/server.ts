@@ -2,7 +2,7 @@ import { chmodSync, unlinkSync } from 'node:fs';
 import { connect, createServer, type Server, type Socket } from 'node:net';
 import { TfError, errnoCode } from '../util/errors.js';
 import { encode, MAX_MESSAGE_BYTES, parseRequest, PROTOCOL_VERSION, ProtocolError, type Reply, type Request, type RequestId } from './protocol.js';
-import { inodeOf, prepareSocketDir, removeStaleSocket } from './socket-path.js';
+import { inodeOf, prepareSocketDir, removeStaleSocket, type SocketPlace } from './socket-path.js';
 
 /** A result whose reply is followed by a stream of events (tf logs); `start` runs after the reply. */
 export class Streaming {
@@ -16,6 +16,10 @@ export type Handler = (request: Exclude<Request, { cmd: 'hello' }>) => unknown;
 
 /** More clients than this at once are turned away: each costs a file descriptor. */
 const MAX_CLIENTS = 64;
+/** A connection that sends no request for this long is closed (a stream or a running request is not idle). */
+export const IDLE_MS = 3000;
+/** How often a request still running says so, well inside a client's 5 s default timeout. */
+const BUSY_EVERY_MS = 1000;
 /** A `tf logs` reader this far behind is cut off rather than buffered without bound. */
 const MAX_BEHIND_BYTES = 8 << 20;
 const PROBE_TIMEOUT_MS = 1000;
@@ -28,7 +32,8 @@ const PROBE_TIMEOUT_MS = 1000;
 export class ControlServer {
   private handler: Handler | undefined;
   private readonly server: Server;
-  private readonly sockets = new Set<Socket>();
+  /** Each client: how many of its requests are still running, since when it is idle, its idle timer. */
+  private readonly sockets = new Map<Socket, ClientState>();
   private readonly streams = new Map<Socket, RequestId>();
   private inode: number | undefined;
   private closing = false;
@@ -41,8 +46,9 @@ export class ControlServer {
   }
 
   /** Listens on `path`; replaces a stale socket, refuses when a live tf answers on it. */
-  static async open(path: string, root: string): Promise<ControlServer> {
-    prepareSocketDir(path);
+  static async open(place: SocketPlace, root: string): Promise<ControlServer> {
+    const path = place.path;
+    prepareSocketDir(place);
     const control = new ControlServer(path, root);
     for (let attempt = 0; ; attempt++) {
       try {
@@ -54,7 +60,7 @@ export class ControlServer {
       } catch (error) {
         if (errnoCode(error) !== 'EADDRINUSE' || attempt > 0) throw new TfError(`cannot listen on ${path} (${errnoCode(error) ?? String(error)})`, 'choose another path with --control-socket');
         const live = await probe(path);
-        if (live) throw new TfError(`tf start is already running in ${root}${live.pid ? ` (pid ${live.pid})` : ''}`, 'stop it first, or control it with tf ps, tf scale, tf restart, tf stop');
+        if (live) throw new AlreadyRunning(root, live.pid);
         removeStaleSocket(path);
       }
     }
@@ -72,7 +78,7 @@ export class ControlServer {
     if (this.closing) return;
     this.closing = true;
     for (const [socket, id] of this.streams) this.write(socket, encode({ v: PROTOCOL_VERSION, id, event: 'end' }));
-    for (const socket of this.sockets) socket.end();
+    for (const socket of this.sockets.keys()) socket.end();
     const closed = new Promise<void>((resolve) => this.server.close(() => resolve()));
     // Only our own socket: a tf started after us may have replaced it (when ours looked stale).
     if (this.inode !== undefined && inodeOf(this.path) === this.inode) {
@@ -82,18 +88,26 @@ export class ControlServer {
         // already gone
       }
     }
-    for (const socket of this.sockets) socket.destroySoon();
+    for (const socket of this.sockets.keys()) socket.destroySoon();
     await closed;
   }
 
   private accept(socket: Socket): void {
     socket.on('error', () => {});
+    // Idle clients never starve a new one: the longest idle makes room.
+    if (!this.closing && this.sockets.size >= MAX_CLIENTS) this.dropIdlest();
     if (this.closing || this.sockets.size >= MAX_CLIENTS) {
       socket.end(encode(failure(null, this.closing ? 'tf is stopping' : `too many control clients at once (${MAX_CLIENTS})`, 'try again in a moment')));
       return;
     }
-    this.sockets.add(socket);
-    socket.once('close', () => (this.sockets.delete(socket), this.streams.delete(socket)));
+    const state: ClientState = { running: 0, since: Date.now(), timer: undefined };
+    this.sockets.set(socket, state);
+    socket.once('close', () => {
+      clearTimeout(state.timer);
+      this.sockets.delete(socket);
+      this.streams.delete(socket);
+    });
+    this.armIdle(socket, state);
     let pending: Buffer[] = [];
     let size = 0;
     const onData = (chunk: Buffer): void => {
@@ -113,13 +127,50 @@ export class ControlServer {
     socket.on('data', onData);
   }
 
+  /**
+   * Only a whole request resets the count, not any byte: a client dribbling a partial line holds a
+   * place as surely as a silent one. A running request or a stream is never idle.
+   */
+  private armIdle(socket: Socket, state: ClientState): void {
+    clearTimeout(state.timer);
+    state.since = Date.now();
+    state.timer = setTimeout(() => {
+      if (this.isIdle(socket)) this.dropIdle(socket);
+    }, IDLE_MS).unref();
+  }
+
+  private isIdle(socket: Socket): boolean {
+    const state = this.sockets.get(socket);
+    return state !== undefined && state.running === 0 && !this.streams.has(socket);
+  }
+
+  private dropIdle(socket: Socket): void {
+    this.sockets.delete(socket);
+    socket.end(encode(failure(null, `closed: no request for ${IDLE_MS / 1000}s`, 'send a request right after connecting')));
+    socket.destroySoon();
+  }
+
+  private dropIdlest(): void {
+    let idlest: Socket | undefined;
+    for (const [socket, state] of this.sockets) {
+      if (this.isIdle(socket) && (idlest === undefined || state.since < this.sockets.get(idlest)!.since)) idlest = socket;
+    }
+    if (idlest) this.dropIdle(idlest);
+  }
+
   private tooLarge(socket: Socket, onData: (chunk: Buffer) => void): void {
     socket.off('data', onData);
     socket.end(encode(failure(null, `message larger than ${MAX_MESSAGE_BYTES} bytes`, 'send one request a line, each under 64 KiB')));
   }
 
   private async dispatch(line: string, socket: Socket): Promise<void> {
+    const state = this.sockets.get(socket);
+    if (!state) return;
+    state.running++;
+    clearTimeout(state.timer);
     let id: RequestId = null;
+    // Never what keeps tf alive: a request still running at exit is cut off with its socket.
+    const busy = setInterval(() => this.write(socket, encode({ v: 1, id, event: 'busy' })), BUSY_EVERY_MS).unref();
     try {
       const request = parseRequest(line);
       id = request.id;
@@ -137,6 +188,9 @@ export class ControlServer {
       if (error instanceof ProtocolError) return this.reply(socket, failure(error.id, error.message, error.hint));
       if (error instanceof TfError) return this.reply(socket, failure(id, error.message, error.hint));
       this.reply(socket, failure(id, `internal error: ${error instanceof Error ? error.message : String(error)}`, 'this is a bug in tf'));
+    } finally {
+      clearInterval(busy);
+      if (--state.running === 0 && !this.streams.has(socket)) this.armIdle(socket, state);
     }
   }
 
@@ -148,6 +202,19 @@ export class ControlServer {
     if (socket.destroyed || !socket.writable) return;
     socket.write(text);
     if (socket.writableLength > MAX_BEHIND_BYTES) socket.destroy();
+  }
+}
+
+interface ClientState {
+  running: number;
+  since: number;
+  timer: NodeJS.Timeout | undefined;
+}
+
+/** A second tf start in the same root: always refused, wherever its socket lives. */
+export class AlreadyRunning extends TfError {
+  constructor(root: string, pid: number | undefined) {
+    super(`tf start is already running in ${root}${pid ? ` (pid ${pid})` : ''}`, 'stop it first, or control it with tf ps, tf scale, tf restart, tf stop');
   }
 }
 

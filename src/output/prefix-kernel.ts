@@ -12,6 +12,11 @@ const OUTPUT_AT = INPUT_AT + INPUT_ROOM + VECTOR_SLACK;
 const MEMORY_BYTES = OUTPUT_AT + OUTPUT_ROOM + VECTOR_SLACK;
 const WASM_PAGE = 65536;
 const LF = 0x0a;
+const SPACE = 0x20;
+const VECTOR_BYTES = 16;
+/** What prefixLines in prefix-lines.wat returns for a block with a byte that needs care. */
+const CARE_FOUND = -2;
+export const NEEDS_CARE = 'needs care';
 
 interface KernelExports {
   memory: { readonly buffer: ArrayBuffer; grow(pages: number): number };
@@ -55,9 +60,10 @@ export class PrefixKernel {
   /**
    * `prefix` before each line of `parts`, joined, as a new Buffer; each part is whole lines ending
    * in LF. undefined when they do not fit its memory (a long prefix, a huge block, lines much
-   * shorter than the prefix): the caller then takes its string path.
+   * shorter than the prefix): the caller then takes its string path. NEEDS_CARE when a byte needs
+   * care on a terminal (format.ts, needsCare): the caller then takes the careful path.
    */
-  prefixLines(prefix: Uint8Array, parts: readonly Uint8Array[]): Buffer | undefined {
+  prefixLines(prefix: Uint8Array, parts: readonly Uint8Array[]): Buffer | typeof NEEDS_CARE | undefined {
     if (prefix.length > PREFIX_ROOM - VECTOR_SLACK) return undefined;
     let length = 0;
     for (const part of parts) {
@@ -72,7 +78,10 @@ export class PrefixKernel {
       this.memory.set(part, at);
       at += part.length;
     }
+    // The care check reads whole vectors and a byte beyond: what follows the input must be harmless.
+    this.memory.fill(SPACE, at, at + VECTOR_BYTES);
     const written = this.exports.prefixLines(INPUT_AT, length, OUTPUT_AT, OUTPUT_AT + OUTPUT_ROOM, prefix.length);
+    if (written === CARE_FOUND) return NEEDS_CARE;
     // A copy: the sink and `tf logs` may hold the chunk after this returns, and the memory is reused.
     return written < 0 ? undefined : Buffer.from(this.memory.subarray(OUTPUT_AT, OUTPUT_AT + written));
   }

@@ -173,6 +173,17 @@ describe('tf logs', () => {
     await tf.result();
   });
 
+  it('prints the last lines and exits with --no-follow', async () => {
+    const { root, tf } = await running();
+    await tf.waitForLines(/READY/, 2);
+    const result = await runTf(['logs', '--no-follow', '-n', '2'], { cwd: root, timeoutMs: 20_000 });
+    expect(result.code).toBe(0);
+    expect(result.stdout.split('\n')).toHaveLength(3);
+    expect(result.stdout).toMatch(/READY/);
+    tf.signal('SIGTERM');
+    await tf.result();
+  });
+
   it('ends when tf start ends', async () => {
     const { root, tf } = await running();
     await tf.waitForLines(/READY/, 2);
@@ -218,7 +229,7 @@ describe('the control socket', () => {
     const file = await runTf(['start'], { cwd: tmpApp({ Procfile: PROCFILE, '.tf/control.sock': 'not a socket\n' }) });
     expectError(file, /^tf: \/\S+\/\.tf\/control\.sock exists and is not a socket \(remove it, or choose another path with --control-socket\)$/);
     const blocked = await runTf(['start'], { cwd: tmpApp({ Procfile: PROCFILE, '.tf': 'a file where the folder goes\n' }) });
-    expectError(blocked, /^tf: cannot make \/\S+\/\.tf private for the control socket \(EEXIST\) \(choose another place with --control-socket/);
+    expectError(blocked, /^tf: \S*\.tf is not a folder; tf needs one there for the control socket \(remove \S*\.tf, or move it out of the way/);
   });
 
   it('can live elsewhere (--control-socket, TF_CONTROL_SOCKET)', async () => {

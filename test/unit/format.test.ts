@@ -59,8 +59,34 @@ describe('jsonRecord', () => {
 });
 
 describe('printable', () => {
-  it.each([['plain ascii'], ['héllo wörld €uro 🎉'], [''], ['tab\tand \u001b[1mescape\u001b[0m']])('returns valid UTF-8 as the same Buffer: %j', (text) => {
+  it.each([['plain ascii'], ['héllo wörld €uro 🎉'], [''], ['tab\tand more']])('returns valid UTF-8 as the same Buffer: %j', (text) => {
     const line = Buffer.from(text);
+    expect(printable(line)).toBe(line);
+  });
+
+  it.each([
+    ['colours, reset at the end', `tab\tand ${ESC}[1;31mred${ESC}[0m`, `tab\tand ${ESC}[1;31mred${ESC}[0m`],
+    ['colours left on, reset by tf', `${ESC}[8mhidden ${ESC}[38;5;196mred`, `${ESC}[8mhidden ${ESC}[38;5;196mred${ESC}[0m`],
+    ['a short reset', `${ESC}[32mok${ESC}[m`, `${ESC}[32mok${ESC}[m`],
+    ['a title (OSC 0)', `${ESC}]0;pwned\u0007x`, '\u241b]0;pwned\u2407x'],
+    ['a clipboard write (OSC 52)', `${ESC}]52;c;ZXZpbA==${ESC}\\`, '\u241b]52;c;ZXZpbA==\u241b\\'],
+    ['cursor up and clear line', `${ESC}[1A${ESC}[2Ksystem | forged`, '\u241b[1A\u241b[2Ksystem | forged'],
+    ['clear screen', `${ESC}[2J${ESC}[H`, '\u241b[2J\u241b[H'],
+    ['backspaces', 'web.1\b\b\b\b\bsystem', 'web.1\u2408\u2408\u2408\u2408\u2408system'],
+    ['a bell, DEL and a vertical tab', '\u0007\u007f\u000b', '\u2407\u2421\u240b'],
+    ['a C1 CSI (U+009B)', '\u009b2J', '\uFFFD2J'],
+    ['a colour and a title together', `${ESC}[31mred${ESC}]2;t\u0007`, `${ESC}[31mred\u241b]2;t\u2407${ESC}[0m`],
+  ])('keeps colours and shows every other control sequence: %s', (_case, text, expected) => {
+    expect(String(printable(Buffer.from(text)))).toBe(expected);
+  });
+
+  it('prints a line whose only controls are colours, reset, as the same Buffer', () => {
+    const line = Buffer.from('\u001b[32minfo\u001b[39m GET / 200 © \u001b[0m');
+    expect(printable(line)).toBe(line);
+  });
+
+  it('passes Latin-1 characters that share the C1 lead byte as they are', () => {
+    const line = Buffer.from('© 2024 ±5 °C\u00a0ok');
     expect(printable(line)).toBe(line);
   });
 
@@ -75,8 +101,9 @@ describe('printable', () => {
     expect(printable(Buffer.from(bytes))).toBe(expected);
   });
 
-  it('lineText always gives a string', () => {
+  it('lineText always gives a string, control characters left for JSON to escape', () => {
     expect(lineText(Buffer.from('ok €'))).toBe('ok €');
+    expect(lineText(Buffer.from(`${ESC}]0;t\u0007`))).toBe(`${ESC}]0;t\u0007`);
     expect(lineText(Buffer.from([0x6f, 0x00, 0xff]))).toBe('o\u2400\uFFFD');
   });
 });

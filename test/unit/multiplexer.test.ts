@@ -90,6 +90,18 @@ describe('Multiplexer: text', () => {
     expect(out.text()).toBe('web.1  | a\u2400\uFFFDb\n');
   });
 
+  it('keeps colours and shows every other control sequence, so no line can be forged', () => {
+    const out = memorySink();
+    mux(out.sink).lines(web1, 'stdout', [Buffer.from('\x1b[31mred\x1b[0m'), Buffer.from('\x1b[1A\x1b[2K\rsystem | all good'), Buffer.from('\x1b]52;c;aGk=\x07')]);
+    expect(out.text()).toBe('web.1  | \x1b[31mred\x1b[0m\nweb.1  | \u241b[1A\u241b[2K\u240dsystem | all good\nweb.1  | \u241b]52;c;aGk=\u2407\n');
+  });
+
+  it('shows control characters in a system message that quotes a child', () => {
+    const out = memorySink();
+    mux(out.sink).system('  \x1b]0;title\x07 last words');
+    expect(out.text()).toBe('system |   \u241b]0;title\u2407 last words\n');
+  });
+
   it('prints system messages under "system" even when they concern a process', () => {
     const out = memorySink();
     mux(out.sink).system('web.1 exited with code 3', web1);
@@ -279,6 +291,9 @@ describe('block: whole lines printed in one piece', () => {
     ['JSON output', { json: true }, 'a\n'],
     ['invalid UTF-8', {}, 'bad \xff\n'],
     ['a NUL byte', {}, 'nul \0\n'],
+    ['an escape sequence', {}, 'fine\n\x1b]0;title\x07\n'],
+    ['an escape sequence, without the kernel', { kernel: null }, 'fine\n\x1b[2J\n'],
+    ['a backspace', {}, 'a\bb\n'],
   ])('declines %s, writing nothing, so the lines take the careful path', (_, options, text) => {
     const { sink, text: written } = memorySink();
     expect(mux(sink, options).block(web1, [Buffer.from(text, 'latin1')])).toBe(false);

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { PrefixKernel } from '../../src/output/prefix-kernel.js';
+import { NEEDS_CARE, PrefixKernel } from '../../src/output/prefix-kernel.js';
 // @ts-expect-error: a plain .mjs build script, without types of its own
 import { assemble } from '../../scripts/build-wasm.mjs';
 
@@ -30,7 +30,8 @@ function randomLines(next: (below: number) => number, count: number): Buffer {
   for (let i = 0; i < count; i++) {
     const length = next(4) === 0 ? next(3) : next(200);
     const line = Buffer.alloc(length + 1);
-    for (let j = 0; j < length; j++) line[j] = 11 + next(245);
+    // Any byte but the ones that need care (controls, DEL, the C1 lead byte 0xC2).
+    for (let j = 0; j < length; j++) line[j] = ((byte) => (byte === 0x7f || byte === 0xc2 ? 0x41 : byte))(0x20 + next(224));
     line[length] = 10;
     lines.push(line);
   }
@@ -79,6 +80,29 @@ describe('PrefixKernel', () => {
   ])('declines %s, and works again after', (_, prefix, parts) => {
     expect(kernel!.prefixLines(prefix, parts)).toBeUndefined();
     expect(kernel!.prefixLines(ascii('w | '), [ascii('a\n')])?.toString()).toBe('w | a\n');
+  });
+
+  it.each([[0x00], [0x01], [0x07], [0x08], [0x0b], [0x0d], [0x1b], [0x1f], [0x7f], [0xc2, 0x80], [0xc2, 0x9b], [0xc2, 0x9f]])('refuses %i %s at every position around the vector size, writing nothing', (...bytes) => {
+    for (let at = 0; at < 40; at++) {
+      const line = Buffer.alloc(42, 0x61);
+      line.set(bytes, at);
+      line[41] = 10;
+      expect(kernel!.prefixLines(ascii('w | '), [ascii('ok\n'), line]), `at ${at}`).toBe(NEEDS_CARE);
+    }
+  });
+
+  it('takes Latin-1 characters that share the C1 lead byte (©, °, NBSP) at every position', () => {
+    for (let at = 0; at < 40; at++) {
+      const line = Buffer.concat([Buffer.alloc(at, 0x61), Buffer.from('© °\u00a0\n')]);
+      expect(kernel!.prefixLines(ascii('w | '), [line]), `at ${at}`).toEqual(Buffer.concat([ascii('w | '), line]));
+    }
+  });
+
+  it('lets TAB through, and never counts stale bytes past the end of a block', () => {
+    expect(kernel!.prefixLines(ascii('w | '), [ascii('a\tb\n')])?.toString()).toBe('w | a\tb\n');
+    // The memory after the next block still holds these ESC bytes.
+    expect(kernel!.prefixLines(ascii('w | '), [ascii(`aaaaa\n${'\x1b'.repeat(60)}\n`)])).toBe(NEEDS_CARE);
+    for (const length of [1, 5, 15, 16, 17]) expect(kernel!.prefixLines(ascii('w | '), [ascii(`${'a'.repeat(length - 1)}\n`)])?.toString()).toBe(`w | ${'a'.repeat(length - 1)}\n`);
   });
 
   it('returns a copy that later calls do not overwrite', () => {

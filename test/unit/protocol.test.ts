@@ -8,7 +8,8 @@ describe('parseRequest', () => {
     expect(parseRequest('{"v":1,"id":"a","cmd":"scale","formation":{"web":0}}')).toEqual({ v: 1, id: 'a', cmd: 'scale', formation: { web: 0 } });
     expect(parseRequest('{"v":1,"cmd":"restart"}')).toEqual({ v: 1, id: null, cmd: 'restart', targets: [] });
     expect(parseRequest('{"v":1,"id":2,"cmd":"stop","targets":["web.1"]}')).toMatchObject({ targets: ['web.1'] });
-    expect(parseRequest('{"v":1,"id":3,"cmd":"logs"}')).toEqual({ v: 1, id: 3, cmd: 'logs', lines: 200 });
+    expect(parseRequest('{"v":1,"id":3,"cmd":"logs"}')).toEqual({ v: 1, id: 3, cmd: 'logs', lines: 200, follow: true });
+    expect(parseRequest('{"v":1,"id":3,"cmd":"logs","follow":false}')).toEqual({ v: 1, id: 3, cmd: 'logs', lines: 200, follow: false });
   });
 
   it.each([
@@ -23,6 +24,7 @@ describe('parseRequest', () => {
     ['{"v":1,"cmd":"scale","formation":{"a":101}}', 'a=101: not a process count'],
     ['{"v":1,"cmd":"stop","targets":"web"}', 'targets must be a list of process names or types'],
     ['{"v":1,"cmd":"logs","lines":-1}', 'lines must be a whole number from 0 to 10000'],
+    ['{"v":1,"cmd":"logs","follow":"no"}', 'follow must be true or false'],
   ])('refuses %s', (line, message) => {
     expect(() => parseRequest(line)).toThrow(ProtocolError);
     expect(() => parseRequest(line)).toThrow(message);
