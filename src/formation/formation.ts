@@ -67,7 +67,15 @@ export function unknownType(type: string, known: Iterable<string>, where?: strin
 export function instanceParts(type: string, instance: number, port: number, environment: Environment): Pick<ProcessSpec, 'name' | 'instance' | 'port' | 'env'> {
   const name = `${type}.${instance}`;
   if (port > MAX_PORT) throw new TfError(`${name} would get port ${port}, above ${MAX_PORT}`, 'choose a lower base port with -p');
-  return { name, instance, port, env: withVariables(environment, processVariables(name, port), 'tf') };
+  return { name, instance, port, env: withVariables(environment, { ...unbuffered(environment), ...processVariables(name, port) }, 'tf') };
+}
+
+/**
+ * Python block-buffers stdout when it is not a terminal: its lines would show up late, and be lost
+ * when a stop signal kills it. Unless the environment says otherwise, tf asks it not to buffer.
+ */
+function unbuffered(environment: Environment): Record<string, string> {
+  return environment.has('PYTHONUNBUFFERED') ? {} : { PYTHONUNBUFFERED: '1' };
 }
 
 export function buildFormation(input: FormationInput): ProcessSpec[] {

@@ -1,6 +1,6 @@
 import type { ProcessSpec, SpecFactory } from '../formation/formation.js';
 import { decideOnCrash } from './crash-policy.js';
-import { LiveControl, type ScaleResult } from './live-control.js';
+import { LiveControl, type RestartResult, type ScaleResult } from './live-control.js';
 import { ProcessHandle, type HandleEvents } from './process-handle.js';
 import { MARKER_VARIABLE } from './process-table.js';
 import { startReadiness } from './readiness.js';
@@ -9,11 +9,13 @@ import { deriveSpecFactory } from './slot-set.js';
 import type { SupervisorOptions } from './options.js';
 import { signalGroup, spawnInGroup } from './spawner.js';
 import { Stopper } from './stopper.js';
+import { StopSequence } from './stop-sequence.js';
+import type { TypeDeps } from './order.js';
 import { describeExit, describeStop, exitStatus, exitStatusOf, type StopReason } from './stop-reason.js';
 import { realTimers, type Timers } from './timers.js';
 import { Watchdog } from './watchdog.js';
 
-export type { ProcessInfo, ProcessState, ScaleResult, SupervisorOptions };
+export type { ProcessInfo, ProcessState, RestartResult, ScaleResult, SupervisorOptions };
 
 type Phase = 'idle' | 'running' | 'draining' | 'stopped';
 
@@ -41,6 +43,7 @@ export class Supervisor {
   private reason: StopReason | undefined;
   private firstExitStatus: number | undefined;
   private finished: ((status: number) => void) | undefined;
+  private sequence: StopSequence | undefined;
 
   constructor(private readonly options: SupervisorOptions) {
     this.timers = options.timers ?? realTimers;
@@ -66,6 +69,7 @@ export class Supervisor {
       reserve: (name) => this.options.output.reserve([name]),
       launch: (slot) => this.launch(slot),
       drain: (slots, intent) => this.stopper.drain(slots, intent),
+      graph: () => this.graph(),
       say: (text) => this.say(text),
     });
   }
@@ -95,9 +99,12 @@ export class Supervisor {
     return this.live.scaleAll(items);
   }
 
-  /** Restarts processes (all, types, or names like web.2); resolves with their names when done. */
-  restart(targets: string[] = []): Promise<string[]> {
-    return this.live.restart(targets);
+  /**
+   * Restarts processes (all, types, or names like web.2), each once its dependencies are up again;
+   * with withDependents, also the types that depend on them. Resolves when each is up or failed.
+   */
+  restart(targets: string[] = [], withDependents = false): Promise<RestartResult> {
+    return this.live.restart(targets, withDependents);
   }
 
   /** Drains processes and leaves them stopped (until restarted or scaled). */
@@ -114,6 +121,7 @@ export class Supervisor {
   shutdown(reason: StopReason): void {
     if (this.phase === 'draining' && reason.kind === 'signal') {
       this.say(`received ${reason.signal} again, killing all processes now`);
+      this.sequence?.clear();
       for (const handle of this.handles) this.stopper.escalate(handle, undefined);
       return;
     }
@@ -122,9 +130,10 @@ export class Supervisor {
     this.reason = reason;
     const live = this.slots.filter((slot) => slot.handle && !slot.handle.done);
     const longest = Math.max(0, ...live.map((slot) => slot.spec.drainMs));
-    this.say(describeStop(reason, live.length > 0 ? longest : 0));
+    this.sequence = new StopSequence(live, this.graph(), (slots) => this.stopper.signal(slots));
+    this.say(describeStop(reason, live.length > 0 ? longest : 0, this.sequence.describe()));
     for (const slot of this.slots) this.stopper.cancel(slot);
-    this.stopper.signal(live);
+    this.sequence.advance(this.slots);
     // Earlier runs (restarted, removed) whose output is still open: give them the same grace.
     for (const handle of this.handles) {
       if (!handle.done && !live.some((slot) => slot.handle === handle)) this.stopper.abandonLater(handle);
@@ -178,7 +187,8 @@ export class Supervisor {
     slot.lastExit = status;
     if (this.phase !== 'running') {
       this.firstExitStatus ??= status;
-      return slot.exited();
+      slot.exited();
+      return this.sequence?.advance(this.slots);
     }
     this.cleanUpGroup(slot, handle);
     // An intent (restart, stop, remove) stays until the next launch: a restart checks it was not stopped meanwhile.
@@ -188,6 +198,7 @@ export class Supervisor {
       this.applyPolicy(slot, handle, status);
     }
     slot.exited();
+    this.live.startWaiting();
   }
 
   /** Whatever the dead shell left in its group is orphaned now; it must not hold the port. */
@@ -205,7 +216,7 @@ export class Supervisor {
       slot.state = 'backoff';
       slot.restarts++;
       this.say(decision.message);
-      slot.timer = this.timers.setTimeout(() => this.launch(slot), decision.delayMs);
+      slot.timer = this.timers.setTimeout(() => ((slot.timer = undefined), this.live.requeue(slot)), decision.delayMs);
       return;
     }
     if (decision.kind === 'give-up') {
@@ -213,7 +224,6 @@ export class Supervisor {
       for (const message of decision.messages) this.say(message);
     } else {
       slot.state = 'exited';
-      this.live.startWaiting();
     }
     if (!this.slots.some((s) => s.keepsTfRunning)) this.shutdown({ kind: 'all-exited', status: this.firstExitStatus ?? 0 });
   }
@@ -235,6 +245,20 @@ export class Supervisor {
     this.watchdog?.release();
     for (const slot of this.slots) slot.exited();
     this.finished?.(exitStatusOf(this.reason!));
+  }
+
+  /** Each type of the formation and what it depends on; a type scaled to 0 still orders the others. */
+  private graph(): TypeDeps[] {
+    return this.types.map((type) => ({ type, dependsOn: this.slots.find((s) => s.spec.type === type)?.spec.dependsOn ?? this.declaredDeps(type) }));
+  }
+
+  private declaredDeps(type: string): readonly string[] {
+    try {
+      return this.specFor(type, 1).dependsOn ?? [];
+    } catch {
+      // Only a type whose first port is out of range can fail here, and then it never runs.
+      return [];
+    }
   }
 
   private say(text: string): void {
