@@ -56,7 +56,7 @@ export async function watchApp(options: WatchOptions): Promise<{ close(): Promis
       const rel = relative(root, abs).split(sep).join('/');
       if (config.configFiles.includes(abs)) out.reload = true;
       else {
-        const types = route(rel);
+        const types = loops.allowed(route(rel));
         if (types.length === 0) continue;
         for (const type of types) (out.types.add(type), loops.note(type, rel, time));
       }
@@ -77,7 +77,7 @@ export async function watchApp(options: WatchOptions): Promise<{ close(): Promis
         const next = await options.reload();
         if (next) (config = next), (route = router(next, options.globs)), loops.reset();
       } else {
-        const types = loops.allowed(config.types.filter((t) => batch.types.has(t)));
+        const types = config.types.filter((t) => batch.types.has(t));
         if (types.length > 0) {
           options.say(`${what}, restarting ${types.join(', ')}`);
           await options.restart(types);

@@ -3,7 +3,7 @@ import { isProcessCount, PROCESS_COUNT_HINT } from '../formation/scale.js';
 import { TfError } from '../util/errors.js';
 import { Slot, type Intent } from './slot.js';
 import { blockedBy, freeInstances, notUp, resolveTargets, sortSlots, startable, waitingNotice, withDependentSlots } from './slot-set.js';
-import type { TypeDeps } from './order.js';
+import { stopWaves, type TypeDeps } from './order.js';
 
 /** What `tf restart` did: the processes up again, and those that did not come back, with why. */
 export interface RestartResult {
@@ -104,10 +104,26 @@ export class LiveControl {
     this.ensureRunning();
     let slots = resolveTargets(targets, this.deps.slots(), this.deps.types());
     if (withDependents) slots = withDependentSlots(slots, this.deps.slots(), this.deps.graph());
-    const byType = new Map<string, Slot[]>();
-    for (const slot of slots) byType.set(slot.spec.type, [...(byType.get(slot.spec.type) ?? []), slot]);
-    await Promise.all([...byType.values()].map((group) => this.restartGroup(group)));
+    const waves = stopWaves(this.deps.graph().filter((t) => slots.some((s) => s.spec.type === t.type)));
+    if (waves.length > 1) await this.restartInOrder(slots, waves);
+    else {
+      const byType = new Map<string, Slot[]>();
+      for (const slot of slots) byType.set(slot.spec.type, [...(byType.get(slot.spec.type) ?? []), slot]);
+      await Promise.all([...byType.values()].map((group) => this.restartGroup(group)));
+    }
     return this.outcome(slots);
+  }
+
+  /**
+   * Types that depend on each other restart as they stop and start: dependents drain first, each
+   * dependency once they are gone, then all start again in dependency order (each waits in turn).
+   */
+  private async restartInOrder(slots: Slot[], waves: string[][]): Promise<void> {
+    for (const wave of waves) {
+      const chosen = slots.filter((slot) => wave.includes(slot.spec.type) && slot.state !== 'waiting');
+      if (this.deps.running() && chosen.length > 0) await this.deps.drain(chosen, 'restart');
+    }
+    await this.restartSome(slots);
   }
 
   async stop(targets: string[]): Promise<string[]> {
@@ -142,6 +158,7 @@ export class LiveControl {
     // A waiting process starts when its dependencies are ready; restarting it means nothing yet.
     const chosen = slots.filter((slot) => slot.state !== 'waiting');
     if (!this.deps.running()) return;
+    // Drained already (restartInOrder): draining again only waits for their exit.
     if (chosen.length > 0) await this.deps.drain(chosen, 'restart');
     // Stopped, removed or shut down meanwhile: the later wish wins.
     const again = chosen.filter((slot) => this.deps.running() && slot.intent === 'restart');

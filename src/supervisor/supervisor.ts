@@ -159,7 +159,10 @@ export class Supervisor {
     if (handle.pid === undefined) return;
     this.watchdog?.watch(handle.pid);
     this.say(`${slot.spec.name} started (pid ${handle.pid}, port ${slot.spec.port})`);
-    if (!slot.spec.ready) return this.live.startWaiting();
+    if (!slot.spec.ready) {
+      slot.settled();
+      return this.live.startWaiting();
+    }
     slot.readiness = startReadiness(slot.spec, handle, {
       timers: this.timers,
       extraEnv: this.childEnv,
