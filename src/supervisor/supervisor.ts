@@ -20,10 +20,10 @@ export type { ProcessInfo, ProcessState, RestartResult, ScaleResult, SupervisorO
 type Phase = 'idle' | 'running' | 'draining' | 'stopped';
 
 /**
- * Runs a formation: starts every process (each type once its depends_on types are ready), applies
- * each type's crash policy, and owns shutdown, one small state machine: running -> draining (stop
- * signal to every group, a deadline each) -> SIGKILL for whatever outlives its deadline -> stopped
- * (final sweep, exit status). Live changes (scale, restart, stop) are in live-control.ts; they
+ * Runs a formation: starts every process (each start, first or not, once its depends_on types are
+ * ready), applies each type's crash policy, and owns shutdown, one small state machine: running ->
+ * draining (stop signal to each group in reverse dependency order, a deadline each) -> SIGKILL for
+ * whatever outlives its deadline -> stopped (final sweep, exit status). Live changes (scale, restart, stop) are in live-control.ts; they
  * drain processes on purpose, and such an exit never runs a crash policy.
  */
 export class Supervisor {
