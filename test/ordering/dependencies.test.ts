@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ps, waitForPs } from '../helpers/control.js';
+import { ps } from '../helpers/control.js';
 import { fixture, tmpApp } from '../helpers/tmp-app.js';
 import { runTf, startTf } from '../helpers/tf.js';
 
@@ -66,12 +66,13 @@ describe('depends_on at every start', () => {
 
   it('tf restart exits 1 naming a process that did not come back', async () => {
     const root = tmpApp({
-      Procfile: `web: ${fixture('drain', '50')}\nflaky: sh -c 'if [ -e once ]; then exit 3; fi; touch once; exec sleep 600'\n`,
-      'tf.yml': 'processes:\n  flaky: { restart: { policy: restart, limit: 1, window: 1m } }\n',
+      // A ready check makes "up" an event: without one, a process is up once spawned.
+      Procfile: `web: ${fixture('drain', '50')}\nflaky: sh -c 'if [ -e once ]; then exit 3; fi; touch once; echo up; exec sleep 600'\n`,
+      'tf.yml': 'processes:\n  flaky: { ready: "line /up/", restart: { policy: restart, limit: 1, window: 1m } }\n',
     });
     const tf = startTf(['start', '--no-timestamps', '-p', '24200'], { cwd: root });
     await tf.waitForLine('READY web.1');
-    await waitForPs(root, (rows) => rows.every((r) => r.state === 'running'), 'both running');
+    await tf.waitForLine('flaky.1 is ready');
     const result = await runTf(['restart'], { cwd: root });
     expect(result.code).toBe(1);
     expect(result.stdout).toBe('restarted web.1\n');
