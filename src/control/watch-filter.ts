@@ -5,10 +5,11 @@ import { GitIgnore } from './git-ignore.js';
 const IGNORED_NAMES = new Set(['node_modules', '.git', '.tf']);
 
 /**
- * Editors' temporary files: vim's write probe `4913` and swap files (.swp, .swo, ...), backups
- * ending in `~`, emacs' autosaves `#name#` and lock links `.#name`. Saving a file makes several.
+ * Editors' temporary files: vim's write probe `4913` and hidden swap files (.a.js.swp, .swo,
+ * .swx, ...), backups ending in `~`, emacs' autosaves `#name#` and lock links `.#name`. Saving a
+ * file makes several.
  */
-const EDITOR_TEMP = /^(?:4913|#.*#|\.#.*|.*~|.*\.sw[a-p])$/;
+const EDITOR_TEMP = /^(?:4913|#.*#|\.#.*|.*~|\..+\.sw[a-z])$/;
 /** `tf export` marks the folder it writes with this manifest (see export/writer.ts). */
 const EXPORT_MANIFEST = /^\.tf-export-.+\.json$/;
 const EXPORT_STAGE = /^\.tf-export-/;
