@@ -46,7 +46,10 @@ export function startWatching(setup: WatchSetup): Promise<{ close(): Promise<voi
     debounceMs: quietPeriod(say),
     startedAt: (type) => latestStart(setup.supervisor, type),
     say,
-    restart: (types) => setup.supervisor.restart(types),
+    restart: async (types) => {
+      const { failed } = await setup.supervisor.restart(types);
+      for (const { name, why } of failed) say(`${name} did not come back up: ${why}`);
+    },
     reload: async () => {
       try {
         const app = await setup.reloadApp();

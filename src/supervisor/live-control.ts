@@ -104,9 +104,11 @@ export class LiveControl {
     this.ensureRunning();
     let slots = resolveTargets(targets, this.deps.slots(), this.deps.types());
     if (withDependents) slots = withDependentSlots(slots, this.deps.slots(), this.deps.graph());
-    const waves = stopWaves(this.deps.graph().filter((t) => slots.some((s) => s.spec.type === t.type)));
-    if (waves.length > 1) await this.restartInOrder(slots, waves);
-    else {
+    if (this.stopOrder(slots).length > 1) {
+      // Types that depend on each other: dependents drain first, then all start in dependency order.
+      await this.drainInOrder(slots.filter((slot) => slot.state !== 'waiting'), 'restart');
+      await this.restartSome(slots);
+    } else {
       const byType = new Map<string, Slot[]>();
       for (const slot of slots) byType.set(slot.spec.type, [...(byType.get(slot.spec.type) ?? []), slot]);
       await Promise.all([...byType.values()].map((group) => this.restartGroup(group)));
@@ -114,16 +116,21 @@ export class LiveControl {
     return this.outcome(slots);
   }
 
+  /** The stop waves of the types SLOTS belong to. */
+  private stopOrder(slots: Slot[]): string[][] {
+    return stopWaves(this.deps.graph().filter((t) => slots.some((s) => s.spec.type === t.type)));
+  }
+
   /**
-   * Types that depend on each other restart as they stop and start: dependents drain first, each
-   * dependency once they are gone, then all start again in dependency order (each waits in turn).
+   * Drains in reverse dependency order: dependents first, each dependency once they have exited.
+   * Once tf is shutting down, its own stop sequence signals what is left, in the same order.
    */
-  private async restartInOrder(slots: Slot[], waves: string[][]): Promise<void> {
-    for (const wave of waves) {
-      const chosen = slots.filter((slot) => wave.includes(slot.spec.type) && slot.state !== 'waiting');
-      if (this.deps.running() && chosen.length > 0) await this.deps.drain(chosen, 'restart');
+  private async drainInOrder(slots: Slot[], intent: Intent): Promise<void> {
+    for (const wave of this.stopOrder(slots)) {
+      const chosen = slots.filter((slot) => wave.includes(slot.spec.type));
+      if (!this.deps.running()) return;
+      if (chosen.length > 0) await this.deps.drain(chosen, intent);
     }
-    await this.restartSome(slots);
   }
 
   async stop(targets: string[]): Promise<string[]> {
@@ -158,7 +165,7 @@ export class LiveControl {
     // A waiting process starts when its dependencies are ready; restarting it means nothing yet.
     const chosen = slots.filter((slot) => slot.state !== 'waiting');
     if (!this.deps.running()) return;
-    // Drained already (restartInOrder): draining again only waits for their exit.
+    // Drained already (drainInOrder): draining again only waits for their exit.
     if (chosen.length > 0) await this.deps.drain(chosen, 'restart');
     // Stopped, removed or shut down meanwhile: the later wish wins.
     const again = chosen.filter((slot) => this.deps.running() && slot.intent === 'restart');
@@ -191,7 +198,9 @@ export class LiveControl {
   }
 
   private async remove(slots: Slot[]): Promise<void> {
-    await this.deps.drain(slots, 'remove');
+    await this.drainInOrder(slots, 'remove');
+    // Shutting down meanwhile: the slots stay, for the shutdown to stop and sweep.
+    if (!this.deps.running()) return;
     const gone = new Set(slots);
     this.deps.setSlots(this.deps.slots().filter((s) => !gone.has(s)));
   }

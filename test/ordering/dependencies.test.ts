@@ -1,3 +1,5 @@
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ps } from '../helpers/control.js';
 import { fixture, tmpApp } from '../helpers/tmp-app.js';
@@ -60,6 +62,23 @@ describe('depends_on at every start', () => {
     expect(result.stdout).toBe('restarted db.1, app.1\n');
     expect((await ps(root)).map((r) => [r.name, r.restarts])).toEqual([['db.1', 2], ['app.1', 2]]);
     expect(tf.stdout).not.toContain('no db');
+    tf.signal('SIGTERM');
+    await tf.result();
+  });
+
+  it('--watch: a config reload drains dependents first and starts the new formation in dependency order', async () => {
+    const root = stack(300, 300);
+    const tf = startTf(['start', '--no-timestamps', '-p', '24250', '--watch'], { cwd: root });
+    await tf.waitForLine('watching ');
+    await tf.waitForLine('READY app.1');
+    writeFileSync(join(root, 'tf.yml'), `${SETTINGS}# touched\n`);
+    await tf.waitForLine('tf.yml changed, reloading the config');
+    await tf.waitForLines(/READY app\.1/, 2);
+    const after = linesAfter(tf.stdout, /reloading the config/);
+    const at = (pattern: RegExp) => after.findIndex((l) => pattern.test(l));
+    expect(at(/^sending SIGTERM to db\.1$/)).toBeGreaterThan(at(/^app\.1 exited with code 0$/));
+    expect(at(/^app\.1 started/)).toBeGreaterThan(at(/^db\.1 is ready/));
+    expect(tf.stdout).not.toMatch(/no db|lost db/);
     tf.signal('SIGTERM');
     await tf.result();
   });
