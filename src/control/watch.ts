@@ -80,6 +80,7 @@ export async function watchApp(options: WatchOptions): Promise<{ close(): Promis
         const types = config.types.filter((t) => batch.types.has(t));
         if (types.length > 0) {
           options.say(`${what}, restarting ${types.join(', ')}`);
+          loops.restarting(types, Date.now());
           await options.restart(types);
           for (const notice of loops.restarted(types)) options.say(notice);
         }

@@ -20,6 +20,19 @@ export function deriveSpecFactory(specs: ProcessSpec[]): SpecFactory {
   };
 }
 
+/** Each type and what it depends on; a type without processes (scaled to 0) still orders the others. */
+export function dependencyGraph(types: string[], slots: Slot[], specFor: SpecFactory): TypeDeps[] {
+  const declared = (type: string): readonly string[] => {
+    try {
+      return specFor(type, 1).dependsOn ?? [];
+    } catch {
+      // Only a type whose first port is out of range fails here, and such a type never runs.
+      return [];
+    }
+  };
+  return types.map((type) => ({ type, dependsOn: slots.find((s) => s.spec.type === type)?.spec.dependsOn ?? declared(type) }));
+}
+
 /** A waiting process whose depends_on types are all up (every instance not being removed). */
 export function startable(slots: Slot[]): Slot | undefined {
   const up = (type: string): boolean => slots.every((s) => s.spec.type !== type || s.intent === 'remove' || s.satisfies);

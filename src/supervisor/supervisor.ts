@@ -5,7 +5,7 @@ import { ProcessHandle, type HandleEvents } from './process-handle.js';
 import { MARKER_VARIABLE } from './process-table.js';
 import { startReadiness } from './readiness.js';
 import { Slot, type ProcessInfo, type ProcessState } from './slot.js';
-import { deriveSpecFactory } from './slot-set.js';
+import { dependencyGraph, deriveSpecFactory } from './slot-set.js';
 import type { SupervisorOptions } from './options.js';
 import { signalGroup, spawnInGroup } from './spawner.js';
 import { Stopper } from './stopper.js';
@@ -23,8 +23,9 @@ type Phase = 'idle' | 'running' | 'draining' | 'stopped';
  * Runs a formation: starts every process (each start, first or not, once its depends_on types are
  * ready), applies each type's crash policy, and owns shutdown, one small state machine: running ->
  * draining (stop signal to each group in reverse dependency order, a deadline each) -> SIGKILL for
- * whatever outlives its deadline -> stopped (final sweep, exit status). Live changes (scale, restart, stop) are in live-control.ts; they
- * drain processes on purpose, and such an exit never runs a crash policy.
+ * whatever outlives its deadline -> stopped (final sweep, exit status). Live changes (scale,
+ * restart, stop) are in live-control.ts; they drain processes on purpose, and such an exit never
+ * runs a crash policy.
  */
 export class Supervisor {
   private phase: Phase = 'idle';
@@ -250,18 +251,8 @@ export class Supervisor {
     this.finished?.(exitStatusOf(this.reason!));
   }
 
-  /** Each type of the formation and what it depends on; a type scaled to 0 still orders the others. */
   private graph(): TypeDeps[] {
-    return this.types.map((type) => ({ type, dependsOn: this.slots.find((s) => s.spec.type === type)?.spec.dependsOn ?? this.declaredDeps(type) }));
-  }
-
-  private declaredDeps(type: string): readonly string[] {
-    try {
-      return this.specFor(type, 1).dependsOn ?? [];
-    } catch {
-      // Only a type whose first port is out of range can fail here, and then it never runs.
-      return [];
-    }
+    return dependencyGraph(this.types, this.slots, this.specFor);
   }
 
   private say(text: string): void {

@@ -139,4 +139,15 @@ describe('tf start --watch', () => {
     tf.signal('SIGTERM');
     await tf.result();
   });
+
+  it('counts what a process removes as it stops (its pid file) as its own write too', async () => {
+    const root = tmpApp({ Procfile: `nginx: sh -c 'trap "rm -f nginx.pid; exit 0" TERM; echo $$ > nginx.pid; while :; do sleep 0.05; done'\n` });
+    const tf = startTf(['start', '--no-timestamps', '-p', '25200', '--watch'], { cwd: root });
+    await tf.waitForLine('watching ');
+    writeFileSync(join(root, 'nginx.pid'), 'touched\n');
+    await tf.waitForLine(/nginx changed nginx\.pid within 1s of starting, 3 restarts in a row: a feedback loop/);
+    expect((await ps(root))[0]!.restarts).toBeLessThanOrEqual(4);
+    tf.signal('SIGTERM');
+    await tf.result();
+  });
 });

@@ -68,6 +68,7 @@ describe('depends_on at every start', () => {
 
   it('--watch: a config reload drains dependents first and starts the new formation in dependency order', async () => {
     const root = stack(300, 300);
+    writeFileSync(join(root, '.gitignore'), 'db.up\n');
     const tf = startTf(['start', '--no-timestamps', '-p', '24250', '--watch'], { cwd: root });
     await tf.waitForLine('watching ');
     await tf.waitForLine('READY app.1');
