@@ -3,7 +3,9 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ps } from '../helpers/control.js';
 import { fixture, tmpApp } from '../helpers/tmp-app.js';
+import { taggedProcesses } from '../helpers/processes.js';
 import { runTf, startTf } from '../helpers/tf.js';
+import { waitFor } from '../helpers/wait.js';
 
 // db makes ./db.up once "ready" and removes it at its stop signal; app exits 1 ("no db", "lost
 // db") whenever it runs without that file: what a web app does when postgres is not there.
@@ -136,6 +138,18 @@ describe('stopping in reverse dependency order', () => {
     expect(result.stdout).toContain('received SIGINT again, killing all processes now');
     expect(result.stdout).not.toContain('sending SIGTERM to db.1');
     expect(result.stdout).toContain('db.1 was terminated by SIGKILL');
+  });
+
+  it('kill -9 of tf while dependents drain still ends everything, the waiting dependency included', async () => {
+    const root = stack(0, 30_000);
+    const tf = startTf(['start', '--no-timestamps', '-p', '24450'], { cwd: root });
+    await tf.waitForLine('READY app.1');
+    tf.signal('SIGINT');
+    await tf.waitForLine(/^app\.1 +\| app\.1 draining$/);
+    tf.signal('SIGKILL');
+    await tf.result();
+    // startTf's check: nothing tf started may outlive the test (the watchdog's job).
+    await waitFor(() => taggedProcesses(tf.tag).length === 0, 'the watchdog to end app.1 and db.1');
   });
 
   it('tf check shows the start and stop order', async () => {
