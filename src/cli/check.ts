@@ -7,6 +7,7 @@ import { displayPath } from '../util/fs.js';
 import { appOptions, formationRequest } from './app-flags.js';
 import type { AppFlags, FormationFlags } from './options.js';
 import { alignColumns } from './table.js';
+import { describeWaves, startWaves, stopWaves } from '../supervisor/order.js';
 
 export type CheckFlags = AppFlags & FormationFlags;
 
@@ -21,10 +22,19 @@ export async function check(items: string[], flags: CheckFlags): Promise<number>
   out.push(`root      ${app.root}`);
   out.push('', specs.length ? 'formation:' : 'formation: nothing to start (every type is scaled to 0)');
   out.push(...formationTable(specs));
+  if (specs.length) out.push('', ...orderLines(specs));
   const release = app.procfile.types.find((t) => t.name === RELEASE_TYPE);
   if (release) out.push('', `release phase: "${release.command}" is never started by tf start; run it with tf run release`);
   process.stdout.write(`${out.join('\n')}\n`);
   return 0;
+}
+
+/** Start and stop order, from depends_on: what tf start does and what Ctrl-C does. */
+function orderLines(specs: ProcessSpec[]): string[] {
+  const graph = [...new Map(specs.map((s) => [s.type, { type: s.type, dependsOn: s.dependsOn ?? [] }])).values()];
+  const start = startWaves(graph);
+  if (start.length === 1) return ['order:      all start together and stop together (no depends_on)'];
+  return [`start order: ${describeWaves(start)}`, `stop order:  ${describeWaves(stopWaves(graph))}`];
 }
 
 function formationTable(specs: ProcessSpec[]): string[] {

@@ -17,6 +17,7 @@ export function addControlCommands(tf: Command, lazy: Lazy): void {
     .action(lazy(() => (require('./scale.js') as typeof import('./scale.js')).scale));
   addControlOptions(tf.command('restart').description('drain and start again: everything, a type, or one process like web.2'))
     .argument('[targets...]', 'process names or types (default: all)')
+    .option('--with-dependents', 'also restart the types that depend on them (depends_on), after them')
     .action(lazy(() => (require('./restart.js') as typeof import('./restart.js')).restart));
   addControlOptions(tf.command('stop').description('drain processes of the running tf start and leave them stopped'))
     .argument('<targets...>', 'process names or types')

@@ -43,7 +43,8 @@ export async function start(items: string[], flags: StartFlags): Promise<number>
   // The socket lives in the working root, also for a release (whose build is read-only).
   const control = await ControlSession.open(appRoot(flags), flags.controlSocket);
   try {
-    await ensurePortsFree(specs.filter((spec) => spec.type === 'web').map((spec) => spec.port));
+    // A `ready: port` check must not be satisfied by somebody else's server on that port.
+    await ensurePortsFree(specs.filter((spec) => spec.type === 'web' || spec.ready?.kind === 'port').map((spec) => spec.port));
     const color = !flags.json && shouldColor(Boolean(process.stdout.isTTY), process.env);
     const output = new Multiplexer(process.stdout, { json: Boolean(flags.json), color, timestamps: flags.timestamps });
     const outputFailed = reportOutputFailure(output);

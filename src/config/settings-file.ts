@@ -97,7 +97,7 @@ function parseTypes(value: Json, fail: Fail): Map<string, TypeSettings> {
       else if (key === 'restart') settings.restart = parseRestart(raw, at, fail);
       else if (key === 'ready') settings.ready = parseReady(raw, at, fail);
       else if (key === 'depends_on') settings.dependsOn = parseStrings(raw, at, fail, 'a list of process types, e.g. depends_on: [web]');
-      else if (key === 'watch') settings.watch = parseStrings(raw, at, fail, "a list of globs, e.g. watch: ['src/**/*.js']");
+      else if (key === 'watch') settings.watch = raw === false ? [] : parseStrings(raw, at, fail, "a list of globs, e.g. watch: ['src/**/*.js'], or false");
       else fail(at, 'unknown setting', `known settings: ${TYPE_KEYS.join(', ')}`);
     }
     out.set(type, settings);

@@ -12,7 +12,7 @@ export function controlHandler(supervisor: Supervisor, logs: LogTail): Handler {
       case 'scale':
         return supervisor.scaleAll(Object.entries(request.formation));
       case 'restart':
-        return { restarted: await supervisor.restart(request.targets) };
+        return await supervisor.restart(request.targets, request.dependents ?? false);
       case 'stop':
         return { stopped: await supervisor.stop(request.targets) };
       case 'logs':

@@ -23,7 +23,7 @@ export type RequestId = string | number | null;
 export type Request =
   | { v: 1; id: RequestId; cmd: 'hello' | 'ps' }
   | { v: 1; id: RequestId; cmd: 'scale'; formation: Record<string, number> }
-  | { v: 1; id: RequestId; cmd: 'restart' | 'stop'; targets: string[] }
+  | { v: 1; id: RequestId; cmd: 'restart' | 'stop'; targets: string[]; dependents?: boolean }
   | { v: 1; id: RequestId; cmd: 'logs'; lines: number; follow: boolean };
 
 export type Reply =
@@ -72,8 +72,12 @@ export function parseRequest(line: string): Request {
     case 'scale':
       return { v: 1, id, cmd: 'scale', formation: formationOf(message.formation, id) };
     case 'restart':
-    case 'stop':
-      return { v: 1, id, cmd: cmd as 'restart' | 'stop', targets: stringsOf(message.targets, id) };
+    case 'stop': {
+      const request = { v: 1 as const, id, cmd: cmd as 'restart' | 'stop', targets: stringsOf(message.targets, id) };
+      if (message.dependents === undefined) return request;
+      if (cmd !== 'restart' || typeof message.dependents !== 'boolean') throw new ProtocolError('dependents must be true or false, and only for restart', id);
+      return { ...request, dependents: message.dependents };
+    }
     case 'logs': {
       const lines = message.lines ?? DEFAULT_LOG_LINES;
       if (!Number.isInteger(lines) || (lines as number) < 0 || (lines as number) > MAX_LOG_LINES) throw new ProtocolError(`lines must be a whole number from 0 to ${MAX_LOG_LINES}`, id);

@@ -1,5 +1,7 @@
 import { relative, resolve, sep } from 'node:path';
+import { FeedbackLoops } from './feedback-loop.js';
 import { matcher } from './glob.js';
+import { WatchFilter } from './watch-filter.js';
 import { importEsm } from '../util/import-esm.js';
 
 export interface WatchConfig {
@@ -15,8 +17,10 @@ export interface WatchOptions extends WatchConfig {
   /** `--watch GLOB...`: what restarts the types without globs of their own; empty: any file. */
   globs: string[];
   debounceMs?: number;
-  /** Paths never to watch, with everything under them: the control socket, the release store. */
+  /** Paths never to watch, with everything under them: the control socket's folder, the release store. */
   ignore?: string[];
+  /** When the latest instance of TYPE started (ms, Date.now clock); undefined if none runs. */
+  startedAt?(type: string): number | undefined;
   restart(types: string[]): Promise<unknown>;
   /** Reloads the config; resolves with the new one, or undefined when it was invalid (kept the old). */
   reload(): Promise<WatchConfig | undefined>;
@@ -24,42 +28,62 @@ export interface WatchOptions extends WatchConfig {
 }
 
 export const DEFAULT_DEBOUNCE_MS = 200;
-const IGNORED_NAMES = new Set(['node_modules', '.git', '.tf']);
 
 /**
  * Watches the app root with chokidar (loaded only here, only with --watch). Changes are collected
  * until none has come for the debounce time, then acted on once: a storm of a thousand changes
- * is one restart. Changes during a restart are acted on after it, again once.
+ * is one restart. Changes during a restart are acted on after it, again once. What is not an
+ * edit (watch-filter.ts) is dropped, and a type that keeps restarting itself is left alone.
  */
 export async function watchApp(options: WatchOptions): Promise<{ close(): Promise<void> }> {
   const { watch } = await importEsm('chokidar');
   const root = resolve(options.root);
   let config: WatchConfig = options;
   let route = router(config, options.globs);
-  const extraIgnored = (options.ignore ?? []).map((path) => resolve(path));
-  const ignored = (path: string): boolean =>
-    relative(root, path).split(sep).some((part) => IGNORED_NAMES.has(part)) || extraIgnored.some((p) => path === p || path.startsWith(p + sep));
-  // Files as a set: one save often fires add and change for the same path, and is one change.
-  const pending = { types: new Set<string>(), reload: false, files: new Set<string>() };
+  const filter = new WatchFilter({ root, ignore: options.ignore ?? [] });
+  const loops = new FeedbackLoops(options.startedAt ?? (() => undefined));
+  // Files as a map: one save often fires add and change for the same path, and is one change.
+  let pending = new Map<string, number>();
   let timer: NodeJS.Timeout | undefined;
   let busy = false;
   let again = false;
 
+  /** The batch's edits: whether the config changed, which types to restart, which files say so. */
+  const sort = (batch: Map<string, number>) => {
+    const out = { reload: false, types: new Set<string>(), files: [] as string[] };
+    for (const [abs, time] of batch) {
+      if (!filter.isEdit(abs)) continue;
+      const rel = relative(root, abs).split(sep).join('/');
+      if (config.configFiles.includes(abs)) out.reload = true;
+      else {
+        const types = loops.allowed(route(rel));
+        if (types.length === 0) continue;
+        for (const type of types) (out.types.add(type), loops.note(type, rel, time));
+      }
+      out.files.push(rel);
+    }
+    return out;
+  };
+
   const act = async (): Promise<void> => {
     if (busy) return void (again = true);
     busy = true;
-    const { reload, files } = pending;
-    const types = config.types.filter((t) => pending.types.has(t));
-    Object.assign(pending, { types: new Set(), reload: false, files: new Set() });
-    const what = describeChanges([...files]);
+    const batch = sort(pending);
+    pending = new Map();
+    const what = describeChanges(batch.files);
     try {
-      if (reload) {
+      if (batch.reload) {
         options.say(`${what}, reloading the config`);
         const next = await options.reload();
-        if (next) (config = next), (route = router(next, options.globs));
-      } else if (types.length > 0) {
-        options.say(`${what}, restarting ${types.join(', ')}`);
-        await options.restart(types);
+        if (next) (config = next), (route = router(next, options.globs)), loops.reset();
+      } else {
+        const types = config.types.filter((t) => batch.types.has(t));
+        if (types.length > 0) {
+          options.say(`${what}, restarting ${types.join(', ')}`);
+          loops.restarting(types, Date.now());
+          await options.restart(types);
+          for (const notice of loops.restarted(types)) options.say(notice);
+        }
       }
     } catch (error) {
       options.say(`watch: ${error instanceof Error ? error.message : String(error)}`);
@@ -70,20 +94,12 @@ export async function watchApp(options: WatchOptions): Promise<{ close(): Promis
   };
 
   const changed = (path: string): void => {
-    const abs = resolve(root, path);
-    const rel = relative(root, abs).split(sep).join('/');
-    if (config.configFiles.includes(abs)) pending.reload = true;
-    else {
-      const types = route(rel);
-      if (types.length === 0) return;
-      for (const type of types) pending.types.add(type);
-    }
-    pending.files.add(rel);
+    pending.set(resolve(root, path), Date.now());
     clearTimeout(timer);
     timer = setTimeout(() => void act(), options.debounceMs ?? DEFAULT_DEBOUNCE_MS);
   };
 
-  const watcher = watch(root, { ignored, ignoreInitial: true, persistent: true });
+  const watcher = watch(root, { ignored: filter.skipWhileWalking, ignoreInitial: true, persistent: true });
   watcher.on('all', (event, path) => {
     if (event === 'add' || event === 'change' || event === 'unlink') changed(path);
   });
@@ -107,6 +123,7 @@ function describeChanges(files: string[]): string {
 /**
  * Which types a changed file restarts: the types whose tf.yml globs claim it; a file no type
  * claims restarts the types without globs of their own, if --watch's globs (default: all) match.
+ * A type with `watch: false` (or `[]`) has globs that claim nothing: no change restarts it.
  */
 function router(config: WatchConfig, globs: string[]): (path: string) => string[] {
   const own = [...config.typeGlobs].map(([type, list]) => [type, matcher(list)] as const);

@@ -71,7 +71,15 @@ export function instanceParts(type: string, instance: number, port: number, envi
   // Past its block, an instance would take the port of the next type's first ones.
   if (instance > PORT_BLOCK) throw new TfError(`${name}: a type runs at most ${PORT_BLOCK} processes`, PORT_BLOCK_HINT);
   if (port > MAX_PORT) throw new TfError(`${name} would get port ${port}, above ${MAX_PORT}`, 'choose a lower base port with -p');
-  return { name, instance, port, env: withVariables(environment, processVariables(name, port), 'tf') };
+  return { name, instance, port, env: withVariables(environment, { ...unbuffered(environment), ...processVariables(name, port) }, 'tf') };
+}
+
+/**
+ * Python block-buffers stdout when it is not a terminal: its lines would show up late, and be lost
+ * when a stop signal kills it. Unless the environment says otherwise, tf asks it not to buffer.
+ */
+function unbuffered(environment: Environment): Record<string, string> {
+  return environment.has('PYTHONUNBUFFERED') ? {} : { PYTHONUNBUFFERED: '1' };
 }
 
 export function buildFormation(input: FormationInput): ProcessSpec[] {

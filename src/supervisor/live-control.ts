@@ -2,7 +2,14 @@ import { unknownType, type ProcessSpec, type SpecFactory } from '../formation/fo
 import { isProcessCount, PROCESS_COUNT_HINT } from '../formation/scale.js';
 import { TfError } from '../util/errors.js';
 import { Slot, type Intent } from './slot.js';
-import { freeInstances, resolveTargets, sortSlots, startable, waitingNotice } from './slot-set.js';
+import { blockedBy, freeInstances, notUp, resolveTargets, sortSlots, startable, waitingNotice, withDependentSlots } from './slot-set.js';
+import { stopWaves, type TypeDeps } from './order.js';
+
+/** What `tf restart` did: the processes up again, and those that did not come back, with why. */
+export interface RestartResult {
+  restarted: string[];
+  failed: Array<{ name: string; why: string }>;
+}
 
 export interface ScaleResult {
   type: string;
@@ -24,6 +31,8 @@ export interface LiveDeps {
   reserve(name: string): void;
   launch(slot: Slot): void;
   drain(slots: Slot[], intent: Intent): Promise<void>;
+  /** Each type and what it depends on, for --with-dependents. */
+  graph(): TypeDeps[];
   say(text: string): void;
 }
 
@@ -33,7 +42,11 @@ export class LiveControl {
 
   constructor(private readonly deps: LiveDeps) {}
 
-  /** Starts every waiting process whose dependencies are up; says once which still wait. */
+  /**
+   * Starts every waiting process whose dependencies are up; says once which still wait. Called
+   * whenever a process changes state, so it also wakes whoever waits on a process that now
+   * cannot start (its dependency crashed or was stopped).
+   */
   startWaiting(): void {
     if (!this.deps.running() || this.launching) return;
     this.launching = true;
@@ -44,6 +57,17 @@ export class LiveControl {
     }
     const notice = waitingNotice(this.deps.slots());
     if (notice) this.deps.say(notice);
+    for (const slot of this.deps.slots()) if (slot.state === 'waiting' && blockedBy(slot, this.deps.slots())) slot.settled();
+  }
+
+  /**
+   * Every start after the first goes through here (a restart, a crash restart): the process waits
+   * until each instance of its depends_on types is up again, as at the first start.
+   */
+  requeue(slot: Slot): void {
+    slot.state = 'waiting';
+    slot.noticed = false;
+    this.startWaiting();
   }
 
   /** Checks every item before changing anything: one bad item changes nothing. */
@@ -75,13 +99,38 @@ export class LiveControl {
     return result;
   }
 
-  async restart(targets: string[]): Promise<string[]> {
+  /** Restarts TARGETS (and with withDependents, every process of the types depending on them). */
+  async restart(targets: string[], withDependents = false): Promise<RestartResult> {
     this.ensureRunning();
-    const slots = resolveTargets(targets, this.deps.slots(), this.deps.types());
-    const byType = new Map<string, Slot[]>();
-    for (const slot of slots) byType.set(slot.spec.type, [...(byType.get(slot.spec.type) ?? []), slot]);
-    await Promise.all([...byType.values()].map((group) => this.restartGroup(group)));
-    return slots.map((s) => s.spec.name);
+    let slots = resolveTargets(targets, this.deps.slots(), this.deps.types());
+    if (withDependents) slots = withDependentSlots(slots, this.deps.slots(), this.deps.graph());
+    if (this.stopOrder(slots).length > 1) {
+      // Types that depend on each other: dependents drain first, then all start in dependency order.
+      await this.drainInOrder(slots.filter((slot) => slot.state !== 'waiting'), 'restart');
+      await this.restartSome(slots);
+    } else {
+      const byType = new Map<string, Slot[]>();
+      for (const slot of slots) byType.set(slot.spec.type, [...(byType.get(slot.spec.type) ?? []), slot]);
+      await Promise.all([...byType.values()].map((group) => this.restartGroup(group)));
+    }
+    return this.outcome(slots);
+  }
+
+  /** The stop waves of the types SLOTS belong to. */
+  private stopOrder(slots: Slot[]): string[][] {
+    return stopWaves(this.deps.graph().filter((t) => slots.some((s) => s.spec.type === t.type)));
+  }
+
+  /**
+   * Drains in reverse dependency order: dependents first, each dependency once they have exited.
+   * Once tf is shutting down, its own stop sequence signals what is left, in the same order.
+   */
+  private async drainInOrder(slots: Slot[], intent: Intent): Promise<void> {
+    for (const wave of this.stopOrder(slots)) {
+      const chosen = slots.filter((slot) => wave.includes(slot.spec.type));
+      if (!this.deps.running()) return;
+      if (chosen.length > 0) await this.deps.drain(chosen, intent);
+    }
   }
 
   async stop(targets: string[]): Promise<string[]> {
@@ -115,20 +164,43 @@ export class LiveControl {
   private async restartSome(slots: Slot[]): Promise<void> {
     // A waiting process starts when its dependencies are ready; restarting it means nothing yet.
     const chosen = slots.filter((slot) => slot.state !== 'waiting');
-    if (!this.deps.running() || chosen.length === 0) return;
-    await this.deps.drain(chosen, 'restart');
+    if (!this.deps.running()) return;
+    // Drained already (drainInOrder): draining again only waits for their exit.
+    if (chosen.length > 0) await this.deps.drain(chosen, 'restart');
     // Stopped, removed or shut down meanwhile: the later wish wins.
     const again = chosen.filter((slot) => this.deps.running() && slot.intent === 'restart');
     for (const slot of again) {
       slot.crashes = undefined;
       slot.restarts++;
-      this.deps.launch(slot);
+      slot.intent = undefined;
+      this.requeue(slot);
     }
-    await Promise.all(again.map((slot) => slot.whenSettled()));
+    await Promise.all(slots.map((slot) => this.upOrStuck(slot)));
+  }
+
+  /** Resolves once the process is up, has failed, or waits for a dependency that cannot come up. */
+  private async upOrStuck(slot: Slot): Promise<void> {
+    while ((slot.state === 'waiting' || slot.state === 'starting') && this.deps.running()) {
+      if (slot.state === 'waiting' && blockedBy(slot, this.deps.slots())) return;
+      await slot.whenSettled();
+    }
+  }
+
+  private outcome(slots: Slot[]): RestartResult {
+    const result: RestartResult = { restarted: [], failed: [] };
+    for (const slot of slots) {
+      if (slot.intent === 'stop' || slot.intent === 'remove') continue;
+      const why = !this.deps.running() ? 'tf is stopping' : notUp(slot, this.deps.slots());
+      if (why) result.failed.push({ name: slot.spec.name, why });
+      else result.restarted.push(slot.spec.name);
+    }
+    return result;
   }
 
   private async remove(slots: Slot[]): Promise<void> {
-    await this.deps.drain(slots, 'remove');
+    await this.drainInOrder(slots, 'remove');
+    // Shutting down meanwhile: the slots stay, for the shutdown to stop and sweep.
+    if (!this.deps.running()) return;
     const gone = new Set(slots);
     this.deps.setSlots(this.deps.slots().filter((s) => !gone.has(s)));
   }

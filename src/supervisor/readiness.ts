@@ -3,6 +3,7 @@ import { connect } from 'node:net';
 import { formatDuration } from '../config/duration.js';
 import type { ReadyCheck } from '../config/settings.js';
 import type { ProcessSpec } from '../formation/formation.js';
+import { describeHolder, listenerIsOurs } from './port-check.js';
 import type { ProcessHandle } from './process-handle.js';
 import { signalGroup, spawnEnvironment, spawnInGroup } from './spawner.js';
 import type { Timers } from './timers.js';
@@ -59,7 +60,7 @@ export function startReadiness(spec: ProcessSpec, handle: ProcessHandle, deps: R
     handle.watchLines((line) => check.pattern.test(line.replace(ANSI, '')) && (ready(), true));
   } else {
     let delay = FIRST_POLL_MS;
-    const probeOnce = check.kind === 'port' ? probePort(spec.port) : probeCommand(spec, check.command, spawnEnvironment(spec.env, deps.extraEnv));
+    const probeOnce = check.kind === 'port' ? probePort(spec.port, handle.pid) : probeCommand(spec, check.command, spawnEnvironment(spec.env, deps.extraEnv));
     const poll = (): void => {
       pollTimer = undefined;
       probe = probeOnce((ok) => {
@@ -78,14 +79,18 @@ export function startReadiness(spec: ProcessSpec, handle: ProcessHandle, deps: R
 /** One try of a ready check; `done` says whether it passed. */
 type Probe = (done: (ok: boolean) => void) => { cancel(): void };
 
-/** One TCP connect to 127.0.0.1:PORT; only the loopback address, never the network. */
-const probePort = (port: number): Probe => (done) => {
+/**
+ * One TCP connect to 127.0.0.1:PORT (only the loopback address, never the network). Where /proc
+ * tells who listens, the listener must be the process or one of its descendants: another
+ * program's server on that port is not this process being ready.
+ */
+const probePort = (port: number, pid: number | undefined): Probe => (done) => {
   const socket = connect({ host: '127.0.0.1', port });
   const end = (ok: boolean): void => {
     socket.destroy();
     done(ok);
   };
-  socket.once('connect', () => end(true));
+  socket.once('connect', () => end(pid === undefined || listenerIsOurs(port, pid) !== false));
   socket.once('error', () => end(false));
   return { cancel: () => socket.destroy() };
 };
@@ -115,7 +120,10 @@ function passed(check: ReadyCheck, spec: ProcessSpec): string {
 }
 
 function pending(check: ReadyCheck, spec: ProcessSpec): string {
-  if (check.kind === 'port') return `port ${spec.port} refuses connections`;
+  if (check.kind === 'port') {
+    const holder = describeHolder(spec.port);
+    return holder ? `port ${spec.port} is held by another program${holder}` : `port ${spec.port} refuses connections`;
+  }
   if (check.kind === 'line') return `no line matched ${check.pattern}`;
   return `"${check.command}" has not exited 0`;
 }

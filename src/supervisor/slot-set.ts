@@ -1,5 +1,6 @@
 import { instanceParts, unknownType, type ProcessSpec, type SpecFactory } from '../formation/formation.js';
 import { TfError } from '../util/errors.js';
+import { dependentsOf, type TypeDeps } from './order.js';
 import type { Slot } from './slot.js';
 
 /** Procfile order, then instance number: the order `tf ps` lists and tf starts them in. */
@@ -19,10 +20,46 @@ export function deriveSpecFactory(specs: ProcessSpec[]): SpecFactory {
   };
 }
 
+/** Each type and what it depends on; a type without processes (scaled to 0) still orders the others. */
+export function dependencyGraph(types: string[], slots: Slot[], specFor: SpecFactory): TypeDeps[] {
+  const declared = (type: string): readonly string[] => {
+    try {
+      return specFor(type, 1).dependsOn ?? [];
+    } catch {
+      // Only a type whose first port is out of range fails here, and such a type never runs.
+      return [];
+    }
+  };
+  return types.map((type) => ({ type, dependsOn: slots.find((s) => s.spec.type === type)?.spec.dependsOn ?? declared(type) }));
+}
+
 /** A waiting process whose depends_on types are all up (every instance not being removed). */
 export function startable(slots: Slot[]): Slot | undefined {
   const up = (type: string): boolean => slots.every((s) => s.spec.type !== type || s.intent === 'remove' || s.satisfies);
   return slots.find((slot) => slot.state === 'waiting' && (slot.spec.dependsOn ?? []).every(up));
+}
+
+/** The dependency that keeps a waiting process from ever starting: one crashed, stopped or failed. */
+export function blockedBy(slot: Slot, slots: Slot[]): Slot | undefined {
+  const deps = slot.spec.dependsOn ?? [];
+  return slots.find((s) => deps.includes(s.spec.type) && s.intent !== 'remove' && (s.state === 'crashed' || s.state === 'stopped' || (s.state === 'exited' && s.lastExit !== 0)));
+}
+
+/** Why a process is not up after a restart ("exited with code 1"), or undefined when it is. */
+export function notUp(slot: Slot, slots: Slot[]): string | undefined {
+  if (slot.satisfies) return undefined;
+  if (slot.state === 'waiting') {
+    const blocker = blockedBy(slot, slots);
+    return blocker ? `waits for ${blocker.spec.name}, which is ${blocker.state}` : `still waits for ${(slot.spec.dependsOn ?? []).join(' and ')}`;
+  }
+  const exit = slot.lastExit === null ? '' : `, last exit status ${slot.lastExit}`;
+  return `${slot.state}${exit}`;
+}
+
+/** SLOTS and every process of the types that depend on theirs, directly or through others. */
+export function withDependentSlots(chosen: Slot[], slots: Slot[], graph: TypeDeps[]): Slot[] {
+  const types = new Set(chosen.flatMap((slot) => [...dependentsOf(graph, slot.spec.type)]));
+  return [...new Set([...chosen, ...slots.filter((s) => s.intent !== 'remove' && types.has(s.spec.type))])];
 }
 
 /** "worker.1, worker.2 wait for web to be ready", once per process, grouped by what they wait for. */

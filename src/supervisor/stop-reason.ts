@@ -36,9 +36,11 @@ export function describeExit(name: string, code: number | null, signal: NodeJS.S
   return `${name} exited with code ${code ?? 'unknown'}`;
 }
 
-export function describeStop(reason: StopReason, drainMs: number): string {
-  const tail = drainMs > 0 ? ` (waiting up to ${formatDuration(drainMs)}; Ctrl-C again to kill now)` : '';
-  return `${causeOf(reason)}, stopping all processes${tail}`;
+/** ORDER ("web, worker; then postgres") when depends_on orders the stop; otherwise all at once. */
+export function describeStop(reason: StopReason, drainMs: number, order?: string): string {
+  const each = order ? ' each' : '';
+  const tail = drainMs > 0 ? ` (waiting up to ${formatDuration(drainMs)}${each}; Ctrl-C again to kill now)` : '';
+  return `${causeOf(reason)}, stopping ${order ?? 'all processes'}${tail}`;
 }
 
 function causeOf(reason: StopReason): string {

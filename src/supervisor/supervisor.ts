@@ -1,28 +1,31 @@
 import type { ProcessSpec, SpecFactory } from '../formation/formation.js';
 import { decideOnCrash } from './crash-policy.js';
-import { LiveControl, type ScaleResult } from './live-control.js';
+import { LiveControl, type RestartResult, type ScaleResult } from './live-control.js';
 import { ProcessHandle, type HandleEvents } from './process-handle.js';
 import { MARKER_VARIABLE } from './process-table.js';
 import { startReadiness } from './readiness.js';
 import { Slot, type ProcessInfo, type ProcessState } from './slot.js';
-import { deriveSpecFactory } from './slot-set.js';
+import { dependencyGraph, deriveSpecFactory } from './slot-set.js';
 import type { SupervisorOptions } from './options.js';
 import { signalGroup, spawnInGroup } from './spawner.js';
 import { Stopper } from './stopper.js';
+import { StopSequence } from './stop-sequence.js';
+import type { TypeDeps } from './order.js';
 import { describeExit, describeStop, exitStatus, exitStatusOf, type StopReason } from './stop-reason.js';
 import { realTimers, type Timers } from './timers.js';
 import { Watchdog } from './watchdog.js';
 
-export type { ProcessInfo, ProcessState, ScaleResult, SupervisorOptions };
+export type { ProcessInfo, ProcessState, RestartResult, ScaleResult, SupervisorOptions };
 
 type Phase = 'idle' | 'running' | 'draining' | 'stopped';
 
 /**
- * Runs a formation: starts every process (each type once its depends_on types are ready), applies
- * each type's crash policy, and owns shutdown, one small state machine: running -> draining (stop
- * signal to every group, a deadline each) -> SIGKILL for whatever outlives its deadline -> stopped
- * (final sweep, exit status). Live changes (scale, restart, stop) are in live-control.ts; they
- * drain processes on purpose, and such an exit never runs a crash policy.
+ * Runs a formation: starts every process (each start, first or not, once its depends_on types are
+ * ready), applies each type's crash policy, and owns shutdown, one small state machine: running ->
+ * draining (stop signal to each group in reverse dependency order, a deadline each) -> SIGKILL for
+ * whatever outlives its deadline -> stopped (final sweep, exit status). Live changes (scale,
+ * restart, stop) are in live-control.ts; they drain processes on purpose, and such an exit never
+ * runs a crash policy.
  */
 export class Supervisor {
   private phase: Phase = 'idle';
@@ -41,6 +44,7 @@ export class Supervisor {
   private reason: StopReason | undefined;
   private firstExitStatus: number | undefined;
   private finished: ((status: number) => void) | undefined;
+  private sequence: StopSequence | undefined;
 
   constructor(private readonly options: SupervisorOptions) {
     this.timers = options.timers ?? realTimers;
@@ -66,6 +70,7 @@ export class Supervisor {
       reserve: (name) => this.options.output.reserve([name]),
       launch: (slot) => this.launch(slot),
       drain: (slots, intent) => this.stopper.drain(slots, intent),
+      graph: () => this.graph(),
       say: (text) => this.say(text),
     });
   }
@@ -95,9 +100,12 @@ export class Supervisor {
     return this.live.scaleAll(items);
   }
 
-  /** Restarts processes (all, types, or names like web.2); resolves with their names when done. */
-  restart(targets: string[] = []): Promise<string[]> {
-    return this.live.restart(targets);
+  /**
+   * Restarts processes (all, types, or names like web.2), each once its dependencies are up again;
+   * with withDependents, also the types that depend on them. Resolves when each is up or failed.
+   */
+  restart(targets: string[] = [], withDependents = false): Promise<RestartResult> {
+    return this.live.restart(targets, withDependents);
   }
 
   /** Drains processes and leaves them stopped (until restarted or scaled). */
@@ -114,6 +122,7 @@ export class Supervisor {
   shutdown(reason: StopReason): void {
     if (this.phase === 'draining' && reason.kind === 'signal') {
       this.say(`received ${reason.signal} again, killing all processes now`);
+      this.sequence?.clear();
       for (const handle of this.handles) this.stopper.escalate(handle, undefined);
       return;
     }
@@ -122,9 +131,10 @@ export class Supervisor {
     this.reason = reason;
     const live = this.slots.filter((slot) => slot.handle && !slot.handle.done);
     const longest = Math.max(0, ...live.map((slot) => slot.spec.drainMs));
-    this.say(describeStop(reason, live.length > 0 ? longest : 0));
+    this.sequence = new StopSequence(live, this.graph(), (slots) => this.stopper.signal(slots));
+    this.say(describeStop(reason, live.length > 0 ? longest : 0, this.sequence.describe()));
     for (const slot of this.slots) this.stopper.cancel(slot);
-    this.stopper.signal(live);
+    this.sequence.advance(this.slots);
     // Earlier runs (restarted, removed) whose output is still open: give them the same grace.
     for (const handle of this.handles) {
       if (!handle.done && !live.some((slot) => slot.handle === handle)) this.stopper.abandonLater(handle);
@@ -150,7 +160,10 @@ export class Supervisor {
     if (handle.pid === undefined) return;
     this.watchdog?.watch(handle.pid);
     this.say(`${slot.spec.name} started (pid ${handle.pid}, port ${slot.spec.port})`);
-    if (!slot.spec.ready) return this.live.startWaiting();
+    if (!slot.spec.ready) {
+      slot.settled();
+      return this.live.startWaiting();
+    }
     slot.readiness = startReadiness(slot.spec, handle, {
       timers: this.timers,
       extraEnv: this.childEnv,
@@ -178,7 +191,8 @@ export class Supervisor {
     slot.lastExit = status;
     if (this.phase !== 'running') {
       this.firstExitStatus ??= status;
-      return slot.exited();
+      slot.exited();
+      return this.sequence?.advance(this.slots);
     }
     this.cleanUpGroup(slot, handle);
     // An intent (restart, stop, remove) stays until the next launch: a restart checks it was not stopped meanwhile.
@@ -188,6 +202,7 @@ export class Supervisor {
       this.applyPolicy(slot, handle, status);
     }
     slot.exited();
+    this.live.startWaiting();
   }
 
   /** Whatever the dead shell left in its group is orphaned now; it must not hold the port. */
@@ -205,7 +220,7 @@ export class Supervisor {
       slot.state = 'backoff';
       slot.restarts++;
       this.say(decision.message);
-      slot.timer = this.timers.setTimeout(() => this.launch(slot), decision.delayMs);
+      slot.timer = this.timers.setTimeout(() => ((slot.timer = undefined), this.live.requeue(slot)), decision.delayMs);
       return;
     }
     if (decision.kind === 'give-up') {
@@ -213,7 +228,6 @@ export class Supervisor {
       for (const message of decision.messages) this.say(message);
     } else {
       slot.state = 'exited';
-      this.live.startWaiting();
     }
     if (!this.slots.some((s) => s.keepsTfRunning)) this.shutdown({ kind: 'all-exited', status: this.firstExitStatus ?? 0 });
   }
@@ -235,6 +249,10 @@ export class Supervisor {
     this.watchdog?.release();
     for (const slot of this.slots) slot.exited();
     this.finished?.(exitStatusOf(this.reason!));
+  }
+
+  private graph(): TypeDeps[] {
+    return dependencyGraph(this.types, this.slots, this.specFor);
   }
 
   private say(text: string): void {

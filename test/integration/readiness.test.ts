@@ -1,3 +1,6 @@
+import { writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ps, started } from '../helpers/control.js';
 import { fixture, tmpApp } from '../helpers/tmp-app.js';
@@ -34,15 +37,19 @@ describe('ready checks and depends_on', () => {
   });
 
   it('shows starting until the check passes, and running when it times out', async () => {
+    // web is ready when the test says so (no clock involved); slow never is, and times out.
     const root = tmpApp({
-      Procfile: `web: ${fixture('drain', '50')}\n`,
-      'tf.yml': 'processes:\n  web:\n    ready: "line /never/"\n    ready_timeout: 1500ms\n',
+      Procfile: `web: sh -c 'echo waiting; while [ ! -e go ]; do sleep 0.02; done; echo GO; exec sleep 600'\nslow: ${fixture('drain', '50')}\n`,
+      'tf.yml': 'processes:\n  web:\n    ready: "line /^GO$/"\n    ready_timeout: 10m\n  slow:\n    ready: "line /never/"\n    ready_timeout: 1500ms\n',
     });
     const tf = startTf(['start', '--no-timestamps', '-p', '8000'], { cwd: root });
-    await tf.waitForLine('READY web.1');
+    await tf.waitForLine(/^web\.1 +\| waiting$/);
     expect((await ps(root))[0]!.state).toBe('starting');
-    await tf.waitForLine('web.1 is not ready after 1500ms (no line matched /never/); treating it as running');
-    expect((await ps(root))[0]!.state).toBe('running');
+    writeFileSync(join(root, 'go'), '');
+    await tf.waitForLine('web.1 is ready (printed a line matching /^GO$/)');
+    expect((await ps(root))[0]!.state).toBe('ready');
+    await tf.waitForLine('slow.1 is not ready after 1500ms (no line matched /never/); treating it as running');
+    expect((await ps(root))[1]!.state).toBe('running');
     tf.signal('SIGTERM');
     await tf.result();
   });
@@ -75,5 +82,41 @@ describe('ready checks and depends_on', () => {
     await tf.waitForLines(/READY worker\.\d/, 2);
     tf.signal('SIGTERM');
     await tf.result();
+  });
+
+  it('a ready: port check is not satisfied by another program listening on that port', async () => {
+    const root = tmpApp({
+      Procfile: `web: sh -c '${fixture('server', '0').replaceAll("'", '')}; true'\ndb: sh -c 'echo up; exec sleep 600'\n`,
+      'tf.yml': 'processes:\n  web: { ready: port }\n  db: { ready: port, ready_timeout: 1500ms, depends_on: [web] }\n',
+    });
+    const tf = startTf(['start', '--no-timestamps', '-p', '24900'], { cwd: root });
+    // Somebody else's server takes db's port after tf checked it was free, before db starts.
+    await tf.waitForLine('web.1 started');
+    const other = createServer();
+    await new Promise<void>((listening) => other.listen(25000, '127.0.0.1', listening));
+    try {
+      // web's listener is a child of its shell: a descendant counts as the process.
+      await tf.waitForLine('web.1 is ready (port 24900 accepts connections)');
+      await tf.waitForLine(`db.1 is not ready after 1500ms (port 25000 is held by another program (pid ${process.pid}, `);
+      expect(tf.stdout).not.toContain('db.1 is ready');
+    } finally {
+      other.close();
+    }
+    tf.signal('SIGTERM');
+    await tf.result();
+  });
+
+  it('refuses to start when a ready: port type would get a port in use, naming the holder', async () => {
+    const other = createServer();
+    await new Promise<void>((listening) => other.listen(25100, '127.0.0.1', listening));
+    try {
+      const root = tmpApp({ Procfile: `db: ${server(0)}\n`, 'tf.yml': 'processes:\n  db: { ready: port }\n' });
+      const result = await runTf(['start', '--no-timestamps', '-p', '25100'], { cwd: root });
+      expect(result.code).toBe(1);
+      expect(result.stderr).toMatch(new RegExp(`^tf: port 25100 is in use \\(pid ${process.pid}, .+\\) \\(stop that process, or choose another base port with -p\\)\n$`));
+      expect(result.stdout).toBe('');
+    } finally {
+      other.close();
+    }
   });
 });

@@ -53,7 +53,7 @@ describe('Supervisor live control', () => {
   it('restarts and stops by name or type; a drained exit is never a crash', async () => {
     const { supervisor, finish, lines, text } = await supervise({ Procfile: `web: ${fixture('crash-on-term', '9')}\n` }, ['web=2']);
     await lines(/READY crash-on-term/, 2);
-    expect(await supervisor.restart(['web.1'])).toEqual(['web.1']);
+    expect(await supervisor.restart(['web.1'])).toEqual({ restarted: ['web.1'], failed: [] });
     expect(supervisor.processes().map((p) => [p.restarts, p.lastExit])).toEqual([[1, 9], [0, null]]);
     expect(await supervisor.stop(['web'])).toEqual(['web.1', 'web.2']);
     expect(states(supervisor)).toEqual(['web.1:stopped', 'web.2:stopped']);

@@ -12,6 +12,10 @@ describe('tf.yml depends_on and watch', () => {
     expect(settings.types.get('clock')).toEqual({ dependsOn: ['web'] });
   });
 
+  it('reads watch: false as no globs at all (the type is never restarted by a change)', () => {
+    expect(parse('processes:', '  db:', '    watch: false', '  cache: { watch: [] }').types).toEqual(new Map([['db', { watch: [] }], ['cache', { watch: [] }]]));
+  });
+
   it.each([
     [['processes:', '  worker:', '    depends_on: [web, 3]'], 'tf.yml:3: processes.worker.depends_on: ["web",3] is not a list of names'],
     [['processes:', '  worker:', '    watch: {a: 1}'], 'tf.yml:3: processes.worker.watch: {"a":1} is not a list of names'],

@@ -7,6 +7,7 @@ describe('parseRequest', () => {
     expect(parseRequest('{"v":1,"id":1,"cmd":"ps"}')).toEqual({ v: 1, id: 1, cmd: 'ps' });
     expect(parseRequest('{"v":1,"id":"a","cmd":"scale","formation":{"web":0}}')).toEqual({ v: 1, id: 'a', cmd: 'scale', formation: { web: 0 } });
     expect(parseRequest('{"v":1,"cmd":"restart"}')).toEqual({ v: 1, id: null, cmd: 'restart', targets: [] });
+    expect(parseRequest('{"v":1,"cmd":"restart","targets":["db"],"dependents":true}')).toEqual({ v: 1, id: null, cmd: 'restart', targets: ['db'], dependents: true });
     expect(parseRequest('{"v":1,"id":2,"cmd":"stop","targets":["web.1"]}')).toMatchObject({ targets: ['web.1'] });
     expect(parseRequest('{"v":1,"id":3,"cmd":"logs"}')).toEqual({ v: 1, id: 3, cmd: 'logs', lines: 200, follow: true });
     expect(parseRequest('{"v":1,"id":3,"cmd":"logs","follow":false}')).toEqual({ v: 1, id: 3, cmd: 'logs', lines: 200, follow: false });
@@ -25,6 +26,8 @@ describe('parseRequest', () => {
     ['{"v":1,"cmd":"stop","targets":"web"}', 'targets must be a list of process names or types'],
     ['{"v":1,"cmd":"logs","lines":-1}', 'lines must be a whole number from 0 to 10000'],
     ['{"v":1,"cmd":"logs","follow":"no"}', 'follow must be true or false'],
+    ['{"v":1,"cmd":"restart","dependents":"yes"}', 'dependents must be true or false, and only for restart'],
+    ['{"v":1,"cmd":"stop","targets":["db"],"dependents":true}', 'dependents must be true or false, and only for restart'],
   ])('refuses %s', (line, message) => {
     expect(() => parseRequest(line)).toThrow(ProtocolError);
     expect(() => parseRequest(line)).toThrow(message);
