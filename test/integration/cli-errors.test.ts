@@ -206,7 +206,7 @@ describe('tf run', () => {
   it('does run a command that exists, in the one-off environment (the 127s above are not everything failing)', async () => {
     const result = await tf(['run', process.execPath, '-e', 'console.log(process.env.PS, process.env.PORT); process.exit(3)'], { Procfile: PROCFILE });
     expect(result.stderr).toBe('');
-    expect(result.stdout).toBe('run.1 5000\n');
+    expect(result.stdout).toBe('run.1 undefined\n');
     expect(result.code).toBe(3);
   });
 });
@@ -257,8 +257,8 @@ describe('the good path, which keeps the error contract honest', () => {
     expect(result.code).toBe(0);
     const env = JSON.parse(result.stdout) as Record<string, { value: string; source: string }>;
     expect(env.GREETING).toEqual({ value: 'hello', source: '.env:2' });
-    // PORT in .env sets the base port; what the process gets is tf's.
-    expect(env.PORT).toEqual({ value: '7000', source: 'tf' });
+    // run.1 (what tf run gets) has no PORT from tf: the env file's passes through.
+    expect(env.PORT).toEqual({ value: '7000', source: '.env:3' });
     expect(env.PS).toEqual({ value: 'run.1', source: 'tf' });
   });
 
