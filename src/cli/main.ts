@@ -63,7 +63,7 @@ const COMMANDS: ReadonlyArray<[names: string[], declare: () => Declare]> = [
   [['env'], () => declareEnv],
   [['export'], () => declareExport],
   [['release', 'build', 'config'], () => (require('./release-commands.js') as typeof import('./release-commands.js')).addReleaseCommands],
-  [['ps', 'scale', 'restart', 'stop', 'logs'], () => (require('./control-commands.js') as typeof import('./control-commands.js')).addControlCommands],
+  [['ps', 'scale', 'restart', 'stop', 'quit', 'kill', 'logs'], () => (require('./control-commands.js') as typeof import('./control-commands.js')).addControlCommands],
 ];
 
 /** The declarations argv needs: its command's, none for `tf --version`, else all. */

@@ -15,6 +15,12 @@ export function controlHandler(supervisor: Supervisor, logs: LogTail): Handler {
         return { restarted: await supervisor.restart(request.targets) };
       case 'stop':
         return { stopped: await supervisor.stop(request.targets) };
+      case 'quit':
+      case 'kill': {
+        // Replies first, then stops; the connection stays open until tf exits (its end event).
+        const command = request.cmd;
+        return new Streaming({ pid: process.pid }, () => supervisor.shutdown({ kind: 'request', command }));
+      }
       case 'logs':
         return new Streaming({ lines: request.lines }, (send, onClose) => {
           const tail = logs.tail(request.lines);

@@ -4,13 +4,14 @@ import { isProcessCount, PROCESS_COUNT_HINT } from '../formation/scale.js';
  * The control protocol: newline-delimited JSON over a Unix socket, one request a line.
  *   -> {"v":1,"id":7,"cmd":"ps"}
  *   <- {"v":1,"id":7,"ok":true,"result":[...]}   or   {"v":1,"id":7,"ok":false,"error":"...","hint":"..."}
- * `logs` then streams {"v":1,"id":7,"event":"output","data":"..."} until {"event":"end"}.
+ * `logs` then streams {"v":1,"id":7,"event":"output","data":"..."} until {"event":"end"}; `quit` and
+ * `kill` reply at once, then send {"event":"end"} when tf has stopped everything and is exiting.
  * A version other than 1 is refused, so a newer client never gets a misread answer.
  */
 export const PROTOCOL_VERSION = 1;
 /** Larger requests are refused and the connection closed: nothing legitimate comes near it. */
 export const MAX_MESSAGE_BYTES = 64 * 1024;
-export const COMMANDS = ['hello', 'ps', 'scale', 'restart', 'stop', 'logs'] as const;
+export const COMMANDS = ['hello', 'ps', 'scale', 'restart', 'stop', 'logs', 'quit', 'kill'] as const;
 export const DEFAULT_LOG_LINES = 200;
 const MAX_LOG_LINES = 10_000;
 
@@ -18,7 +19,7 @@ export type CommandName = (typeof COMMANDS)[number];
 export type RequestId = string | number | null;
 
 export type Request =
-  | { v: 1; id: RequestId; cmd: 'hello' | 'ps' }
+  | { v: 1; id: RequestId; cmd: 'hello' | 'ps' | 'quit' | 'kill' }
   | { v: 1; id: RequestId; cmd: 'scale'; formation: Record<string, number> }
   | { v: 1; id: RequestId; cmd: 'restart' | 'stop'; targets: string[] }
   | { v: 1; id: RequestId; cmd: 'logs'; lines: number };
@@ -65,7 +66,9 @@ export function parseRequest(line: string): Request {
   switch (cmd as CommandName) {
     case 'hello':
     case 'ps':
-      return { v: 1, id, cmd: cmd as 'hello' | 'ps' };
+    case 'quit':
+    case 'kill':
+      return { v: 1, id, cmd: cmd as 'hello' | 'ps' | 'quit' | 'kill' };
     case 'scale':
       return { v: 1, id, cmd: 'scale', formation: formationOf(message.formation, id) };
     case 'restart':
