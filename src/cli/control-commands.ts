@@ -28,7 +28,9 @@ export function addControlCommands(tf: Command, lazy: Lazy): void {
     .addHelpText('after', '\nExamples:\n  tf kill                 # when tf quit is taking too long')
     .action(lazy(() => (require('./quit.js') as typeof import('./quit.js')).quitCommand('kill')));
   addControlOptions(tf.command('logs').description('print the last lines of the running tf start, then follow it (Ctrl-C detaches)'))
+    .argument('[targets...]', 'only these processes (web.2) or types (web); default: everything, tf\'s own lines too')
     .option('-n, --lines <count>', 'how many earlier lines to print first (default 200)')
     .option('--no-follow', 'print the earlier lines and exit')
+    .addHelpText('after', '\nExamples:\n  tf logs\n  tf logs web worker.2 -n 50\n  tf logs --no-follow | grep ERROR')
     .action(lazy(() => (require('./logs.js') as typeof import('./logs.js')).logs));
 }

@@ -1,22 +1,41 @@
 import { controlRequest } from '../control/client.js';
 import { DEFAULT_LOG_LINES } from '../control/protocol.js';
+import { shouldColor } from '../output/color.js';
 import { TfError } from '../util/errors.js';
 import { controlTarget, type ControlFlags } from './control-target.js';
 
+export interface LogsFlags extends ControlFlags {
+  lines?: string;
+  follow: boolean;
+}
+
+/** Colour codes (SGR), tf's own and the processes': recorded for a terminal, not for this reader. */
+const SGR = /\x1b\[[\d;]*m/g;
+
 /**
- * Prints what the running tf printed lately, then follows it until tf exits. Ctrl-C only detaches
- * this reader (exit 0): tf start and its processes never see it.
+ * Prints what the running tf printed lately (of the named processes or types, or all), then
+ * follows it until tf exits, unless --no-follow. Ctrl-C only detaches this reader (exit 0): tf
+ * start and its processes never see it. Colours recorded for tf's terminal are dropped when this
+ * output is not a terminal or NO_COLOR is set.
  */
-export async function logs(flags: ControlFlags & { lines?: string }): Promise<number> {
+export async function logs(targets: string[], flags: LogsFlags): Promise<number> {
   const lines = flags.lines === undefined ? DEFAULT_LOG_LINES : Number(flags.lines);
   if (!/^\d+$/.test(flags.lines ?? '0')) throw new TfError(`-n/--lines: "${flags.lines}" is not a line count`, 'use a whole number, e.g. -n 50');
+  const color = shouldColor(Boolean(process.stdout.isTTY), process.env);
+  const shown = (text: string): string => (color ? text : text.replace(SGR, ''));
+  const request = { cmd: 'logs' as const, lines, targets, follow: flags.follow };
+  if (!flags.follow) {
+    const { text } = (await controlRequest(controlTarget(flags), request)) as { text: string };
+    process.stdout.write(shown(text));
+    return 0;
+  }
   const detach = new AbortController();
   const onSigint = (): void => detach.abort();
   process.on('SIGINT', onSigint);
   try {
-    await controlRequest(controlTarget(flags), { cmd: 'logs', lines }, (event, socket) => {
+    await controlRequest(controlTarget(flags), request, (event, socket) => {
       // Backpressure: a slow terminal slows the reading; tf cuts off a reader far behind.
-      if (event.event === 'output' && !process.stdout.write(event.data)) {
+      if (event.event === 'output' && !process.stdout.write(shown(event.data))) {
         socket.pause();
         process.stdout.once('drain', () => socket.resume());
       }

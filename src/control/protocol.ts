@@ -13,7 +13,7 @@ export const PROTOCOL_VERSION = 1;
 export const MAX_MESSAGE_BYTES = 64 * 1024;
 export const COMMANDS = ['hello', 'ps', 'scale', 'restart', 'stop', 'logs', 'quit', 'kill'] as const;
 export const DEFAULT_LOG_LINES = 200;
-const MAX_LOG_LINES = 10_000;
+export const MAX_LOG_LINES = 10_000;
 
 export type CommandName = (typeof COMMANDS)[number];
 export type RequestId = string | number | null;
@@ -22,7 +22,8 @@ export type Request =
   | { v: 1; id: RequestId; cmd: 'hello' | 'ps' | 'quit' | 'kill' }
   | { v: 1; id: RequestId; cmd: 'scale'; formation: Record<string, number> }
   | { v: 1; id: RequestId; cmd: 'restart' | 'stop'; targets: string[] }
-  | { v: 1; id: RequestId; cmd: 'logs'; lines: number };
+  /** targets: process names or types, none for all; follow false: the tail alone, as the result {text}. */
+  | { v: 1; id: RequestId; cmd: 'logs'; lines: number; targets: string[]; follow: boolean };
 
 export type Reply =
   | { v: 1; id: RequestId; ok: true; result: unknown }
@@ -77,7 +78,8 @@ export function parseRequest(line: string): Request {
     case 'logs': {
       const lines = message.lines ?? DEFAULT_LOG_LINES;
       if (!Number.isInteger(lines) || (lines as number) < 0 || (lines as number) > MAX_LOG_LINES) throw new ProtocolError(`lines must be a whole number from 0 to ${MAX_LOG_LINES}`, id);
-      return { v: 1, id, cmd: 'logs', lines: lines as number };
+      if (message.follow !== undefined && typeof message.follow !== 'boolean') throw new ProtocolError('follow must be true or false', id);
+      return { v: 1, id, cmd: 'logs', lines: lines as number, targets: stringsOf(message.targets, id), follow: message.follow !== false };
     }
   }
 }
