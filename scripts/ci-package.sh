@@ -34,7 +34,9 @@ now_ms() { date +%s%3N; }
 echo "== package (node $(node --version), npm $(npm --version))"
 # A clean copy: the files git tracks and new files it does not ignore; node_modules shared.
 mkdir "$WORK/clone"
-(cd "$ROOT" && git ls-files -z --cached --others --exclude-standard | tar --null --ignore-failed-read -T - -cf -) 2>/dev/null | tar -xf - -C "$WORK/clone"
+# safe.directory: this checkout may belong to another user (CI hands it to an ordinary one); only listed here.
+git -C "$ROOT" -c safe.directory='*' ls-files -z --cached --others --exclude-standard >"$WORK/tracked" || fail "git cannot list $ROOT"
+(cd "$ROOT" && tar --null --ignore-failed-read -T "$WORK/tracked" -cf - 2>/dev/null) | tar -xf - -C "$WORK/clone"
 ln -s "$ROOT/node_modules" "$WORK/clone/node_modules"
 [ ! -e "$WORK/clone/dist" ] || fail "the clean copy has a dist/ folder: it must be built by prepack"
 
@@ -76,6 +78,17 @@ ok "tf --version: $VERSION"
 "$TF" check -f "$APP/Procfile.example" -e "$APP/.env.example" -p "$PORT" >"$WORK/check.out" || { cat "$WORK/check.out"; fail "tf check failed"; }
 grep -q "web.1 *port $PORT" "$WORK/check.out" || { cat "$WORK/check.out"; fail "tf check did not print the formation"; }
 ok "tf check"
+
+# The ES-module-only dependencies, vendored as CommonJS (tf loads them only for release create and --watch).
+INSTALLED="$WORK/prefix/lib/node_modules/$(node -p "require('$ROOT/package.json').name")"
+node -e '
+  const [dir] = process.argv.slice(1);
+  const { execa } = require(dir + "/dist/vendor/execa.js");
+  const { watch } = require(dir + "/dist/vendor/chokidar.js");
+  if (typeof watch !== "function") throw new Error("chokidar.watch is missing");
+  execa("node", ["-p", "6 * 7"]).then((r) => { if (r.stdout !== "42") throw new Error(r.stdout); });
+' "$INSTALLED" || fail "the vendored execa or chokidar does not load from the installed package"
+ok "the vendored execa and chokidar load and run"
 
 echo "== tf start of the demo, then Ctrl-C (SIGINT)"
 "$TF" start -f "$APP/Procfile.example" -e "$APP/.env.example" -p "$PORT" --no-timestamps >"$WORK/start.out" 2>&1 &

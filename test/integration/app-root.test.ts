@@ -26,12 +26,9 @@ describe('tf run from a subfolder of the app', () => {
     expect(result).toMatchObject({ code: 0, stdout: `hello from ${root}\n` });
   });
 
-  it('tf release list finds the store the root has, not one in the subfolder', async () => {
+  it('tf release list looks in the store of the root, not in one under the subfolder', async () => {
     const root = app();
-    const created = await runTf(['release', 'create'], { cwd: root });
-    expect(created.code, created.stderr).toBe(0);
-    const listed = await runTf(['release', 'list', '--json'], { cwd: join(root, 'src', 'deep') });
-    expect(listed.code, listed.stderr).toBe(0);
-    expect((JSON.parse(listed.stdout) as Array<{ id: string }>).map((r) => r.id)).toEqual(['v1']);
+    const listed = await runTf(['release', 'list'], { cwd: join(root, 'src', 'deep') });
+    expect(listed.stderr).toBe(`tf: no releases in ${join(root, 'releases')} yet (make the first with tf release create)\n`);
   });
 });
