@@ -8,7 +8,7 @@ export interface ControlFlags {
   controlSocket?: string;
 }
 
-/** The running tf to talk to: -d, else the folder of -f, else the current folder. */
+/** The running tf to talk to: -d, else the folder of -f, else the nearest folder upwards with a Procfile. */
 export function controlTarget(flags: ControlFlags): ControlTarget {
   const root = appRoot(flags);
   return { root, path: controlSocketPath(root, flags.controlSocket) };
