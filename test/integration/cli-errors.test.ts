@@ -28,7 +28,7 @@ async function tf(args: string[], files: Record<string, string>, env?: Record<st
 
 describe('Procfile', () => {
   it('is missing from the current folder', async () => {
-    expectOneLineError(await tf(['start'], {}), /^tf: Procfile: Procfile not found \(create one .*or name it with -f\)$/);
+    expectOneLineError(await tf(['start'], {}), /^tf: no Procfile in \/\S+ or any folder above it \(create one .*or name it with -f\)$/);
   });
 
   it('is missing where -f points', async () => {
