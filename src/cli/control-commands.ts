@@ -31,6 +31,7 @@ export function addControlCommands(tf: Command, lazy: Lazy): void {
     .argument('[targets...]', 'only these processes (web.2) or types (web); default: everything, tf\'s own lines too')
     .option('-n, --lines <count>', 'how many earlier lines to print first (default 200)')
     .option('--no-follow', 'print the earlier lines and exit')
-    .addHelpText('after', '\nExamples:\n  tf logs\n  tf logs web worker.2 -n 50\n  tf logs --no-follow | grep ERROR')
+    .option('--grep <regex>', 'only the lines that match (a JavaScript regular expression; -n counts these)')
+    .addHelpText('after', '\nExamples:\n  tf logs\n  tf logs web worker.2 -n 50\n  tf logs --grep "ERROR|WARN" --no-follow')
     .action(lazy(() => (require('./logs.js') as typeof import('./logs.js')).logs));
 }

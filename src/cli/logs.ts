@@ -1,5 +1,6 @@
 import { controlRequest } from '../control/client.js';
 import { DEFAULT_LOG_LINES } from '../control/protocol.js';
+import { grepPattern, SGR } from '../control/log-filter.js';
 import { shouldColor } from '../output/color.js';
 import { TfError } from '../util/errors.js';
 import { controlTarget, type ControlFlags } from './control-target.js';
@@ -7,13 +8,12 @@ import { controlTarget, type ControlFlags } from './control-target.js';
 export interface LogsFlags extends ControlFlags {
   lines?: string;
   follow: boolean;
+  grep?: string;
 }
 
-/** Colour codes (SGR), tf's own and the processes': recorded for a terminal, not for this reader. */
-const SGR = /\x1b\[[\d;]*m/g;
-
 /**
- * Prints what the running tf printed lately (of the named processes or types, or all), then
+ * Prints what the running tf printed lately (of the named processes or types, or all; with
+ * --grep only the lines that match), then
  * follows it until tf exits, unless --no-follow. Ctrl-C only detaches this reader (exit 0): tf
  * start and its processes never see it. Colours recorded for tf's terminal are dropped when this
  * output is not a terminal or NO_COLOR is set.
@@ -22,8 +22,10 @@ export async function logs(targets: string[], flags: LogsFlags): Promise<number>
   const lines = flags.lines === undefined ? DEFAULT_LOG_LINES : Number(flags.lines);
   if (!/^\d+$/.test(flags.lines ?? '0')) throw new TfError(`-n/--lines: "${flags.lines}" is not a line count`, 'use a whole number, e.g. -n 50');
   const color = shouldColor(Boolean(process.stdout.isTTY), process.env);
+  // Colour codes, tf's own and the processes': recorded for tf start's terminal, not for this reader.
   const shown = (text: string): string => (color ? text : text.replace(SGR, ''));
-  const request = { cmd: 'logs' as const, lines, targets, follow: flags.follow };
+  if (flags.grep !== undefined) grepPattern(flags.grep);
+  const request = { cmd: 'logs' as const, lines, targets, follow: flags.follow, ...(flags.grep === undefined ? {} : { grep: flags.grep }) };
   if (!flags.follow) {
     const { text } = (await controlRequest(controlTarget(flags), request)) as { text: string };
     process.stdout.write(shown(text));

@@ -2,7 +2,7 @@ import type { Supervisor } from '../supervisor/supervisor.js';
 import type { LogTail } from './log-tail.js';
 import type { Handler } from './server.js';
 import { Streaming } from './server.js';
-import { logFilter } from './log-filter.js';
+import { grepPattern, logFilter } from './log-filter.js';
 import { MAX_LOG_LINES } from './protocol.js';
 import { TfError } from '../util/errors.js';
 
@@ -26,9 +26,10 @@ export function controlHandler(supervisor: Supervisor, logs: LogTail): Handler {
       }
       case 'logs': {
         checkTargets(request.targets, supervisor);
-        const filter = logFilter(request.targets);
-        // Filtered, the last N lines of a process can lie far back among the others'.
-        const tail = filter.last(logs.tail(request.targets.length > 0 ? MAX_LOG_LINES : request.lines), request.lines);
+        const filter = logFilter(request.targets, request.grep === undefined ? undefined : grepPattern(request.grep));
+        // Filtered, the last N lines that pass can lie far back among the others.
+        const filtered = request.targets.length > 0 || request.grep !== undefined;
+        const tail = filter.last(logs.tail(filtered ? MAX_LOG_LINES : request.lines), request.lines);
         if (!request.follow) return { lines: request.lines, text: tail };
         return new Streaming({ lines: request.lines }, (send, onClose) => {
           if (tail) send(tail);

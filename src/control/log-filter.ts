@@ -1,3 +1,5 @@
+import { TfError } from '../util/errors.js';
+
 /**
  * `tf logs web worker.2`: which of tf's output lines come from the named processes or types. It
  * reads the lines as the multiplexer wrote them, text (`12:00:01 web.1  | ...`, the label maybe
@@ -27,19 +29,34 @@ export function matchesTarget(source: string, targets: readonly string[]): boole
   return targets.includes(source) || targets.includes(type);
 }
 
-/** No targets: every line passes. */
-export function logFilter(targets: readonly string[]): LogFilter {
+/** Colour codes (SGR): a line is matched as it reads, not as it is painted. */
+export const SGR = /\x1b\[[\d;]*m/g;
+
+/** No targets and no pattern: every line passes. `grep` is matched against the line without colour. */
+export function logFilter(targets: readonly string[], grep?: RegExp): LogFilter {
   const passes = (line: string): boolean => {
+    // Without its newline, so that `ERROR$` means the end of the line.
+    if (grep !== undefined && !grep.test(line.replace(SGR, '').replace(/\r?\n$/, ''))) return false;
+    if (targets.length === 0) return true;
     const source = sourceOf(line);
     return source !== undefined && matchesTarget(source, targets);
   };
+  const all = targets.length === 0 && grep === undefined;
   const lines = (text: string): string[] => text.split(/(?<=\n)/);
   return {
-    keep: (text) => (targets.length === 0 ? text : lines(text).filter(passes).join('')),
+    keep: (text) => (all ? text : lines(text).filter(passes).join('')),
     last(text, count) {
       if (count === 0) return '';
-      const kept = targets.length === 0 ? lines(text) : lines(text).filter(passes);
-      return kept.slice(-count).join('');
+      return (all ? lines(text) : lines(text).filter(passes)).slice(-count).join('');
     },
   };
+}
+
+/** A --grep pattern as a RegExp, or a one-line error naming it. */
+export function grepPattern(source: string): RegExp {
+  try {
+    return new RegExp(source);
+  } catch (error) {
+    throw new TfError(`--grep: "${source}" is not a regular expression (${(error as Error).message.replace(/^Invalid regular expression: /, '')})`, 'e.g. --grep "ERROR|WARN"');
+  }
 }

@@ -22,8 +22,8 @@ export type Request =
   | { v: 1; id: RequestId; cmd: 'hello' | 'ps' | 'quit' | 'kill' }
   | { v: 1; id: RequestId; cmd: 'scale'; formation: Record<string, number> }
   | { v: 1; id: RequestId; cmd: 'restart' | 'stop'; targets: string[] }
-  /** targets: process names or types, none for all; follow false: the tail alone, as the result {text}. */
-  | { v: 1; id: RequestId; cmd: 'logs'; lines: number; targets: string[]; follow: boolean };
+  /** targets: process names or types, none for all; grep: a RegExp source; follow false: the tail alone, as the result {text}. */
+  | { v: 1; id: RequestId; cmd: 'logs'; lines: number; targets: string[]; follow: boolean; grep?: string };
 
 export type Reply =
   | { v: 1; id: RequestId; ok: true; result: unknown }
@@ -79,7 +79,8 @@ export function parseRequest(line: string): Request {
       const lines = message.lines ?? DEFAULT_LOG_LINES;
       if (!Number.isInteger(lines) || (lines as number) < 0 || (lines as number) > MAX_LOG_LINES) throw new ProtocolError(`lines must be a whole number from 0 to ${MAX_LOG_LINES}`, id);
       if (message.follow !== undefined && typeof message.follow !== 'boolean') throw new ProtocolError('follow must be true or false', id);
-      return { v: 1, id, cmd: 'logs', lines: lines as number, targets: stringsOf(message.targets, id), follow: message.follow !== false };
+      if (message.grep !== undefined && typeof message.grep !== 'string') throw new ProtocolError('grep must be a string', id);
+      return { v: 1, id, cmd: 'logs', lines: lines as number, targets: stringsOf(message.targets, id), follow: message.follow !== false, ...(message.grep === undefined ? {} : { grep: message.grep }) };
     }
   }
 }

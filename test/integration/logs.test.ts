@@ -42,6 +42,20 @@ describe('tf logs', () => {
     await tf.result();
   });
 
+  it('--grep keeps the matching lines, and -n counts only those', async () => {
+    const { root, tf } = await running(27465);
+    const ready = await runTf(['logs', '--grep', 'READY (web\\.2|worker)', '--no-follow'], { cwd: root });
+    expect(ready.code, ready.stderr).toBe(0);
+    expect(ready.stdout.trimEnd().split('\n').map((line) => line.split(' ')[0]).sort()).toEqual(['web.2', 'worker.1']);
+    const last = await runTf(['logs', 'web', '--grep', '^web', '-n', '1', '--no-follow'], { cwd: root });
+    expect(last.stdout).toMatch(/^web\.[12] +\| READY web\.[12] pid=\d+ port=\d+\n$/);
+    const bad = await runTf(['logs', '--grep', '(', '--no-follow'], { cwd: root });
+    expect(bad).toMatchObject({ code: 1, stdout: '' });
+    expect(bad.stderr).toMatch(/^tf: --grep: "\(" is not a regular expression \([^\n]*\) \(e\.g\. --grep "ERROR\|WARN"\)\n$/);
+    tf.signal('SIGTERM');
+    await tf.result();
+  });
+
   it('follows only the processes named', async () => {
     const { root, tf } = await running(27470);
     const logs = startTf(['logs', 'worker'], { cwd: root });

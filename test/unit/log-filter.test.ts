@@ -25,6 +25,13 @@ describe('logFilter', () => {
     expect(logFilter(['web.2', 'worker']).keep(text)).toBe('web.2    | b\nworker.1 | web.1 | c\n');
   });
 
+  it('with a pattern, keeps the lines that match it, colour aside', () => {
+    expect(logFilter([], /\| [ab]$/).keep(text)).toBe('web.1    | a\nweb.2    | b\n');
+    expect(logFilter(['worker'], /web/).keep(text)).toBe('worker.1 | web.1 | c\n');
+    expect(logFilter([], /web\.1 +\| a/).keep('\x1b[36mweb.1    |\x1b[39m a\n')).toBe('\x1b[36mweb.1    |\x1b[39m a\n');
+    expect(logFilter([], /started/).last(text, 5)).toBe('system   | web.1 started\n');
+  });
+
   it('takes the last N that pass; no targets pass everything', () => {
     expect(logFilter(['web']).last(text, 1)).toBe('web.2    | b\n');
     expect(logFilter([]).last(text, 2)).toBe('system   | web.1 started\nwebby.1  | d\n');
