@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 'use strict';
-// tf runs from dist/tf.js, one bundle with V8's recorded code (see src/cli/bundle-loader.ts).
+// tf runs from dist/tf.js, one bundle, with the code V8 compiled for it on this machine's first
+// run kept in the user's cache folder (see src/cli/bundle-loader.ts).
 // CommonJS, as is all of dist: Node 20's ESM loader costs tf ~30 ms a start (see package.json's "type").
 const { join } = require('node:path');
 
@@ -9,8 +10,8 @@ const { main } = loadTf();
 function loadTf() {
   const dist = join(__dirname, '..', 'dist');
   try {
-    const { loadBundle } = require(join(dist, 'cli', 'bundle-loader.js'));
-    return loadBundle(join(dist, 'tf.js'), { recordCache: process.env.TF_RECORD_CODE_CACHE === '1' }).exports;
+    const { loadBundle, defaultCacheDir } = require(join(dist, 'cli', 'bundle-loader.js'));
+    return loadBundle(join(dist, 'tf.js'), { cacheDir: defaultCacheDir() }).exports;
   } catch (error) {
     const notBuilt = (error.code === 'ENOENT' && String(error.path).startsWith(dist)) || (error.code === 'MODULE_NOT_FOUND' && String(error.message).includes(dist));
     if (!notBuilt) throw error;

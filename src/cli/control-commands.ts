@@ -6,7 +6,7 @@ export function addControlOptions(command: Command): Command {
   return addControlSocketOption(addRootOptions(command)).option('--timeout <duration>', 'give up when tf stays silent this long before answering (default 5s)');
 }
 
-/** `tf ps`, `tf scale`, `tf restart`, `tf stop`, `tf logs`: talk to a running tf start. */
+/** `tf ps`, `tf scale`, `tf restart`, `tf stop`, `tf quit`, `tf kill`, `tf logs`: talk to a running tf start. */
 export function addControlCommands(tf: Command, lazy: Lazy): void {
   addControlOptions(tf.command('ps').description('list the processes of the running tf start: pid, port, state, uptime, restarts'))
     .option('--json', 'print a JSON array: name, type, pid, port, state, uptimeMs, restarts, lastExit')
@@ -22,8 +22,17 @@ export function addControlCommands(tf: Command, lazy: Lazy): void {
   addControlOptions(tf.command('stop').description('drain processes of the running tf start and leave them stopped'))
     .argument('<targets...>', 'process names or types')
     .action(lazy(() => (require('./restart.js') as typeof import('./restart.js')).stop));
+  addControlOptions(tf.command('quit').description('stop the whole running tf start as on SIGTERM: drain every process, then exit'))
+    .addHelpText('after', '\nExamples:\n  tf quit                 # returns once tf start has exited\n  tf quit -d ~/src/shop')
+    .action(lazy(() => (require('./quit.js') as typeof import('./quit.js')).quitCommand('quit')));
+  addControlOptions(tf.command('kill').description('stop the whole running tf start now: SIGKILL every process group, no drain'))
+    .addHelpText('after', '\nExamples:\n  tf kill                 # when tf quit is taking too long')
+    .action(lazy(() => (require('./quit.js') as typeof import('./quit.js')).quitCommand('kill')));
   addControlOptions(tf.command('logs').description('print the last lines of the running tf start, then follow it (Ctrl-C detaches)'))
+    .argument('[targets...]', 'only these processes (web.2) or types (web); default: everything, tf\'s own lines too')
     .option('-n, --lines <count>', 'how many earlier lines to print first (default 200)')
     .option('--no-follow', 'print the earlier lines and exit')
+    .option('--grep <regex>', 'only the lines that match (a JavaScript regular expression; -n counts these)')
+    .addHelpText('after', '\nExamples:\n  tf logs\n  tf logs web worker.2 -n 50\n  tf logs --grep "ERROR|WARN" --no-follow')
     .action(lazy(() => (require('./logs.js') as typeof import('./logs.js')).logs));
 }

@@ -15,7 +15,7 @@ export interface ControlFlags {
 /** A day: past it, a timeout is a typo, and Node's timers would overflow anyway. */
 const MAX_TIMEOUT_MS = 86_400_000;
 
-/** The running tf to talk to: -d, else the folder of -f, else the current folder. */
+/** The running tf to talk to: -d, else the folder of -f, else the nearest folder upwards with a Procfile. */
 export function controlTarget(flags: ControlFlags): ControlTarget {
   const root = appRoot(flags);
   const place = socketPlace(root, flags.controlSocket);

@@ -16,7 +16,7 @@ export interface EnvFlags extends AppFlags {
 /** Prints the environment one process gets, and where each variable came from. */
 export async function env(name: string | undefined, flags: EnvFlags): Promise<number> {
   const app = await loadApp(appOptions(flags));
-  const environment = name === undefined || name === ONE_OFF_NAME ? oneOffEnvironment(app, basePort(app, flags.port)) : processEnvironment(name, app, flags);
+  const environment = name === undefined || name === ONE_OFF_NAME ? oneOffEnvironment(app, flags.port === undefined ? undefined : basePort(app, flags.port)) : processEnvironment(name, app, flags);
   const entries = [...environment].filter(([, v]) => flags.shell || v.source !== 'shell').sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
   if (flags.json) {
     process.stdout.write(`${JSON.stringify(Object.fromEntries(entries), null, 2)}\n`);

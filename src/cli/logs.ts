@@ -1,19 +1,35 @@
 import { controlRequest } from '../control/client.js';
 import { DEFAULT_LOG_LINES } from '../control/protocol.js';
 import { isReaderGone, OUTPUT_CLOSED_STATUS, outputFailure, writeStdout } from '../output/write-error.js';
+import { grepPattern, SGR } from '../control/log-filter.js';
+import { shouldColor } from '../output/color.js';
 import { TfError } from '../util/errors.js';
 import { controlTarget, type ControlFlags } from './control-target.js';
 
+export interface LogsFlags extends ControlFlags {
+  lines?: string;
+  follow: boolean;
+  grep?: string;
+}
+
 /**
- * Prints what the running tf printed lately, then follows it until tf exits. Ctrl-C only detaches
- * this reader (exit 0): tf start and its processes never see it.
+ * Prints what the running tf printed lately (of the named processes or types, or all; with
+ * --grep only the lines that match), then
+ * follows it until tf exits, unless --no-follow. Ctrl-C only detaches this reader (exit 0): tf
+ * start and its processes never see it. Colours recorded for tf's terminal are dropped when this
+ * output is not a terminal or NO_COLOR is set.
  */
-export async function logs(flags: ControlFlags & { lines?: string; follow?: boolean }): Promise<number> {
+export async function logs(targets: string[], flags: LogsFlags): Promise<number> {
   const lines = flags.lines === undefined ? DEFAULT_LOG_LINES : Number(flags.lines);
   if (!/^\d+$/.test(flags.lines ?? '0')) throw new TfError(`-n/--lines: "${flags.lines}" is not a line count`, 'use a whole number, e.g. -n 50');
-  if (flags.follow === false) {
-    const { text } = (await controlRequest(controlTarget(flags), { cmd: 'logs', lines, follow: false })) as { text: string };
-    return writeStdout(text);
+  const color = shouldColor(Boolean(process.stdout.isTTY), process.env);
+  // Colour codes, tf's own and the processes': recorded for tf start's terminal, not for this reader.
+  const shown = (text: string): string => (color ? text : text.replace(SGR, ''));
+  if (flags.grep !== undefined) grepPattern(flags.grep);
+  const request = { cmd: 'logs' as const, lines, targets, follow: flags.follow, ...(flags.grep === undefined ? {} : { grep: flags.grep }) };
+  if (!flags.follow) {
+    const { text } = (await controlRequest(controlTarget(flags), request)) as { text: string };
+    return writeStdout(shown(text));
   }
   const detach = new AbortController();
   const onSigint = (): void => detach.abort();
@@ -26,9 +42,9 @@ export async function logs(flags: ControlFlags & { lines?: string; follow?: bool
   process.on('SIGINT', onSigint);
   process.stdout.on('error', onWriteError);
   try {
-    await controlRequest(controlTarget(flags), { cmd: 'logs', lines, follow: true }, (event, socket) => {
+    await controlRequest(controlTarget(flags), request, (event, socket) => {
       // Backpressure: a slow terminal slows the reading; tf cuts off a reader far behind.
-      if (event.event === 'output' && !process.stdout.write(event.data)) {
+      if (event.event === 'output' && !process.stdout.write(shown(event.data))) {
         socket.pause();
         process.stdout.once('drain', () => socket.resume());
       }

@@ -18,10 +18,11 @@ function declareStart(tf: Command, lazy: Lazy): void {
 }
 
 function declareRun(tf: Command, lazy: Lazy): void {
-  addReleaseOption(addPortOption(addAppOptions(tf.command('run').description("run a one-off command in the app's environment (as run.1)"))))
+  addReleaseOption(addAppOptions(tf.command('run').description("run a one-off command in the app's environment (as run.1)")))
+    .option('-p, --port <port>', 'give the command this PORT (default: none from tf; PORT from the shell or env files passes through)')
     .argument('<command...>', 'a command line, a Procfile type, or a command and its arguments')
     .passThroughOptions()
-    .addHelpText('after', '\nExamples:\n  tf run node            # a REPL with the app\'s env\n  tf run worker          # the Procfile\'s worker command\n  tf run -- npm test -- --watch\n  tf run "env | sort"')
+    .addHelpText('after', '\nExamples:\n  tf run node            # a REPL with the app\'s env\n  tf run worker          # the Procfile\'s worker command\n  tf run -- npm test -- --watch\n  tf run -p 5100 web    # a second web on its own port\n  tf run "env | sort"')
     .action(lazy(() => (require('./run.js') as typeof import('./run.js')).run));
 }
 
@@ -62,7 +63,7 @@ const COMMANDS: ReadonlyArray<[names: string[], declare: () => Declare]> = [
   [['env'], () => declareEnv],
   [['export'], () => declareExport],
   [['release', 'build', 'config'], () => (require('./release-commands.js') as typeof import('./release-commands.js')).addReleaseCommands],
-  [['ps', 'scale', 'restart', 'stop', 'logs'], () => (require('./control-commands.js') as typeof import('./control-commands.js')).addControlCommands],
+  [['ps', 'scale', 'restart', 'stop', 'quit', 'kill', 'logs'], () => (require('./control-commands.js') as typeof import('./control-commands.js')).addControlCommands],
 ];
 
 /** The declarations argv needs: its command's, none for `tf --version`, else all. */

@@ -21,8 +21,8 @@ export interface AppFlags {
 export function addAppOptions(command: Command): Command {
   // Each flag can also come from the environment (factor III), for wrappers and CI.
   return command
-    .addOption(new Option('-f, --procfile <file>', 'the Procfile (default: ./Procfile, or ROOT/Procfile with -d)').env('TF_PROCFILE'))
-    .addOption(new Option('-d, --root <dir>', "the app's root directory (default: the Procfile's folder)").env('TF_ROOT'))
+    .addOption(new Option('-f, --procfile <file>', 'the Procfile (default: ROOT/Procfile)').env('TF_PROCFILE'))
+    .addOption(new Option('-d, --root <dir>', "the app's root directory (default: the folder of -f, else the nearest folder upwards with a Procfile)").env('TF_ROOT'))
     .addOption(new Option('-e, --env <file>', 'an env file to load; repeat it or use a comma list (default: ROOT/.env)').argParser(collect).env('TF_ENV_FILES'));
 }
 
@@ -61,7 +61,7 @@ export interface StoreFlags {
 /** Commands that only need the app's root (the release store, the control socket) find it so. */
 export function addRootOptions(command: Command): Command {
   return command
-    .addOption(new Option('-d, --root <dir>', "the app's root directory (default: the Procfile's folder, or .)").env('TF_ROOT'))
+    .addOption(new Option('-d, --root <dir>', "the app's root directory (default: the folder of -f, else the nearest folder upwards with a Procfile)").env('TF_ROOT'))
     .addOption(new Option('-f, --procfile <file>', 'the Procfile, whose folder is the root unless -d says otherwise').env('TF_PROCFILE'));
 }
 

@@ -11,7 +11,7 @@ export interface RunFlags extends ReleaseFlags {
 export async function run(argv: string[], flags: RunFlags): Promise<number> {
   if (argv.length === 0) throw new TfError('tf run needs a command', 'e.g. tf run node, tf run -- npm test, or tf run worker');
   const app = await loadAppFor(flags);
-  const env = oneOffEnvironment(app, basePort(app, flags.port));
+  const env = oneOffEnvironment(app, flags.port === undefined ? undefined : basePort(app, flags.port));
   return runOneOff(oneOffCommand(argv, app), app.root, env, (file) => {
     process.stderr.write(`tf: command not found: ${file} (check the spelling and PATH)\n`);
   });

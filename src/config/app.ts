@@ -3,7 +3,8 @@ import { resolve } from 'node:path';
 import { appRoot } from './app-root.js';
 import { readEnvFile, type Warn } from './env-file.js';
 import { layerEnvFiles, shellEnvironment, type EnvFile, type Environment } from './env.js';
-import { readProcfile, type Procfile } from './procfile.js';
+import { PROCFILE_HINT, readProcfile, type Procfile } from './procfile.js';
+import { TfError } from '../util/errors.js';
 import { parseSettings } from './settings-file.js';
 import { emptySettings, type Settings } from './settings.js';
 import { readUserFile } from '../util/fs.js';
@@ -38,6 +39,10 @@ export async function loadApp(options: AppOptions = {}): Promise<App> {
   const root = appRoot(options);
   // -f is relative to where tf runs, not to the root.
   const procfilePath = options.procfile === undefined ? resolve(root, 'Procfile') : resolve(options.procfile);
+  // Neither -d nor -f: appRoot looked here and in every folder above.
+  if (options.procfile === undefined && options.root === undefined && !existsSync(procfilePath)) {
+    throw new TfError(`no Procfile in ${root} or any folder above it`, PROCFILE_HINT);
+  }
   const procfile = readProcfile(procfilePath);
   const envFiles = envFilePaths(root, options.envFiles).map((path) => ({ path, entries: readEnvFile(path, options.warn) }));
   const settings = loadSettings(root);

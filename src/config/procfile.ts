@@ -19,8 +19,10 @@ export const RELEASE_TYPE = 'release';
 
 const NAME = /^[A-Za-z0-9_-]+$/;
 
+export const PROCFILE_HINT = 'create one with lines like "web: node server.js", or name it with -f';
+
 export function readProcfile(path: string): Procfile {
-  const text = readUserFile(path, 'Procfile', 'create one with lines like "web: node server.js", or name it with -f');
+  const text = readUserFile(path, 'Procfile', PROCFILE_HINT);
   return parseProcfile(text, path);
 }
 

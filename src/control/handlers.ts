@@ -2,6 +2,9 @@ import type { Supervisor } from '../supervisor/supervisor.js';
 import type { LogTail } from './log-tail.js';
 import type { Handler } from './server.js';
 import { Streaming } from './server.js';
+import { grepPattern, logFilter } from './log-filter.js';
+import { MAX_LOG_LINES } from './protocol.js';
+import { TfError } from '../util/errors.js';
 
 /** The control commands, each one call into the supervisor (or the log tail). */
 export function controlHandler(supervisor: Supervisor, logs: LogTail): Handler {
@@ -15,13 +18,35 @@ export function controlHandler(supervisor: Supervisor, logs: LogTail): Handler {
         return await supervisor.restart(request.targets, request.dependents ?? false);
       case 'stop':
         return { stopped: await supervisor.stop(request.targets) };
-      case 'logs':
-        if (!request.follow) return { lines: request.lines, text: logs.tail(request.lines) };
+      case 'quit':
+      case 'kill': {
+        // Replies first, then stops; the connection stays open until tf exits (its end event).
+        const command = request.cmd;
+        return new Streaming({ pid: process.pid }, () => supervisor.shutdown({ kind: 'request', command }));
+      }
+      case 'logs': {
+        checkTargets(request.targets, supervisor);
+        const filter = logFilter(request.targets, request.grep === undefined ? undefined : grepPattern(request.grep));
+        // Filtered, the last N lines that pass can lie far back among the others.
+        const filtered = request.targets.length > 0 || request.grep !== undefined;
+        const tail = filter.last(logs.tail(filtered ? MAX_LOG_LINES : request.lines), request.lines);
+        if (!request.follow) return { lines: request.lines, text: tail };
         return new Streaming({ lines: request.lines }, (send, onClose) => {
-          const tail = logs.tail(request.lines);
           if (tail) send(tail);
-          onClose(logs.subscribe(send));
+          onClose(logs.subscribe((text) => {
+            const kept = filter.keep(text);
+            if (kept) send(kept);
+          }));
         });
+      }
     }
   };
+}
+
+/** A name that is neither a process nor a type of the running formation is a typo: say so. */
+function checkTargets(targets: string[], supervisor: Supervisor): void {
+  const rows = supervisor.processes();
+  const known = new Set([...rows.map((row) => row.name), ...rows.map((row) => row.type)]);
+  const unknown = targets.filter((target) => !known.has(target));
+  if (unknown.length > 0) throw new TfError(`no process or type named ${unknown.map((t) => `"${t}"`).join(', ')} is running`, `running: ${[...new Set(rows.map((row) => row.type))].join(', ') || 'nothing'}`);
 }

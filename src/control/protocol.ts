@@ -7,24 +7,26 @@ import { isProcessCount, PROCESS_COUNT_HINT } from '../formation/scale.js';
  * `logs` then streams {"v":1,"id":7,"event":"output","data":"..."} until {"event":"end"}; with
  * "follow":false its result holds the last lines instead ({"lines":200,"text":"..."}) and no stream.
  * A request still running after a second (a restart draining) gets {"event":"busy"} each second
- * until its reply, so a client can tell a busy tf from a stopped one by silence alone.
+ * until its reply, so a client can tell a busy tf from a stopped one by silence alone. `quit` and
+ * `kill` reply at once, then send {"event":"end"} when tf has stopped everything and is exiting.
  * A version other than 1 is refused, so a newer client never gets a misread answer.
  */
 export const PROTOCOL_VERSION = 1;
 /** Larger requests are refused and the connection closed: nothing legitimate comes near it. */
 export const MAX_MESSAGE_BYTES = 64 * 1024;
-export const COMMANDS = ['hello', 'ps', 'scale', 'restart', 'stop', 'logs'] as const;
+export const COMMANDS = ['hello', 'ps', 'scale', 'restart', 'stop', 'logs', 'quit', 'kill'] as const;
 export const DEFAULT_LOG_LINES = 200;
-const MAX_LOG_LINES = 10_000;
+export const MAX_LOG_LINES = 10_000;
 
 export type CommandName = (typeof COMMANDS)[number];
 export type RequestId = string | number | null;
 
 export type Request =
-  | { v: 1; id: RequestId; cmd: 'hello' | 'ps' }
+  | { v: 1; id: RequestId; cmd: 'hello' | 'ps' | 'quit' | 'kill' }
   | { v: 1; id: RequestId; cmd: 'scale'; formation: Record<string, number> }
   | { v: 1; id: RequestId; cmd: 'restart' | 'stop'; targets: string[]; dependents?: boolean }
-  | { v: 1; id: RequestId; cmd: 'logs'; lines: number; follow: boolean };
+  /** targets: process names or types, none for all; grep: a RegExp source; follow false: the tail alone, as the result {text}. */
+  | { v: 1; id: RequestId; cmd: 'logs'; lines: number; targets: string[]; follow: boolean; grep?: string };
 
 export type Reply =
   | { v: 1; id: RequestId; ok: true; result: unknown }
@@ -68,7 +70,9 @@ export function parseRequest(line: string): Request {
   switch (cmd as CommandName) {
     case 'hello':
     case 'ps':
-      return { v: 1, id, cmd: cmd as 'hello' | 'ps' };
+    case 'quit':
+    case 'kill':
+      return { v: 1, id, cmd: cmd as 'hello' | 'ps' | 'quit' | 'kill' };
     case 'scale':
       return { v: 1, id, cmd: 'scale', formation: formationOf(message.formation, id) };
     case 'restart':
@@ -81,9 +85,9 @@ export function parseRequest(line: string): Request {
     case 'logs': {
       const lines = message.lines ?? DEFAULT_LOG_LINES;
       if (!Number.isInteger(lines) || (lines as number) < 0 || (lines as number) > MAX_LOG_LINES) throw new ProtocolError(`lines must be a whole number from 0 to ${MAX_LOG_LINES}`, id);
-      const follow = message.follow ?? true;
-      if (typeof follow !== 'boolean') throw new ProtocolError('follow must be true or false', id);
-      return { v: 1, id, cmd: 'logs', lines: lines as number, follow };
+      if (message.follow !== undefined && typeof message.follow !== 'boolean') throw new ProtocolError('follow must be true or false', id);
+      if (message.grep !== undefined && typeof message.grep !== 'string') throw new ProtocolError('grep must be a string', id);
+      return { v: 1, id, cmd: 'logs', lines: lines as number, targets: stringsOf(message.targets, id), follow: message.follow !== false, ...(message.grep === undefined ? {} : { grep: message.grep }) };
     }
   }
 }

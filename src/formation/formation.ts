@@ -52,9 +52,9 @@ export function portFor(basePort: number, typeIndex: number, instance: number): 
   return basePort + PORT_BLOCK * typeIndex + instance - 1;
 }
 
-/** The variables tf itself gives a process; they win over the shell and env files. */
-export function processVariables(name: string, port: number): Record<string, string> {
-  return { PORT: String(port), PS: name, DYNO: name };
+/** The variables tf itself gives a process; they win over the shell and env files. No port: no PORT. */
+export function processVariables(name: string, port: number | undefined): Record<string, string> {
+  return { ...(port === undefined ? {} : { PORT: String(port) }), PS: name, DYNO: name };
 }
 
 /** Makes the spec of any instance of any type; `tf scale` uses it for instances started later. */

@@ -27,8 +27,12 @@ export function oneOffCommand(argv: string[], app: App): OneOffCommand {
   return { file: argv[0]!, args: argv.slice(1) };
 }
 
-/** The environment a one-off gets: exactly what a `tf start` process gets, named run.1. */
-export function oneOffEnvironment(app: App, port: number): Environment {
+/**
+ * The environment a one-off gets: what a `tf start` process gets, named run.1, but no PORT from tf
+ * unless asked for (`tf run -p PORT`), as foreman and honcho do: web.1 already has the base port,
+ * and a one-off that starts a server on it would fail while the app runs.
+ */
+export function oneOffEnvironment(app: App, port: number | undefined): Environment {
   return withVariables(app.environment, processVariables(ONE_OFF_NAME, port), 'tf');
 }
 

@@ -42,7 +42,8 @@ export async function buildWithCommand(build: CommandBuild): Promise<BuildIndex>
   if (status !== 0) {
     const kept = join(build.store.logs, `build-${build.staging.id}-${new Date().toISOString().replace(/[:.]/g, '-')}.log`);
     copyFileSync(logPath, kept);
-    throw new TfError(`the build command failed (exit status ${status}): no release was created`, `its output is kept in ${displayPath(kept)}`, status > 1 && status < 126 ? status : 1);
+    // tf's own status, 1, as for a failed release phase: the build's could be 2, which means bad usage.
+    throw new TfError(`the build command failed (exit status ${status}): no release was created`, `its output is kept in ${displayPath(kept)}`);
   }
   const index = await snapshotOwned(build.objects, work, build.interruption);
   removeTree(work);

@@ -4,6 +4,8 @@ import { signalExitCode } from '../config/signals.js';
 /** Why the supervisor is stopping everything; it fixes tf's exit status. */
 export type StopReason =
   | { kind: 'signal'; signal: NodeJS.Signals }
+  /** `tf quit` (drain, as on SIGTERM) or `tf kill` (SIGKILL at once) from another terminal. */
+  | { kind: 'request'; command: 'quit' | 'kill' }
   | { kind: 'exit'; name: string; status: number }
   | { kind: 'all-exited'; status: number }
   | { kind: 'output-closed' };
@@ -15,6 +17,8 @@ export function exitStatusOf(reason: StopReason): number {
   switch (reason.kind) {
     case 'signal':
       return signalExitCode(reason.signal);
+    case 'request':
+      return signalExitCode(reason.command === 'quit' ? 'SIGTERM' : 'SIGKILL');
     case 'exit':
     case 'all-exited':
       return reason.status;
@@ -38,6 +42,7 @@ export function describeExit(name: string, code: number | null, signal: NodeJS.S
 
 /** ORDER ("web, worker; then postgres") when depends_on orders the stop; otherwise all at once. */
 export function describeStop(reason: StopReason, drainMs: number, order?: string): string {
+  if (isKill(reason)) return `${causeOf(reason)}, killing all processes now`;
   const each = order ? ' each' : '';
   const tail = drainMs > 0 ? ` (waiting up to ${formatDuration(drainMs)}${each}; Ctrl-C again to kill now)` : '';
   return `${causeOf(reason)}, stopping ${order ?? 'all processes'}${tail}`;
@@ -47,6 +52,8 @@ function causeOf(reason: StopReason): string {
   switch (reason.kind) {
     case 'signal':
       return `received ${reason.signal}`;
+    case 'request':
+      return `tf ${reason.command} was run`;
     case 'exit':
       return `${reason.name} has exited`;
     case 'all-exited':
@@ -54,4 +61,9 @@ function causeOf(reason: StopReason): string {
     case 'output-closed':
       return 'output closed';
   }
+}
+
+/** `tf kill`: no drain, SIGKILL to every process group at once. */
+export function isKill(reason: StopReason): boolean {
+  return reason.kind === 'request' && reason.command === 'kill';
 }

@@ -11,7 +11,7 @@ import { signalGroup, spawnInGroup } from './spawner.js';
 import { Stopper } from './stopper.js';
 import { StopSequence } from './stop-sequence.js';
 import type { TypeDeps } from './order.js';
-import { describeExit, describeStop, exitStatus, exitStatusOf, type StopReason } from './stop-reason.js';
+import { describeExit, describeStop, exitStatus, exitStatusOf, isKill, type StopReason } from './stop-reason.js';
 import { realTimers, type Timers } from './timers.js';
 import { Watchdog } from './watchdog.js';
 
@@ -118,10 +118,13 @@ export class Supervisor {
     return this.live.reload(specs, specFor ?? deriveSpecFactory(specs), types ?? [...new Set(specs.map((s) => s.type))]);
   }
 
-  /** Stops everything (idempotent). A second signal while draining kills what is left at once. */
+  /**
+   * Stops everything (idempotent). A second signal while draining, or `tf kill` at any time, kills
+   * what is left at once.
+   */
   shutdown(reason: StopReason): void {
-    if (this.phase === 'draining' && reason.kind === 'signal') {
-      this.say(`received ${reason.signal} again, killing all processes now`);
+    if (this.phase === 'draining' && (reason.kind === 'signal' || isKill(reason))) {
+      this.say(reason.kind === 'signal' ? `received ${reason.signal} again, killing all processes now` : describeStop(reason, 0));
       this.sequence?.clear();
       for (const handle of this.handles) this.stopper.escalate(handle, undefined);
       return;
@@ -134,7 +137,8 @@ export class Supervisor {
     this.sequence = new StopSequence(live, this.graph(), (slots) => this.stopper.signal(slots));
     this.say(describeStop(reason, live.length > 0 ? longest : 0, this.sequence.describe()));
     for (const slot of this.slots) this.stopper.cancel(slot);
-    this.sequence.advance(this.slots);
+    if (isKill(reason)) for (const slot of live) this.stopper.escalate(slot.handle!, undefined);
+    else this.sequence.advance(this.slots);
     // Earlier runs (restarted, removed) whose output is still open: give them the same grace.
     for (const handle of this.handles) {
       if (!handle.done && !live.some((slot) => slot.handle === handle)) this.stopper.abandonLater(handle);

@@ -5,9 +5,9 @@ interface EsModules {
 }
 
 /**
- * import() of an ES-module package. The build keeps this module out of dist/tf.js (see
- * scripts/bundle.mjs): on Node 20, code that V8 takes from a recorded cache cannot run import()
- * unless Node runs with --experimental-vm-modules, so the call must live in a module Node loaded itself.
+ * import() of an ES-module package. This is what runs from source (the tests); the build puts in
+ * its place one that require()s a CommonJS copy of the package made at build time (see
+ * scripts/bundle.mjs): on Node 20, code that V8 takes from a code cache cannot run import().
  */
 export function importEsm<Name extends keyof EsModules>(name: Name): Promise<EsModules[Name]> {
   return import(name) as Promise<EsModules[Name]>;

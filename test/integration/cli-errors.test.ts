@@ -28,7 +28,7 @@ async function tf(args: string[], files: Record<string, string>, env?: Record<st
 
 describe('Procfile', () => {
   it('is missing from the current folder', async () => {
-    expectOneLineError(await tf(['start'], {}), /^tf: Procfile: Procfile not found \(create one .*or name it with -f\)$/);
+    expectOneLineError(await tf(['start'], {}), /^tf: no Procfile in \/\S+ or any folder above it \(create one .*or name it with -f\)$/);
   });
 
   it('is missing where -f points', async () => {
@@ -206,7 +206,7 @@ describe('tf run', () => {
   it('does run a command that exists, in the one-off environment (the 127s above are not everything failing)', async () => {
     const result = await tf(['run', process.execPath, '-e', 'console.log(process.env.PS, process.env.PORT); process.exit(3)'], { Procfile: PROCFILE });
     expect(result.stderr).toBe('');
-    expect(result.stdout).toBe('run.1 5000\n');
+    expect(result.stdout).toBe('run.1 undefined\n');
     expect(result.code).toBe(3);
   });
 });
@@ -257,8 +257,8 @@ describe('the good path, which keeps the error contract honest', () => {
     expect(result.code).toBe(0);
     const env = JSON.parse(result.stdout) as Record<string, { value: string; source: string }>;
     expect(env.GREETING).toEqual({ value: 'hello', source: '.env:2' });
-    // PORT in .env sets the base port; what the process gets is tf's.
-    expect(env.PORT).toEqual({ value: '7000', source: 'tf' });
+    // run.1 (what tf run gets) has no PORT from tf: the env file's passes through.
+    expect(env.PORT).toEqual({ value: '7000', source: '.env:3' });
     expect(env.PS).toEqual({ value: 'run.1', source: 'tf' });
   });
 
@@ -279,7 +279,7 @@ describe('the good path, which keeps the error contract honest', () => {
   it('declares only the command being run, yet help and -v see what they always saw', async () => {
     const all = await tf(['--help'], {});
     const listed = [...all.stdout.matchAll(/^  (\w+) /gm)].map((m) => m[1]);
-    expect(listed).toEqual(['start', 'run', 'check', 'env', 'export', 'release', 'build', 'config', 'ps', 'scale', 'restart', 'stop', 'logs', 'help']);
+    expect(listed).toEqual(['start', 'run', 'check', 'env', 'export', 'release', 'build', 'config', 'ps', 'scale', 'restart', 'stop', 'quit', 'kill', 'logs', 'help']);
     expect((await tf(['-v'], {})).stdout).toBe((await tf(['--version'], {})).stdout);
     const release = await tf(['release', '--help'], {});
     expect([...release.stdout.matchAll(/^  (\w+) /gm)].map((m) => m[1])).toEqual(['create', 'list', 'show', 'diff', 'rollback', 'verify', 'prune', 'destroy', 'help']);

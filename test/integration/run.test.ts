@@ -10,11 +10,22 @@ const app = () =>
   });
 
 describe('tf run', () => {
-  it('runs in the same env as tf start gives a process, named run.1', async () => {
+  it('runs in the same env as tf start gives a process, named run.1, without a PORT of its own', async () => {
     const root = app();
-    const result = await runTf(['run', 'node', '-e', 'console.log([process.env.GREETING, process.env.DATABASE_URL, process.env.PS, process.env.DYNO, process.env.PORT, process.cwd()].join(" "))'], { cwd: root });
+    const result = await runTf(['run', 'node', '-e', 'console.log([process.env.GREETING, process.env.DATABASE_URL, process.env.PS, process.env.DYNO, process.env.PORT ?? "no PORT", process.cwd()].join(" "))'], { cwd: root });
     expect(result.code).toBe(0);
-    expect(result.stdout.trim()).toBe(`hello postgres://localhost/app run.1 run.1 5000 ${root}`);
+    expect(result.stdout.trim()).toBe(`hello postgres://localhost/app run.1 run.1 no PORT ${root}`);
+  });
+
+  it('gives the one-off a PORT only when asked with -p, as foreman and honcho do', async () => {
+    const root = app();
+    const asked = await runTf(['run', '-p', '5123', 'echo "PORT=$PORT"'], { cwd: root });
+    expect(asked).toMatchObject({ code: 0, stdout: 'PORT=5123\n' });
+    // A PORT the user set (shell or env file) passes through: tf only adds none of its own.
+    const fromShell = await runTf(['run', 'echo "PORT=$PORT"'], { cwd: root, env: { PORT: '8080' } });
+    expect(fromShell).toMatchObject({ code: 0, stdout: 'PORT=8080\n' });
+    const bad = await runTf(['run', '-p', 'x', 'true'], { cwd: root });
+    expect(bad).toMatchObject({ code: 1, stderr: 'tf: -p/--port: "x" is not a port (use a number from 1 to 65535, e.g. -p 5000)\n' });
   });
 
   it('runs the command of a Procfile type named by a single word', async () => {

@@ -1,8 +1,8 @@
 import { execFileSync, spawnSync } from 'node:child_process';
-import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { bundleId, cachePath, loadBundle } from '../../src/cli/bundle-loader.js';
+import { bundleId, cachePath, defaultCacheDir, loadBundle } from '../../src/cli/bundle-loader.js';
 import { tmpApp } from '../helpers/tmp-app.js';
 
 const ROOT = resolve(import.meta.dirname, '../..');
@@ -10,8 +10,8 @@ const BUILT_LOADER = join(ROOT, 'dist/cli/bundle-loader.js');
 const ID = '0123456789abcdef';
 
 /** Loads BUNDLE in a fresh Node, as bin/tf.js does, and returns what it printed. */
-function loadInNode(bundle: string, recordCache = false): { cacheUsed: boolean; answer: unknown } {
-  const script = `const b = require(${JSON.stringify(BUILT_LOADER)}).loadBundle(${JSON.stringify(bundle)}, { recordCache: ${recordCache} });
+function loadInNode(bundle: string, cacheDir?: string): { cacheUsed: boolean; answer: unknown } {
+  const script = `const b = require(${JSON.stringify(BUILT_LOADER)}).loadBundle(${JSON.stringify(bundle)}, { cacheDir: ${JSON.stringify(cacheDir)} });
     console.log(JSON.stringify({ cacheUsed: b.cacheUsed, answer: b.exports.answer() }))`;
   return JSON.parse(execFileSync(process.execPath, ['-e', script], { encoding: 'utf8' })) as { cacheUsed: boolean; answer: unknown };
 }
@@ -41,14 +41,37 @@ describe('the built CLI', () => {
     expect(run.stderr).toBe(`tf: ${join(copy, 'dist')} is not built (run npm run build)\n`);
   });
 
-  it('takes the code V8 recorded for its bundle at build time', () => {
-    const source = readFileSync(join(ROOT, 'dist/tf.js'), 'utf8');
-    const id = bundleId(source);
+  it('ships no code cache: the first run records one for the Node it runs on, and later runs take it', () => {
+    expect(readdirSync(join(ROOT, 'dist')).filter((name) => name.endsWith('.cache'))).toEqual([]);
+    const cacheDir = join(tmpApp(), 'cache');
+    const tf = (): string => execFileSync(process.execPath, [join(ROOT, 'bin/tf.js'), '--version'], { encoding: 'utf8', env: { ...process.env, TF_CACHE_DIR: cacheDir } });
+    tf();
+    const id = bundleId(readFileSync(join(ROOT, 'dist/tf.js'), 'utf8'));
     expect(id).toMatch(/^[0-9a-f]{16}$/);
-    expect(existsSync(cachePath(join(ROOT, 'dist/tf.js'), id!))).toBe(true);
-    const script = `const b = require(${JSON.stringify(BUILT_LOADER)}).loadBundle(${JSON.stringify(join(ROOT, 'dist/tf.js'))});
+    expect(readdirSync(cacheDir)).toEqual([`tf-${id}-node${process.version.slice(1)}-${process.arch}.cache`]);
+    const script = `const b = require(${JSON.stringify(BUILT_LOADER)}).loadBundle(${JSON.stringify(join(ROOT, 'dist/tf.js'))}, { cacheDir: ${JSON.stringify(cacheDir)} });
       console.log(b.cacheUsed, typeof b.exports.main)`;
     expect(execFileSync(process.execPath, ['-e', script], { encoding: 'utf8' }).trim()).toBe('true function');
+  });
+
+  it('runs as well where the cache folder cannot be written', () => {
+    const blocked = join(tmpApp({ 'file': '' }), 'file', 'cache');
+    const run = spawnSync(process.execPath, [join(ROOT, 'bin/tf.js'), '--version'], { encoding: 'utf8', env: { ...process.env, TF_CACHE_DIR: blocked } });
+    expect(run).toMatchObject({ status: 0, stderr: '' });
+  });
+});
+
+describe('defaultCacheDir', () => {
+  it.each([
+    [{ TF_CACHE_DIR: '/x/tf' }, 'linux', '/home/u', '/x/tf'],
+    [{ TF_CACHE_DIR: '' }, 'linux', '/home/u', undefined],
+    [{}, 'linux', '/home/u', '/home/u/.cache/tf'],
+    [{ XDG_CACHE_HOME: '/c' }, 'linux', '/home/u', '/c/tf'],
+    [{ XDG_CACHE_HOME: 'relative' }, 'linux', '/home/u', '/home/u/.cache/tf'],
+    [{}, 'darwin', '/Users/u', '/Users/u/Library/Caches/tf'],
+    [{}, 'linux', '', undefined],
+  ] as const)('%o on %s with home %o: %o', (env, platform, home, expected) => {
+    expect(defaultCacheDir(env, platform, home)).toBe(expected);
   });
 });
 
@@ -61,32 +84,55 @@ describe('loadBundle', () => {
     expect(loaded.cacheUsed).toBe(false);
   });
 
-  it('records compiled code when asked, and the next start takes it', () => {
+  it('records compiled code on a first run without a cache, and the next start takes it', () => {
     const dir = tmpApp();
     const bundle = writeBundle(dir, ID);
-    expect(loadInNode(bundle, true)).toEqual({ cacheUsed: false, answer: 42 });
-    expect(existsSync(cachePath(bundle, ID))).toBe(true);
-    expect(loadInNode(bundle)).toEqual({ cacheUsed: true, answer: 42 });
+    const cacheDir = join(dir, 'cache');
+    expect(loadInNode(bundle, cacheDir)).toEqual({ cacheUsed: false, answer: 42 });
+    expect(existsSync(cachePath(cacheDir, ID))).toBe(true);
+    expect(statSync(cacheDir).mode & 0o777).toBe(0o700);
+    expect(loadInNode(bundle, cacheDir)).toEqual({ cacheUsed: true, answer: 42 });
   });
 
   it('never takes code recorded for another bundle', () => {
     const dir = tmpApp();
-    loadInNode(writeBundle(dir, ID), true);
+    const cacheDir = join(dir, 'cache');
+    loadInNode(writeBundle(dir, ID), cacheDir);
     const other = writeBundle(dir, 'fedcba9876543210', 'module.exports = { answer: () => 43 };');
-    expect(loadInNode(other)).toEqual({ cacheUsed: false, answer: 43 });
+    expect(loadInNode(other, cacheDir)).toEqual({ cacheUsed: false, answer: 43 });
+    expect(loadInNode(other, cacheDir)).toEqual({ cacheUsed: true, answer: 43 });
   });
 
-  it('compiles afresh when the recorded code is damaged', () => {
+  it('compiles afresh when the recorded code is damaged, and records it anew', () => {
     const dir = tmpApp();
     const bundle = writeBundle(dir, ID);
-    writeFileSync(cachePath(bundle, ID), Buffer.alloc(4096, 7));
-    expect(loadInNode(bundle)).toEqual({ cacheUsed: false, answer: 42 });
+    const cacheDir = join(dir, 'cache');
+    mkdirSync(cacheDir);
+    writeFileSync(cachePath(cacheDir, ID), Buffer.alloc(4096, 7));
+    expect(loadInNode(bundle, cacheDir)).toEqual({ cacheUsed: false, answer: 42 });
+    expect(loadInNode(bundle, cacheDir)).toEqual({ cacheUsed: true, answer: 42 });
   });
 
-  it('records nothing for a file without a bundle id', () => {
+  it('deletes an older bundle\'s cache nobody recorded for a month, and keeps a recent one', () => {
     const dir = tmpApp();
-    const bundle = writeBundle(dir, undefined);
-    expect(loadInNode(bundle, true)).toEqual({ cacheUsed: false, answer: 42 });
+    const cacheDir = join(dir, 'cache');
+    mkdirSync(cacheDir);
+    const old = cachePath(cacheDir, 'aaaaaaaaaaaaaaaa');
+    const recent = cachePath(cacheDir, 'bbbbbbbbbbbbbbbb');
+    writeFileSync(old, 'x');
+    writeFileSync(recent, 'x');
+    const monthAgo = new Date(Date.now() - 31 * 24 * 3600 * 1000);
+    utimesSync(old, monthAgo, monthAgo);
+    loadInNode(writeBundle(dir, ID), cacheDir);
+    expect(readdirSync(cacheDir).sort()).toEqual([cachePath(cacheDir, 'bbbbbbbbbbbbbbbb'), cachePath(cacheDir, ID)].map((p) => p.slice(cacheDir.length + 1)).sort());
+  });
+
+  it('records nothing without a cache folder, or for a file without a bundle id', () => {
+    const dir = tmpApp();
+    expect(loadInNode(writeBundle(dir, ID))).toEqual({ cacheUsed: false, answer: 42 });
+    const cacheDir = join(dir, 'cache');
+    expect(loadInNode(writeBundle(dir, undefined), cacheDir)).toEqual({ cacheUsed: false, answer: 42 });
+    expect(existsSync(cacheDir)).toBe(false);
     expect(readdirSync(dir).filter((name) => name.endsWith('.cache'))).toEqual([]);
   });
 });

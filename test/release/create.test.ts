@@ -84,13 +84,14 @@ describe('tf release create', () => {
     ok(await tf(root, ['release', 'verify', 'v1']));
   });
 
-  it('creates no release when the build command fails, and keeps its output', async () => {
-    const root = releaseApp({ 'tf.yml': `build: 'echo compiling; echo "error: bad syntax" >&2; exit 3'\n` });
+  it('creates no release when the build command fails, keeps its output, and exits 1 whatever the build exited', async () => {
+    // 2 would read as bad usage of tf (README, Exit status): the build's own status is in the message.
+    const root = releaseApp({ 'tf.yml': `build: 'echo compiling; echo "error: bad syntax" >&2; exit 2'\n` });
     const result = await tf(root, ['release', 'create']);
-    expect(result.code).toBe(3);
+    expect(result.code).toBe(1);
     expect(result.stdout).toMatch(/build +\| error: bad syntax$/m);
     const kept = /its output is kept in (\S+)\)/.exec(result.stderr)?.[1];
-    expect(result.stderr).toMatch(/^tf: the build command failed \(exit status 3\): no release was created/);
+    expect(result.stderr).toMatch(/^tf: the build command failed \(exit status 2\): no release was created/);
     expect(readFileSync(join(root, kept!), 'utf8')).toMatch(/build +\| compiling\n.*build +\| error: bad syntax/);
     expect(await list(root)).toEqual([]);
     expect(existsSync(join(store(root), 'current'))).toBe(false);

@@ -9,8 +9,8 @@ describe('parseRequest', () => {
     expect(parseRequest('{"v":1,"cmd":"restart"}')).toEqual({ v: 1, id: null, cmd: 'restart', targets: [] });
     expect(parseRequest('{"v":1,"cmd":"restart","targets":["db"],"dependents":true}')).toEqual({ v: 1, id: null, cmd: 'restart', targets: ['db'], dependents: true });
     expect(parseRequest('{"v":1,"id":2,"cmd":"stop","targets":["web.1"]}')).toMatchObject({ targets: ['web.1'] });
-    expect(parseRequest('{"v":1,"id":3,"cmd":"logs"}')).toEqual({ v: 1, id: 3, cmd: 'logs', lines: 200, follow: true });
-    expect(parseRequest('{"v":1,"id":3,"cmd":"logs","follow":false}')).toEqual({ v: 1, id: 3, cmd: 'logs', lines: 200, follow: false });
+    expect(parseRequest('{"v":1,"id":3,"cmd":"logs"}')).toEqual({ v: 1, id: 3, cmd: 'logs', lines: 200, targets: [], follow: true });
+    expect(parseRequest('{"v":1,"id":3,"cmd":"logs","lines":5,"targets":["web"],"follow":false}')).toEqual({ v: 1, id: 3, cmd: 'logs', lines: 5, targets: ['web'], follow: false });
   });
 
   it.each([
