@@ -97,7 +97,7 @@ function packageDir(file) {
 
 function readPackage(dir) {
   const { name, version, license } = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8'));
-  const file = readdirSync(dir).find((entry) => /^(licen[cs]e|copying)(\.|$)/i.test(entry));
+  const file = readdirSync(dir).find((entry) => /^(licen[cs]e|copying)([.-]|$)/i.test(entry));
   return { name, version, license, text: file === undefined ? undefined : readFileSync(join(dir, file), 'utf8') };
 }
 
