@@ -137,8 +137,11 @@ export class Supervisor {
     this.sequence = new StopSequence(live, this.graph(), (slots) => this.stopper.signal(slots));
     this.say(describeStop(reason, live.length > 0 ? longest : 0, this.sequence.describe()));
     for (const slot of this.slots) this.stopper.cancel(slot);
-    if (isKill(reason)) for (const slot of live) this.stopper.escalate(slot.handle!, undefined);
-    else this.sequence.advance(this.slots);
+    if (isKill(reason)) {
+      // Nothing waits its turn: every process gets SIGKILL now, none a stop signal later.
+      this.sequence.clear();
+      for (const slot of live) this.stopper.escalate(slot.handle!, undefined);
+    } else this.sequence.advance(this.slots);
     // Earlier runs (restarted, removed) whose output is still open: give them the same grace.
     for (const handle of this.handles) {
       if (!handle.done && !live.some((slot) => slot.handle === handle)) this.stopper.abandonLater(handle);
