@@ -153,19 +153,21 @@ export class Supervisor {
     slot.state = slot.spec.ready ? 'starting' : 'running';
     this.handles.add(handle);
     handle.start(this.timers.now());
-    if (handle.exited) return;
-    if (!slot.spec.ready) return this.live.startWaiting();
+    if (!handle.exited && !slot.spec.ready) this.live.startWaiting();
+  }
+
+  /** It runs (with the shim, a moment after launch): tf says so, then checks whether it is ready. */
+  private onSpawn(handle: ProcessHandle): void {
+    this.watchdog?.watch(handle.pid!);
+    this.say(`${handle.spec.name} started (pid ${handle.pid}, port ${handle.spec.port})`);
+    const slot = this.slots.find((s) => s.handle === handle);
+    if (!slot || !slot.spec.ready || slot.state !== 'starting') return;
     slot.readiness = startReadiness(slot.spec, handle, {
       timers: this.timers,
       extraEnv: this.childEnv,
       onReady: (detail) => this.settle(slot, handle, 'ready', `${slot.spec.name} is ready (${detail})`),
       onTimeout: (text) => this.settle(slot, handle, 'running', text),
     });
-  }
-
-  private onSpawn(handle: ProcessHandle): void {
-    this.watchdog?.watch(handle.pid!);
-    this.say(`${handle.spec.name} started (pid ${handle.pid}, port ${handle.spec.port})`);
   }
 
   /** The ready check of this run passed (ready) or timed out (running, and tf says so). */
