@@ -217,7 +217,13 @@ static void kill_all(int tf_gone) {
     int count = list_children();
     if (count == 0 && !reap(WNOHANG)) break;
     signal_all(SIGKILL);
-    if (!reap(0)) break;
+    if (count > 0) {
+      if (!reap(0)) break; /* one of those just SIGKILLed ends soon */
+    } else {
+      /* The kernel's list missed a child it still has (racing with a fork or exit, or no /proc):
+         never block on a child nobody has killed; look again shortly. */
+      poll(NULL, 0, 5);
+    }
   }
   if (!had_main) say_status("exit", main_status);
   if (tf_gone) pipes_opened();
