@@ -287,9 +287,14 @@ static void read_commands(void) {
   if (used == sizeof buffer - 1) used = 0; /* a line that long is no command */
 }
 
+/*
+ * Forks and execs the program. Returns only once it runs (or failed to): until the child has
+ * called setsid and reset its signals, a stop signal for its group would be lost, so tf learns the
+ * pid only then. The child tells an exec failure through a close-on-exec pipe; EOF means it ran.
+ */
 static void start_program(char **argv, int pipes, sigset_t *blocked) {
-  int out[2] = {-1, -1}, err[2] = {-1, -1};
-  if (pipes && (pipe2(out, O_CLOEXEC) < 0 || pipe2(err, O_CLOEXEC) < 0)) {
+  int out[2] = {-1, -1}, err[2] = {-1, -1}, sync[2];
+  if ((pipes && (pipe2(out, O_CLOEXEC) < 0 || pipe2(err, O_CLOEXEC) < 0)) || pipe2(sync, O_CLOEXEC) < 0) {
     say("error %s\n", strerror(errno));
     _exit(111);
   }
@@ -314,19 +319,25 @@ static void start_program(char **argv, int pipes, sigset_t *blocked) {
     sigprocmask(SIG_UNBLOCK, blocked, NULL);
     execvp(argv[0], argv);
     int error = errno;
-    /* fd 3 is close-on-exec, so it is still open here: tf learns why (tf run names a missing program). */
-    say("error %s\n", error == ENOENT ? "ENOENT" : error == EACCES ? "EACCES" : strerror(error));
+    ssize_t ignored = write(sync[1], &error, sizeof error);
+    (void)ignored;
     _exit(error == ENOENT ? 127 : 126);
   }
+  close(sync[1]);
+  int error = 0;
+  while (read(sync[0], &error, sizeof error) < 0 && errno == EINTR) {}
+  close(sync[0]);
   if (pipes) {
     close(out[1]);
     close(err[1]);
-    say("pid %d %d %d\n", main_pid, out[0], err[0]);
     pipe_ends[0] = out[0];
     pipe_ends[1] = err[0];
+    say("pid %d %d %d\n", main_pid, out[0], err[0]);
   } else {
     say("pid %d\n", main_pid);
   }
+  /* tf run names a missing program. */
+  if (error) say("error %s\n", error == ENOENT ? "ENOENT" : error == EACCES ? "EACCES" : strerror(error));
 }
 
 int main(int argc, char **argv) {

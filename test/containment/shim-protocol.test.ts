@@ -98,6 +98,13 @@ describe.skipIf(containmentMode() !== 'shim')('the shim protocol', () => {
     await expectGone([outcome.pid, ...tree], 2000);
   });
 
+  it('a stop signal sent at once is never lost (the shim reports the pid only once the program runs)', async () => {
+    for (let i = 0; i < 20; i++) {
+      const outcome = await runContained('exec sleep 600', undefined, {}, (c) => c.signal('SIGTERM'));
+      expect(outcome.exit).toEqual([null, 'SIGTERM']);
+    }
+  });
+
   it('kill works even before tf has seen the pid', async () => {
     const outcome = await runContained('exec sleep 600', undefined, {}, (c) => c.kill());
     expect(outcome.exit).toEqual([null, 'SIGKILL']);
