@@ -2,12 +2,14 @@ import type { ProcessSpec, SpecFactory } from '../formation/formation.js';
 import { decideOnCrash } from './crash-policy.js';
 import { LiveControl, type RestartResult, type ScaleResult } from './live-control.js';
 import { ProcessHandle, type HandleEvents } from './process-handle.js';
-import { MARKER_VARIABLE } from './process-table.js';
+import { containmentMode } from '../platform/containment.js';
+import { MARKER_VARIABLE } from '../platform/proc.js';
+import { daemonNotice } from './daemon-notice.js';
 import { startReadiness } from './readiness.js';
 import { Slot, type ProcessInfo, type ProcessState } from './slot.js';
 import { dependencyGraph, deriveSpecFactory } from './slot-set.js';
 import type { SupervisorOptions } from './options.js';
-import { signalGroup, spawnInGroup } from './spawner.js';
+import { spawnContained } from './spawner.js';
 import { Stopper } from './stopper.js';
 import { StopSequence } from './stop-sequence.js';
 import type { TypeDeps } from './order.js';
@@ -55,6 +57,8 @@ export class Supervisor {
     this.specFor = options.specFor ?? deriveSpecFactory(options.specs);
     this.types = options.types ?? [...new Set(options.specs.map((spec) => spec.type))];
     this.events = {
+      onSpawn: (handle) => this.onSpawn(handle),
+      onDaemonized: (handle, daemons) => this.say(daemonNotice(handle.spec.name, daemons)),
       onExit: (handle, code, signal) => this.onExit(handle, code, signal),
       onDone: (handle) => this.onDone(handle),
     };
@@ -79,7 +83,8 @@ export class Supervisor {
   run(): Promise<number> {
     const done = new Promise<number>((resolve) => (this.finished = resolve));
     this.phase = 'running';
-    if (this.options.watchdog ?? process.platform === 'linux') this.watchdog = new Watchdog(this.marker);
+    // With the shim, a dead tf closes each shim's control channel and the shim kills its tree itself.
+    if ((this.options.watchdog ?? process.platform === 'linux') && containmentMode() === 'portable') this.watchdog = new Watchdog(this.marker);
     this.live.startWaiting();
     if (this.slots.length === 0) this.shutdown({ kind: 'all-exited', status: 0 });
     return done;
@@ -154,23 +159,29 @@ export class Supervisor {
     this.stopper.clear(slot);
     slot.intent = undefined;
     const handle = new ProcessHandle(slot.spec, {
-      spawn: this.options.spawn ?? spawnInGroup,
+      spawn: this.options.spawn ?? spawnContained,
       output: this.options.output,
       extraEnv: this.childEnv,
       maxLineBytes: this.options.maxLineBytes,
       events: this.events,
+      keepDaemons: true,
     });
     slot.handle = handle;
     slot.state = slot.spec.ready ? 'starting' : 'running';
     this.handles.add(handle);
     handle.start(this.timers.now());
-    if (handle.pid === undefined) return;
-    this.watchdog?.watch(handle.pid);
-    this.say(`${slot.spec.name} started (pid ${handle.pid}, port ${slot.spec.port})`);
-    if (!slot.spec.ready) {
+    if (!handle.exited && !slot.spec.ready) {
       slot.settled();
-      return this.live.startWaiting();
+      this.live.startWaiting();
     }
+  }
+
+  /** It runs (with the shim, a moment after launch): tf says so, then checks whether it is ready. */
+  private onSpawn(handle: ProcessHandle): void {
+    this.watchdog?.watch(handle.pid!);
+    this.say(`${handle.spec.name} started (pid ${handle.pid}, port ${handle.spec.port})`);
+    const slot = this.slots.find((s) => s.handle === handle);
+    if (!slot || !slot.spec.ready || slot.state !== 'starting') return;
     slot.readiness = startReadiness(slot.spec, handle, {
       timers: this.timers,
       extraEnv: this.childEnv,
@@ -196,6 +207,8 @@ export class Supervisor {
     if (!slot) return;
     slot.cancelReadiness();
     slot.lastExit = status;
+    // Its group is tf's no longer: the watchdog must not kill that number once the kernel reuses it.
+    if (handle.pid !== undefined) this.watchdog?.forget(handle.pid);
     if (this.phase !== 'running') {
       this.firstExitStatus ??= status;
       slot.exited();
@@ -212,12 +225,10 @@ export class Supervisor {
     this.live.startWaiting();
   }
 
-  /** Whatever the dead shell left in its group is orphaned now; it must not hold the port. */
+  /** Whatever the dead shell left running is orphaned now; it must not hold the port. */
   private cleanUpGroup(slot: Slot, handle: ProcessHandle): void {
     this.stopper.clear(slot);
-    if (handle.pid === undefined) return;
-    signalGroup(handle.pid, 'SIGKILL');
-    this.watchdog?.forget(handle.pid);
+    handle.kill();
   }
 
   private applyPolicy(slot: Slot, handle: ProcessHandle, status: number): void {
@@ -250,12 +261,21 @@ export class Supervisor {
     for (const handle of this.handles) if (!handle.done) return;
     this.phase = 'stopped';
     for (const slot of this.slots) this.stopper.clear(slot);
-    // Members that left the pipes (closed stdout) but not the group, and daemons that left both.
-    for (const handle of this.handles) if (handle.pid !== undefined) signalGroup(handle.pid, 'SIGKILL');
-    this.stopper.killMarked();
+    // Members that left the pipes (closed stdout) but not the tree, and (portable mode) daemons that left both.
+    for (const handle of this.handles) handle.kill();
+    if (containmentMode() === 'portable') this.stopper.killMarked();
     this.watchdog?.release();
     for (const slot of this.slots) slot.exited();
-    this.finished?.(exitStatusOf(this.reason!));
+    // tf ends only once the kills have landed, so nothing it started is still running when it exits
+    // (bounded: a process stuck in the kernel must not hold tf forever).
+    const status = exitStatusOf(this.reason!);
+    const gone = Promise.all([...this.handles].map((handle) => handle.whenGone()));
+    let timer: unknown;
+    const timeout = new Promise<void>((resolve) => (timer = this.timers.setTimeout(resolve, this.options.killGraceMs ?? 1000)));
+    void Promise.race([gone, timeout]).then(() => {
+      this.timers.clearTimeout(timer);
+      this.finished?.(status);
+    });
   }
 
   private graph(): TypeDeps[] {
