@@ -86,27 +86,29 @@ export class Namespace {
   }
 
   /**
-   * A stranger: `setsid sleep 600` started by the namespace's init side (not by tf) with PID
-   * `pid`, so it also leads a session and process group with that number. Waits until nothing in
-   * the namespace holds the number any more, then makes the kernel hand it out next. Env: `env`
-   * (only), e.g. a copy of a tf process's environment.
+   * A stranger: `setsid sleep 600` started beside tf (not by it), so it leads a session and
+   * process group of its own. With `pid`, it waits until nothing in the namespace holds that
+   * number any more and makes the kernel hand it out next, so the stranger gets exactly that pid
+   * and group number. Its environment is `env` and nothing else (e.g. a copy of a tf process's).
    */
-  async stranger(pid: number, env: Record<string, string> = { PATH: '/usr/bin:/bin' }): Promise<Stranger> {
+  async stranger(pid: number | undefined, env: Record<string, string> = { PATH: '/usr/bin:/bin' }): Promise<Stranger> {
     const assignments = Object.entries(env).map(([key, value]) => `${key}=${value}`);
     // kill -0 -N also sees a group whose leader is gone; a zombie still holds its number.
     const script = `
       p=$1; shift; n=0
-      while kill -0 "$p" 2>/dev/null || kill -0 "-$p" 2>/dev/null; do
-        n=$((n+1)); [ $n -gt 250 ] && { echo "pid $p still in use" >&2; exit 1; }; sleep 0.02
-      done
-      echo $((p - 1)) > /proc/sys/kernel/ns_last_pid
+      if [ "$p" -gt 0 ]; then
+        while kill -0 "$p" 2>/dev/null || kill -0 "-$p" 2>/dev/null; do
+          n=$((n+1)); [ $n -gt 250 ] && { echo "pid $p still in use" >&2; exit 1; }; sleep 0.02
+        done
+        echo $((p - 1)) > /proc/sys/kernel/ns_last_pid
+      fi
       env -i "$@" setsid sleep 600 </dev/null >/dev/null 2>&1 &
       echo $!`;
     for (let attempt = 0; attempt < 20; attempt++) {
-      const got = Number((await this.sh(script, [String(pid), ...assignments])).trim());
+      const got = Number((await this.sh(script, [String(pid ?? 0), ...assignments])).trim());
       const outer = await waitFor(() => this.outerPidOf(got), `the stranger ${got} to show up`, 5000);
-      if (got === pid) {
-        const stranger = new Stranger(outer, pid);
+      if (pid === undefined || got === pid) {
+        const stranger = new Stranger(outer, got);
         this.exempt.add(stranger.key);
         return stranger;
       }
@@ -195,11 +197,18 @@ export class NsTf {
     nsenter.stdout!.setEncoding('utf8').on('data', (text: string) => (this.stdout += text));
     nsenter.stderr!.setEncoding('utf8').on('data', (text: string) => (this.stderr += text));
     nsenter.stdin!.end();
+    const closed = new Promise((resolve) => nsenter.once('close', resolve));
     this.exited = new Promise((resolve) => {
-      // nsenter exits with tf's status, and re-raises the signal that killed tf.
-      nsenter.once('close', (code, sig) => {
+      // nsenter exits with tf's status, and re-raises the signal that killed tf. A process tf
+      // failed to stop may hold the pipes open for ever: read what is left for a moment only.
+      nsenter.once('exit', (code, sig) => {
         this.finished = true;
-        resolve({ code, signal: sig, stdout: this.stdout, stderr: this.stderr });
+        const settle = () => resolve({ code, signal: sig, stdout: this.stdout, stderr: this.stderr });
+        const timer = setTimeout(settle, 1000);
+        void closed.then(() => {
+          clearTimeout(timer);
+          settle();
+        });
       });
     });
   }
