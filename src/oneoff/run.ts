@@ -1,7 +1,7 @@
-import { spawn } from 'node:child_process';
 import type { App } from '../config/app.js';
 import { plainEnvironment, withVariables, type Environment } from '../config/env.js';
 import { processVariables } from '../formation/formation.js';
+import { contain } from '../platform/containment.js';
 import { errnoCode } from '../util/errors.js';
 import { listenForSignals } from '../supervisor/signal-source.js';
 import { shellScript } from '../supervisor/shell-command.js';
@@ -35,24 +35,36 @@ export function oneOffEnvironment(app: App, port: number): Environment {
 /**
  * Runs a one-off with the terminal handed over: stdin, stdout and stderr inherited, so a REPL
  * works. The child shares tf's process group, so the terminal's Ctrl-C reaches it directly and tf
- * ignores its own copy; SIGTERM and SIGHUP sent to tf alone are passed on. Resolves with the
- * child's exit status (128 + n for a signal, 127 when the command does not exist).
+ * ignores its own copy; SIGTERM and SIGHUP sent to tf alone are passed on. It is contained like a
+ * tf start process: whatever it leaves running is killed when it exits, and if tf itself is killed
+ * the shim kills the whole tree. Resolves with the child's exit status (128 + n for a signal, 127
+ * when the command does not exist).
  */
 export function runOneOff(command: OneOffCommand, cwd: string, env: Environment, onNotFound: (file: string) => void): Promise<number> {
   return new Promise((resolve) => {
-    const child = spawn(command.file, command.args, { cwd, env: plainEnvironment(env), stdio: 'inherit' });
+    let status = 1;
+    let notFound = false;
+    const child = contain(
+      { file: command.file, args: command.args, cwd, env: plainEnvironment(env), output: 'inherit', foreground: true },
+      {
+        onSpawn: () => {},
+        onError: (error) => {
+          const code = errnoCode(error);
+          if (code === 'ENOENT' && !notFound) onNotFound(command.file);
+          notFound ||= code === 'ENOENT';
+        },
+        onExit: (code, signal) => {
+          status = code === null && signal === null ? 1 : exitStatus(code, signal);
+          child.kill();
+        },
+        onGone: () => {
+          stopListening();
+          resolve(status);
+        },
+      },
+    );
     const stopListening = listenForSignals((signal) => {
-      if (signal !== 'SIGINT' && signal !== 'SIGQUIT') child.kill(signal);
+      if (signal !== 'SIGINT' && signal !== 'SIGQUIT') child.signal(signal);
     }, ['SIGINT', 'SIGQUIT', 'SIGTERM', 'SIGHUP']);
-    child.once('error', (error) => {
-      stopListening();
-      const code = errnoCode(error);
-      if (code === 'ENOENT') onNotFound(command.file);
-      resolve(code === 'ENOENT' ? 127 : code === 'EACCES' ? 126 : 1);
-    });
-    child.once('exit', (code, signal) => {
-      stopListening();
-      resolve(exitStatus(code, signal));
-    });
   });
 }

@@ -4,7 +4,7 @@ import type { Environment } from '../config/env.js';
 import { shouldColor } from '../output/color.js';
 import { Multiplexer } from '../output/multiplexer.js';
 import { ProcessHandle } from '../supervisor/process-handle.js';
-import { signalGroup, spawnInGroup } from '../supervisor/spawner.js';
+import { spawnContained } from '../supervisor/spawner.js';
 import { exitStatus } from '../supervisor/stop-reason.js';
 import { SECRET_MODE } from './fs-util.js';
 import type { Interruption } from './interrupt.js';
@@ -37,20 +37,18 @@ export async function runLogged(run: LoggedRun): Promise<number> {
   const finished = new Promise<void>((resolve) => (done = resolve));
   const spec = { name: run.name, type: run.name, instance: 1, typeIndex: 0, command: run.command, cwd: run.cwd, env: run.env, port: 0, stopSignal: 'SIGTERM' as const, drainMs: STOP_GRACE_MS, restart: { kind: 'stop' as const } };
   const handle = new ProcessHandle(spec, {
-    spawn: spawnInGroup,
+    spawn: spawnContained,
     output,
     extraEnv: {},
     events: {
-      onExit: (h) => {
-        if (h.pid !== undefined) signalGroup(h.pid, 'SIGKILL');
-      },
+      onExit: (h) => h.kill(),
       onDone: () => done(),
     },
   });
   let killTimer: NodeJS.Timeout | undefined;
   run.interruption.onSignal((signal) => {
     handle.signal(signal);
-    killTimer = setTimeout(() => void handle.kill(), STOP_GRACE_MS);
+    killTimer = setTimeout(() => handle.kill(), STOP_GRACE_MS);
   });
   try {
     handle.start(Date.now());

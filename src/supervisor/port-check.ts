@@ -1,7 +1,7 @@
 import { readdirSync, readlinkSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { TfError, errnoCode } from '../util/errors.js';
-import { processIds, readOrEmpty } from './process-table.js';
+import { processIds, readOrEmpty } from '../platform/proc.js';
 
 /**
  * Fails early, before anything starts, when a port a web process will get is taken, naming the

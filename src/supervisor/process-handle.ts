@@ -3,9 +3,14 @@ import type { ProcessSpec } from '../formation/formation.js';
 import { lineText, type Source, type StreamName } from '../output/format.js';
 import { DEFAULT_MAX_LINE_BYTES, LineSplitter } from '../output/line-splitter.js';
 import type { Multiplexer } from '../output/multiplexer.js';
-import { killTree, signalGroup, spawnEnvironment, type Spawn } from './spawner.js';
+import type { Contained, Daemon } from '../platform/containment.js';
+import { spawnEnvironment, type Spawn } from './spawner.js';
 
 export interface HandleEvents {
+  /** It runs, as handle.pid. */
+  onSpawn?(handle: ProcessHandle): void;
+  /** It exited 0 leaving DAEMONS running outside its group; the handle now stands for them. */
+  onDaemonized?(handle: ProcessHandle, daemons: Daemon[]): void;
   /** The process's shell exited (its group may still hold children). */
   onExit(handle: ProcessHandle, code: number | null, signal: NodeJS.Signals | null): void;
   /** The process exited and all its output has been read. */
@@ -19,6 +24,11 @@ export interface HandleDeps {
   extraEnv: Record<string, string>;
   maxLineBytes?: number;
   events: HandleEvents;
+  /**
+   * A process that exits 0 leaving daemons (found only with the shim) keeps running as those daemons
+   * until they end (tf start). Otherwise its exit is its end, and tf kills the rest.
+   */
+  keepDaemons?: boolean;
 }
 
 const RECENT_LINES = 10;
@@ -35,11 +45,15 @@ export class ProcessHandle {
   spawnError: Error | undefined;
   exited = false;
   done = false;
+  /** What it left running when it exited 0 and that now stands for it (tf ps shows the first). */
+  daemons: Daemon[] = [];
   /** The tail of its output, kept for the last lines shown when tf gives up restarting it. */
   private recentOutput = Buffer.alloc(0);
   /** Only the restart policy ever shows those lines; nobody else pays a copy per read for them. */
   private readonly keepsRecent: boolean;
   private readonly streams: Readable[] = [];
+  private openStreams = 0;
+  private contained: Contained | undefined;
   /** A pending `ready: "line /re/"` check; returns true once a line matched. */
   private lineCheck: ((line: string) => boolean) | undefined;
 
@@ -54,30 +68,53 @@ export class ProcessHandle {
   start(now: number): void {
     this.startedAt = now;
     const env = spawnEnvironment(this.spec.env, this.deps.extraEnv);
-    const child = this.deps.spawn({ command: this.spec.command, cwd: this.spec.cwd, env });
-    this.pid = child.pid;
-    this.source.pid = child.pid;
-    child.once('error', (error) => this.failedToStart(error));
-    child.once('exit', (code, signal) => this.exit(code, signal));
-    child.once('close', () => this.finish());
-    if (child.stdout) this.read(child.stdout, 'stdout');
-    if (child.stderr) this.read(child.stderr, 'stderr');
+    this.contained = this.deps.spawn(
+      { command: this.spec.command, cwd: this.spec.cwd, env },
+      {
+        onSpawn: (pid, stdout, stderr) => this.spawned(pid, stdout, stderr),
+        onError: (error) => (this.spawnError = error),
+        onExit: (code, signal, daemons) => this.programExited(code, signal, daemons),
+        onGone: (code, signal) => this.gone(code, signal),
+      },
+    );
   }
 
-  /** Sends a signal to the process's whole group. */
+  private spawned(pid: number, stdout: Readable | undefined, stderr: Readable | undefined): void {
+    this.pid = pid;
+    this.source.pid = pid;
+    if (stdout) this.read(stdout, 'stdout');
+    if (stderr) this.read(stderr, 'stderr');
+    this.deps.events.onSpawn?.(this);
+  }
+
+  private programExited(code: number | null, signal: NodeJS.Signals | null, daemons: Daemon[]): void {
+    if (code === 0 && daemons.length > 0 && this.deps.keepDaemons && !this.exited) {
+      this.daemons = daemons;
+      this.pid = daemons[0]!.pid;
+      this.deps.events.onDaemonized?.(this, daemons);
+    } else {
+      this.exit(code, signal);
+    }
+  }
+
+  /** Nothing of its tree is left: the end of a daemonized process. */
+  private gone(code: number | null, signal: NodeJS.Signals | null): void {
+    this.exit(code, signal);
+  }
+
+  /** Sends the polite stop signal to the process's group and to anything it daemonized. */
   signal(signal: NodeJS.Signals): void {
-    if (this.pid !== undefined && !this.done) signalGroup(this.pid, signal);
+    if (!this.done) this.contained?.signal(signal);
   }
 
-  /** SIGKILLs the process, its group and every descendant it still has. */
-  async kill(): Promise<void> {
-    if (this.pid === undefined) return;
-    if (!this.exited) await killTree(this.pid);
-    signalGroup(this.pid, 'SIGKILL');
+  /** SIGKILLs everything of its tree that is still running. */
+  kill(): void {
+    this.contained?.kill();
   }
 
   /** Stops waiting for output that can no longer come (its writers escaped and were killed). */
   abandon(): void {
+    this.openStreams = 0;
     for (const stream of this.streams) stream.destroy();
     this.finish();
   }
@@ -104,6 +141,7 @@ export class ProcessHandle {
       }
     };
     this.streams.push(stream);
+    this.openStreams++;
     output.track(stream);
     stream.on('data', (chunk: Buffer) => {
       const fast = output.takesBlocks ? splitter.takeBlock(chunk) : undefined;
@@ -121,7 +159,11 @@ export class ProcessHandle {
       splitter.flush(collect);
       deliver();
     });
-    stream.once('close', () => output.untrack(stream));
+    stream.once('close', () => {
+      output.untrack(stream);
+      this.openStreams = Math.max(0, this.openStreams - 1);
+      this.finish();
+    });
     stream.on('error', () => {});
   }
 
@@ -169,23 +211,17 @@ export class ProcessHandle {
     this.recentOutput = Buffer.concat(tail);
   }
 
-  private failedToStart(error: Error): void {
-    this.spawnError = error;
-    this.exit(127, null);
-    this.finish();
-  }
-
   private exit(code: number | null, signal: NodeJS.Signals | null): void {
     if (this.exited) return;
     this.exited = true;
     this.exitCode = code;
     this.exitSignal = signal;
     this.deps.events.onExit(this, code, signal);
+    this.finish();
   }
 
   private finish(): void {
-    if (this.done) return;
-    if (!this.exited) return;
+    if (this.done || !this.exited || this.openStreams > 0) return;
     this.done = true;
     this.deps.events.onDone(this);
   }

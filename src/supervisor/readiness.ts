@@ -1,10 +1,9 @@
-import type { ChildProcess } from 'node:child_process';
 import { connect } from 'node:net';
 import { formatDuration } from '../config/duration.js';
 import type { ReadyCheck } from '../config/settings.js';
 import type { ProcessSpec } from '../formation/formation.js';
 import type { ProcessHandle } from './process-handle.js';
-import { signalGroup, spawnEnvironment, spawnInGroup } from './spawner.js';
+import { spawnContained, spawnEnvironment } from './spawner.js';
 import type { Timers } from './timers.js';
 
 export const DEFAULT_READY_TIMEOUT_MS = 30_000;
@@ -90,20 +89,28 @@ const probePort = (port: number): Probe => (done) => {
   return { cancel: () => socket.destroy() };
 };
 
-/** `sh -c COMMAND` with the process's environment, in its own group so a hung one can be killed. */
+/** `sh -c COMMAND` with the process's environment, contained like a process so a hung one can be killed. */
 const probeCommand = (spec: ProcessSpec, command: string, env: Record<string, string>): Probe => (done) => {
-  let child: ChildProcess | undefined = spawnInGroup({ command, cwd: spec.cwd, env, output: 'ignore' });
-  child.once('error', () => {
-    child = undefined;
-    done(false);
-  });
-  child.once('exit', (code) => {
-    child = undefined;
-    done(code === 0);
-  });
+  let finished = false;
+  const check = spawnContained(
+    { command, cwd: spec.cwd, env, output: 'ignore' },
+    {
+      onSpawn: () => {},
+      onError: () => {},
+      onExit: (code) => {
+        if (finished) return;
+        finished = true;
+        // Whatever the check left running has no business outliving it.
+        check.kill();
+        done(code === 0);
+      },
+      onGone: () => {},
+    },
+  );
   return {
     cancel: () => {
-      if (child?.pid !== undefined) signalGroup(child.pid, 'SIGKILL');
+      finished = true;
+      check.kill();
     },
   };
 };

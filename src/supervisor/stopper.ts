@@ -1,8 +1,7 @@
 import { formatDuration } from '../config/duration.js';
 import type { ProcessHandle } from './process-handle.js';
-import { markedProcesses } from './process-table.js';
+import { markedProcesses, procStat, signalIdentity } from '../platform/proc.js';
 import type { Intent, Slot } from './slot.js';
-import { signalProcess } from './spawner.js';
 import type { Timers } from './timers.js';
 
 /**
@@ -72,7 +71,7 @@ export class Stopper {
     if (slot) slot.timer = undefined;
     if (handle.done) return;
     if (slot) this.say(`${slot.spec.name} still running after ${formatDuration(slot.spec.drainMs)}, sending SIGKILL`);
-    void handle.kill();
+    handle.kill();
     this.abandonLater(handle);
   }
 
@@ -81,8 +80,12 @@ export class Stopper {
     this.timers.setTimeout(() => handle.abandon(), this.killGraceMs);
   }
 
-  /** Every process that carries this tf's marker: daemons that left their group and tree. Shutdown only. */
+  /**
+   * Portable mode, at shutdown only: every process that carries this tf's marker and is younger
+   * than tf (daemons that left their group and tree; nothing older than tf can be one of them).
+   */
   killMarked(): void {
-    for (const pid of markedProcesses(this.marker)) signalProcess(pid, 'SIGKILL');
+    const since = procStat(process.pid)?.start ?? Number.MAX_SAFE_INTEGER;
+    for (const identity of markedProcesses(this.marker, since)) signalIdentity(identity, 'SIGKILL');
   }
 }

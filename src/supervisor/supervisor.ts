@@ -2,12 +2,14 @@ import type { ProcessSpec, SpecFactory } from '../formation/formation.js';
 import { decideOnCrash } from './crash-policy.js';
 import { LiveControl, type ScaleResult } from './live-control.js';
 import { ProcessHandle, type HandleEvents } from './process-handle.js';
-import { MARKER_VARIABLE } from './process-table.js';
+import { containmentMode } from '../platform/containment.js';
+import { MARKER_VARIABLE } from '../platform/proc.js';
+import { daemonNotice } from './daemon-notice.js';
 import { startReadiness } from './readiness.js';
 import { Slot, type ProcessInfo, type ProcessState } from './slot.js';
 import { deriveSpecFactory } from './slot-set.js';
 import type { SupervisorOptions } from './options.js';
-import { signalGroup, spawnInGroup } from './spawner.js';
+import { spawnContained } from './spawner.js';
 import { Stopper } from './stopper.js';
 import { describeExit, describeStop, exitStatus, exitStatusOf, type StopReason } from './stop-reason.js';
 import { realTimers, type Timers } from './timers.js';
@@ -51,6 +53,8 @@ export class Supervisor {
     this.specFor = options.specFor ?? deriveSpecFactory(options.specs);
     this.types = options.types ?? [...new Set(options.specs.map((spec) => spec.type))];
     this.events = {
+      onSpawn: (handle) => this.onSpawn(handle),
+      onDaemonized: (handle, daemons) => this.say(daemonNotice(handle.spec.name, daemons)),
       onExit: (handle, code, signal) => this.onExit(handle, code, signal),
       onDone: (handle) => this.onDone(handle),
     };
@@ -74,7 +78,8 @@ export class Supervisor {
   run(): Promise<number> {
     const done = new Promise<number>((resolve) => (this.finished = resolve));
     this.phase = 'running';
-    if (this.options.watchdog ?? process.platform === 'linux') this.watchdog = new Watchdog(this.marker);
+    // With the shim, a dead tf closes each shim's control channel and the shim kills its tree itself.
+    if ((this.options.watchdog ?? process.platform === 'linux') && containmentMode() === 'portable') this.watchdog = new Watchdog(this.marker);
     this.live.startWaiting();
     if (this.slots.length === 0) this.shutdown({ kind: 'all-exited', status: 0 });
     return done;
@@ -137,19 +142,18 @@ export class Supervisor {
     this.stopper.clear(slot);
     slot.intent = undefined;
     const handle = new ProcessHandle(slot.spec, {
-      spawn: this.options.spawn ?? spawnInGroup,
+      spawn: this.options.spawn ?? spawnContained,
       output: this.options.output,
       extraEnv: this.childEnv,
       maxLineBytes: this.options.maxLineBytes,
       events: this.events,
+      keepDaemons: true,
     });
     slot.handle = handle;
     slot.state = slot.spec.ready ? 'starting' : 'running';
     this.handles.add(handle);
     handle.start(this.timers.now());
-    if (handle.pid === undefined) return;
-    this.watchdog?.watch(handle.pid);
-    this.say(`${slot.spec.name} started (pid ${handle.pid}, port ${slot.spec.port})`);
+    if (handle.exited) return;
     if (!slot.spec.ready) return this.live.startWaiting();
     slot.readiness = startReadiness(slot.spec, handle, {
       timers: this.timers,
@@ -157,6 +161,11 @@ export class Supervisor {
       onReady: (detail) => this.settle(slot, handle, 'ready', `${slot.spec.name} is ready (${detail})`),
       onTimeout: (text) => this.settle(slot, handle, 'running', text),
     });
+  }
+
+  private onSpawn(handle: ProcessHandle): void {
+    this.watchdog?.watch(handle.pid!);
+    this.say(`${handle.spec.name} started (pid ${handle.pid}, port ${handle.spec.port})`);
   }
 
   /** The ready check of this run passed (ready) or timed out (running, and tf says so). */
@@ -176,6 +185,8 @@ export class Supervisor {
     if (!slot) return;
     slot.cancelReadiness();
     slot.lastExit = status;
+    // Its group is tf's no longer: the watchdog must not kill that number once the kernel reuses it.
+    if (handle.pid !== undefined) this.watchdog?.forget(handle.pid);
     if (this.phase !== 'running') {
       this.firstExitStatus ??= status;
       return slot.exited();
@@ -190,12 +201,10 @@ export class Supervisor {
     slot.exited();
   }
 
-  /** Whatever the dead shell left in its group is orphaned now; it must not hold the port. */
+  /** Whatever the dead shell left running is orphaned now; it must not hold the port. */
   private cleanUpGroup(slot: Slot, handle: ProcessHandle): void {
     this.stopper.clear(slot);
-    if (handle.pid === undefined) return;
-    signalGroup(handle.pid, 'SIGKILL');
-    this.watchdog?.forget(handle.pid);
+    handle.kill();
   }
 
   private applyPolicy(slot: Slot, handle: ProcessHandle, status: number): void {
@@ -229,9 +238,9 @@ export class Supervisor {
     for (const handle of this.handles) if (!handle.done) return;
     this.phase = 'stopped';
     for (const slot of this.slots) this.stopper.clear(slot);
-    // Members that left the pipes (closed stdout) but not the group, and daemons that left both.
-    for (const handle of this.handles) if (handle.pid !== undefined) signalGroup(handle.pid, 'SIGKILL');
-    this.stopper.killMarked();
+    // Members that left the pipes (closed stdout) but not the tree, and (portable mode) daemons that left both.
+    for (const handle of this.handles) handle.kill();
+    if (containmentMode() === 'portable') this.stopper.killMarked();
     this.watchdog?.release();
     for (const slot of this.slots) slot.exited();
     this.finished?.(exitStatusOf(this.reason!));

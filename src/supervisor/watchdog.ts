@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { MARKER_VARIABLE } from './process-table.js';
+import { MARKER_VARIABLE } from '../platform/proc.js';
 
 // Node cannot ask the kernel for a parent-death signal, so a SIGKILLed tf could not clean up.
 // This tiny shell process holds the read end of a pipe from tf: it learns each process group tf

@@ -1,0 +1,88 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import type { Contained, ContainedEvents, ContainRequest } from './contained.js';
+import { allProcesses, descendants, procStat, signalIdentity, type Identity } from './proc.js';
+
+/**
+ * Containment without the shim (macOS, an architecture without a shim binary, TF_CONTAINMENT=portable):
+ * the program leads a new process group (unless foreground). Its group is signalled only while the
+ * leader is unreaped: Node reaps it and runs the 'exit' callback in the same turn, so while
+ * `exited` is false the PGID cannot belong to anyone else. After that, only processes identified
+ * at that moment (PID and start time, from /proc) are signalled, each re-checked first.
+ */
+export function containPortably(request: ContainRequest, events: ContainedEvents): Contained {
+  const output = request.output === 'pipe' ? 'pipe' : request.output;
+  const child = spawn(request.file, request.args, {
+    cwd: request.cwd,
+    env: request.env,
+    detached: !request.foreground,
+    stdio: [request.output === 'inherit' ? 'inherit' : 'ignore', output, output],
+  });
+  return new PortableProcess(child, request.foreground ?? false, events);
+}
+
+class PortableProcess implements Contained {
+  private exited = false;
+  private readonly leader: Identity | undefined;
+  /** What was left of the tree when the leader exited (Linux; nothing where there is no /proc). */
+  private leftovers: Identity[] = [];
+
+  constructor(
+    private readonly child: ChildProcess,
+    private readonly foreground: boolean,
+    events: ContainedEvents,
+  ) {
+    const pid = child.pid;
+    const stat = pid === undefined ? undefined : procStat(pid);
+    this.leader = stat && { pid: stat.pid, start: stat.start };
+    child.once('error', (error) => {
+      this.exited = true;
+      events.onError(error);
+      events.onExit(errorStatus(error), null, []);
+      events.onGone(errorStatus(error), null);
+    });
+    child.once('exit', (code, signal) => {
+      this.exited = true;
+      this.leftovers = this.tree();
+      events.onExit(code, signal, []);
+      events.onGone(code, signal);
+    });
+    if (pid !== undefined) events.onSpawn(pid, child.stdout ?? undefined, child.stderr ?? undefined);
+  }
+
+  signal(signal: NodeJS.Signals): void {
+    if (!this.exited && this.child.pid !== undefined) this.signalLeader(signal);
+    else for (const identity of this.leftovers) signalIdentity(identity, signal);
+  }
+
+  /** SIGKILLs the group and every descendant found by parent PID (no `ps` per process, unlike tree-kill). */
+  kill(): void {
+    const tree = this.exited ? this.leftovers : this.tree();
+    if (!this.exited) this.signalLeader('SIGKILL');
+    for (const identity of tree) signalIdentity(identity, 'SIGKILL');
+  }
+
+  private signalLeader(signal: NodeJS.Signals): void {
+    try {
+      // A foreground program shares tf's group: only the program itself is tf's to signal.
+      process.kill(this.foreground ? this.child.pid! : -this.child.pid!, signal);
+    } catch {
+      // already gone
+    }
+  }
+
+  /** The leader's group members and descendants, each with its start time (empty without /proc). */
+  private tree(): Identity[] {
+    if (!this.leader) return [];
+    const stats = allProcesses();
+    const group = this.foreground ? [] : stats.filter((s) => s.pgid === this.leader!.pid && s.start >= this.leader!.start && s.pid !== this.leader!.pid);
+    const roots = [this.leader, ...group.map((s) => ({ pid: s.pid, start: s.start }))];
+    const found = new Map<number, Identity>(roots.slice(1).map((r) => [r.pid, r]));
+    for (const identity of descendants(roots, stats)) found.set(identity.pid, identity);
+    return [...found.values()];
+  }
+}
+
+function errorStatus(error: Error): number {
+  const code = (error as NodeJS.ErrnoException).code;
+  return code === 'ENOENT' ? 127 : code === 'EACCES' ? 126 : 1;
+}
