@@ -49,6 +49,9 @@ export class Namespace {
   /** Waits until the namespace's init runs. */
   async ready(): Promise<this> {
     this.initPid = await waitFor(() => childrenOf(this.unshare.pid!)[0], 'the namespace init to start', 10_000);
+    // Only once init runs perl has unshare mounted the namespace's /proc: entering earlier would
+    // show tf the machine's /proc (its pids then name other processes).
+    await waitFor(() => readOr(`/proc/${this.initPid}/cmdline`)?.startsWith('perl\0'), 'the namespace init to run', 10_000);
     this.nsLink = await waitFor(() => {
       const link = nsOf(this.initPid);
       return link !== undefined && link !== nsOf(process.pid) ? link : undefined;
