@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -16,12 +17,21 @@ if (unsupported) console.warn(`containment scenarios skipped: ${unsupported}`);
 
 const LEFT_BOUND_MS = 5000;
 
-/** A folder outside the app (builds are read-only copies) where the build and release phase report. */
-function stateDir(): string {
-  const dir = mkdtempSync(join(tmpdir(), 'tf-state-'));
-  onTestFinished(() => rmSync(dir, { recursive: true, force: true }));
+/** A temporary folder, removed when the test ends (made writable first: release builds are read-only). */
+function tempDir(prefix: string): string {
+  const dir = mkdtempSync(join(tmpdir(), prefix));
+  onTestFinished(() => {
+    spawnSync('chmod', ['-R', 'u+w', dir]);
+    rmSync(dir, { recursive: true, force: true });
+  });
   return dir;
 }
+
+/** Where the build and the release phase report (outside the app: builds are read-only copies). */
+const stateDir = (): string => tempDir('tf-state-');
+
+/** tf's environment: the state folder, and a release store outside the app, removed as above. */
+const releaseEnv = (state: string): Record<string, string> => ({ STATE: state, TF_RELEASES_DIR: tempDir('tf-store-') });
 
 // The release phase: notes its start (and any release phase of this app still running: two at
 // once), then hangs while $STATE/hang exists. A background child in a session of its own stands
@@ -57,8 +67,9 @@ function releaseApp(withBuild: boolean): string {
   });
 }
 
-async function killTfWhen(ns: Namespace, root: string, state: string, started: string, args: string[]): Promise<void> {
-  const tf = ns.tf(args, { cwd: root, env: { STATE: state } });
+async function killTfWhen(ns: Namespace, root: string, env: Record<string, string>, started: string, args: string[]): Promise<void> {
+  const state = env.STATE!;
+  const tf = ns.tf(args, { cwd: root, env });
   await waitFor(() => existsSync(join(state, started)), () => `${started} (stdout: ${tf.stdout}; stderr: ${tf.stderr})`, 30_000);
   await tf.signal('SIGKILL');
   expect((await tf.result()).signal).toBe('SIGKILL');
@@ -69,12 +80,13 @@ describe.skipIf(unsupported)('kill -9 of a one-off or a release create leaves no
   it('tf release create, during build:', async () => {
     const ns = await namespace();
     const state = stateDir();
+    const env = releaseEnv(state);
     const root = releaseApp(true);
     writeFileSync(join(state, 'hang'), '');
-    await killTfWhen(ns, root, state, 'build.started', ['release', 'create']);
+    await killTfWhen(ns, root, env, 'build.started', ['release', 'create']);
     expect(existsSync(join(state, 'phases')), 'no release phase ran for a build that never finished').toBe(false);
     unlinkSync(join(state, 'hang'));
-    const next = await ns.tf(['release', 'create'], { cwd: root, env: { STATE: state } }).result(60_000);
+    const next = await ns.tf(['release', 'create'], { cwd: root, env }).result(60_000);
     expect(next.code, next.stdout + next.stderr).toBe(0);
     await ns.expectEmpty('the second create to leave nothing behind', LEFT_BOUND_MS);
   });
@@ -82,13 +94,14 @@ describe.skipIf(unsupported)('kill -9 of a one-off or a release create leaves no
   it('tf release create, during the release phase; the next create reports it and never runs two at once', async () => {
     const ns = await namespace();
     const state = stateDir();
+    const env = releaseEnv(state);
     const root = releaseApp(false);
     writeFileSync(join(state, 'hang'), '');
-    await killTfWhen(ns, root, state, 'phase.pid', ['release', 'create']);
+    await killTfWhen(ns, root, env, 'phase.pid', ['release', 'create']);
     const interrupted = readFileSync(join(state, 'phases'), 'utf8').trim();
     expect(interrupted).toMatch(/^v\d+$/);
     unlinkSync(join(state, 'hang'));
-    const next = await ns.tf(['release', 'create'], { cwd: root, env: { STATE: state } }).result(60_000);
+    const next = await ns.tf(['release', 'create'], { cwd: root, env }).result(60_000);
     expect(next.stdout + next.stderr).toContain(`release phase of ${interrupted} was interrupted`);
     expect(existsSync(join(state, 'overlap')) ? readFileSync(join(state, 'overlap'), 'utf8') : 'no overlap').toBe('no overlap');
     await ns.expectEmpty('the second create to leave nothing behind', LEFT_BOUND_MS);
@@ -99,6 +112,6 @@ describe.skipIf(unsupported)('kill -9 of a one-off or a release create leaves no
     const state = stateDir();
     const root = tmpApp({ Procfile: 'web: sleep 600\n' });
     const script = 'setsid sleep 600 </dev/null >/dev/null 2>&1 & sleep 600 & echo started > "$STATE/run.started"; wait';
-    await killTfWhen(ns, root, state, 'run.started', ['run', script]);
+    await killTfWhen(ns, root, { STATE: state }, 'run.started', ['run', script]);
   });
 });
