@@ -8,7 +8,7 @@ import { namespace, namespaceUnsupported } from './namespace.js';
 
 // Issue 9, "say when a process daemonizes": a process that exits 0 while something it started
 // lives on outside its group gets one line naming the daemon, and the daemon is stopped with the
-// formation. (Real nginx and redis-server daemons are tested elsewhere; these are the C daemon
+// formation, and `tf ps` lists it under its type. (Real nginx and redis-server daemons are tested elsewhere; these are the C daemon
 // and setsid cases.) Runs in a private PID namespace, so whatever tf misses dies with the test.
 
 const unsupported = namespaceUnsupported();
@@ -27,6 +27,9 @@ async function noticeAndStop(command: string): Promise<void> {
   // The daemon's pid as tf sees it: both live in the namespace.
   const notice = await tf.waitForLine(/launcher\.1 daemonized/, 10_000);
   expect(notice).toMatch(new RegExp(`launcher\\.1 daemonized \\(pid ${daemonPid} [^)]*still running\\); tf will stop it with the others\\.`));
+  // `tf ps` lists the daemon under the type that started it.
+  const ps = await ns.tf(['ps'], { cwd: root }).result();
+  expect(ps.stdout, ps.stderr).toMatch(new RegExp(`^launcher\\S*\\s.*\\b${daemonPid}\\b`, 'm'));
   await tf.signal('SIGINT');
   const result = await tf.result();
   expect(result.code).toBe(130);
