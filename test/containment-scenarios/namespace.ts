@@ -227,7 +227,15 @@ export class NsTf {
 
   waitForLine(pattern: RegExp | string, timeoutMs = 20_000): Promise<string> {
     const matches = (line: string): boolean => (typeof pattern === 'string' ? line.includes(pattern) : pattern.test(line));
-    return waitFor(() => this.stdout.split('\n').find(matches), () => `a line matching ${pattern} (stdout so far:\n${this.stdout.slice(-2000)}\nstderr:\n${this.stderr.slice(-2000)})`, timeoutMs);
+    return waitFor(() => this.stdout.split('\n').find(matches), () => `a line matching ${pattern} (${this.describe()}; stdout so far:\n${this.stdout.slice(-2000)}\nstderr:\n${this.stderr.slice(-2000)})`, timeoutMs);
+  }
+
+  /** Where tf is, for a failure message: a line that never came may be a tf that never started. */
+  private describe(): string {
+    const pid = childrenOf(this.nsenter.pid!)[0];
+    if (pid === undefined) return `nsenter ${this.nsenter.pid} has no child (exit ${this.nsenter.exitCode ?? this.nsenter.signalCode})`;
+    const stat = readOr(`/proc/${pid}/stat`) ?? '';
+    return `tf ${pid}: state ${stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3)}, wchan ${readOr(`/proc/${pid}/wchan`) ?? '?'}, ${(readOr(`/proc/${pid}/cmdline`) ?? '?').replaceAll('\0', ' ')}`;
   }
 
   async result(timeoutMs = 30_000): Promise<TfResult> {
