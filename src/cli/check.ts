@@ -2,6 +2,7 @@ import { loadApp } from '../config/app.js';
 import { formatDuration } from '../config/duration.js';
 import { RELEASE_TYPE } from '../config/procfile.js';
 import { planFormation } from '../formation/plan.js';
+import { describeContainment } from '../platform/containment.js';
 import type { ProcessSpec } from '../formation/formation.js';
 import { displayPath } from '../util/fs.js';
 import { appOptions, formationRequest } from './app-flags.js';
@@ -19,6 +20,7 @@ export async function check(items: string[], flags: CheckFlags): Promise<number>
   for (const file of app.envFiles) out.push(`env file  ${displayPath(file.path)} (${file.entries.length} variables)`);
   if (app.settings.path) out.push(`settings  ${displayPath(app.settings.path)}`);
   out.push(`root      ${app.root}`);
+  out.push(`contain   ${describeContainment()}`);
   out.push('', specs.length ? 'formation:' : 'formation: nothing to start (every type is scaled to 0)');
   out.push(...formationTable(specs));
   const release = app.procfile.types.find((t) => t.name === RELEASE_TYPE);

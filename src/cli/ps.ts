@@ -17,7 +17,7 @@ const HEADER = ['NAME', 'PID', 'PORT', 'STATE', 'UPTIME', 'RESTARTS', 'LAST EXIT
 
 export function renderTable(processes: ProcessInfo[]): string {
   if (processes.length === 0) return 'no processes (scale one up with tf scale TYPE=N)\n';
-  const rows = processes.map((p) => [p.name, p.pid ?? '-', p.port, p.state, p.uptimeMs === null ? '-' : uptime(p.uptimeMs), p.restarts, p.lastExit ?? '-'].map(String));
+  const rows = processes.map((p) => [p.name, p.pid ?? '-', p.port, p.daemon ? `${p.state} (daemon ${p.daemon})` : p.state, p.uptimeMs === null ? '-' : uptime(p.uptimeMs), p.restarts, p.lastExit ?? '-'].map(String));
   return alignColumns([HEADER, ...rows]).map((line) => `${line}\n`).join('');
 }
 

@@ -21,8 +21,9 @@ export function shimPath(): string | null {
   if (shim !== undefined) return shim;
   shim = null;
   if (process.platform !== 'linux' || process.env[CONTAINMENT_VARIABLE] === 'portable') return shim;
-  // The bundle is dist/tf.js; the modules tsc writes are one folder deeper (dist/platform/).
-  for (const dir of [join(__dirname, 'native'), join(__dirname, '..', 'native')]) {
+  // The bundle is dist/tf.js; the modules tsc writes are one folder deeper (dist/platform/); tests
+  // load this file from src/platform/.
+  for (const dir of [join(__dirname, 'native'), join(__dirname, '..', 'native'), join(__dirname, '..', '..', 'dist', 'native')]) {
     const candidate = join(dir, `tf-shim-linux-${process.arch}`);
     try {
       accessSync(candidate, constants.X_OK);

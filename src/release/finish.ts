@@ -12,6 +12,7 @@ import { APP_LINK, ENV_FILE, MANIFEST, PROCFILE, RELEASE_LOG } from './releases.
 import { STORE_FORMAT, type Store } from './store.js';
 import type { Staging } from './staging.js';
 import { withLock } from './lock.js';
+import { withPhaseMarker } from './phase-marker.js';
 
 /** Everything a release is made of, once its build exists. */
 export interface ReleaseParts {
@@ -46,7 +47,10 @@ export async function finishRelease(store: Store, staging: Staging, parts: Relea
     const env = withVariables(withVariables(shellEnvironment(shellEnv), parts.env, `${staging.id}/${ENV_FILE}`), { PS: RELEASE_PHASE_NAME, DYNO: RELEASE_PHASE_NAME, TF_RELEASE: staging.id }, 'tf');
     // The runner pulls in the multiplexer and the supervisor's process handling: only when needed.
     const { runLogged } = await import('./logged-run.js');
-    phaseStatus = await runLogged({ name: 'release', command: releaseCommand, cwd: store.build(parts.build.digest), env, logPath: join(dir, RELEASE_LOG), interruption });
+    const warn = (text: string): boolean => process.stderr.write(`tf: ${text}\n`);
+    phaseStatus = await withPhaseMarker(store, staging.id, warn, () =>
+      runLogged({ name: 'release', command: releaseCommand, cwd: store.build(parts.build.digest), env, logPath: join(dir, RELEASE_LOG), interruption }),
+    );
   } else {
     writeFileSync(join(dir, RELEASE_LOG), '', { mode: SECRET_MODE });
   }

@@ -54,6 +54,8 @@ export class ProcessHandle {
   private readonly streams: Readable[] = [];
   private openStreams = 0;
   private contained: Contained | undefined;
+  private isGone = false;
+  private goneWaiters: Array<() => void> = [];
   /** A pending `ready: "line /re/"` check; returns true once a line matched. */
   private lineCheck: ((line: string) => boolean) | undefined;
 
@@ -99,7 +101,15 @@ export class ProcessHandle {
 
   /** Nothing of its tree is left: the end of a daemonized process. */
   private gone(code: number | null, signal: NodeJS.Signals | null): void {
+    this.isGone = true;
     this.exit(code, signal);
+    for (const resolve of this.goneWaiters.splice(0)) resolve();
+  }
+
+  /** Resolves once nothing of its tree is left (with the shim: it has reaped the last process). */
+  whenGone(): Promise<void> {
+    if (this.isGone || this.contained === undefined) return Promise.resolve();
+    return new Promise((resolve) => this.goneWaiters.push(resolve));
   }
 
   /** Sends the polite stop signal to the process's group and to anything it daemonized. */

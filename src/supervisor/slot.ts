@@ -21,6 +21,8 @@ export interface ProcessInfo {
   restarts: number;
   /** Exit status of its last run (128+n for a signal), null if it has not exited yet. */
   lastExit: number | null;
+  /** It exited 0 leaving this program running outside its group (pid is then the daemon's). */
+  daemon?: string;
 }
 
 /** Why tf is draining a process on purpose: its exit then is not a crash and runs no crash policy. */
@@ -75,6 +77,7 @@ export class Slot {
       uptimeMs: live ? Math.max(0, now - this.handle!.startedAt) : null,
       restarts: this.restarts,
       lastExit: this.lastExit,
+      ...(live && this.handle!.daemons.length > 0 ? { daemon: this.handle!.daemons[0]!.command } : {}),
     };
   }
 

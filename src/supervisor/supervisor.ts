@@ -243,7 +243,16 @@ export class Supervisor {
     if (containmentMode() === 'portable') this.stopper.killMarked();
     this.watchdog?.release();
     for (const slot of this.slots) slot.exited();
-    this.finished?.(exitStatusOf(this.reason!));
+    // tf ends only once the kills have landed, so nothing it started is still running when it exits
+    // (bounded: a process stuck in the kernel must not hold tf forever).
+    const status = exitStatusOf(this.reason!);
+    const gone = Promise.all([...this.handles].map((handle) => handle.whenGone()));
+    let timer: unknown;
+    const timeout = new Promise<void>((resolve) => (timer = this.timers.setTimeout(resolve, this.options.killGraceMs ?? 1000)));
+    void Promise.race([gone, timeout]).then(() => {
+      this.timers.clearTimeout(timer);
+      this.finished?.(status);
+    });
   }
 
   private say(text: string): void {

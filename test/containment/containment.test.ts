@@ -1,0 +1,174 @@
+import { spawn, spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { cleanEnv, runTf, startTf, TF_BIN } from '../helpers/tf.js';
+import { fixture, tmpApp } from '../helpers/tmp-app.js';
+import { waitFor } from '../helpers/wait.js';
+
+const SHIM = resolve(import.meta.dirname, `../../dist/native/tf-shim-linux-${process.arch}`);
+const hasShim = process.platform === 'linux' && spawnSync(SHIM, []).status === 111;
+const hasPidNamespaces = process.platform === 'linux' && spawnSync('unshare', ['-Upfr', '--mount-proc', 'true']).status === 0;
+const MODES = hasShim ? (['shim', 'portable'] as const) : (['portable'] as const);
+
+/** A process's start time (clock ticks after boot), or undefined once it is gone or a zombie. */
+function startTime(pid: number): number | undefined {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'latin1');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return fields[0] === 'Z' ? undefined : Number(fields[19]);
+  } catch {
+    return undefined;
+  }
+}
+
+/** Runs a command to its end without blocking the test worker (whose reports would time out); bounded. */
+function run(file: string, args: string[], cwd: string, env: Record<string, string>): Promise<{ stdout: string; stderr: string }> {
+  return new Promise((done) => {
+    const child = spawn(file, args, { cwd, env, stdio: ['ignore', 'pipe', 'pipe'], timeout: 60_000 });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.setEncoding('utf8').on('data', (text: string) => (stdout += text));
+    child.stderr.setEncoding('utf8').on('data', (text: string) => (stderr += text));
+    child.once('close', () => done({ stdout, stderr }));
+  });
+}
+
+/** Waits until each of PIDS (with the start times seen now) has ended; bounded. */
+async function expectGone(pids: number[], timeoutMs: number): Promise<void> {
+  const identities = pids.map((pid) => [pid, startTime(pid)] as const);
+  await waitFor(() => identities.every(([pid, start]) => start === undefined || startTime(pid) !== start), () => `pids ${pids.join(', ')} to end (left: ${identities.filter(([p, s]) => s !== undefined && startTime(p) === s).map(([p]) => p).join(', ')})`, timeoutMs);
+}
+
+// A daemon as redis --daemonize yes or nginx make one: it leaves tf's environment (env -i), its
+// session and group (setsid), and its parent (the shell exits), and records its pid in a file.
+const DAEMON = `sh -c 'env -i setsid sh -c "echo \\$\\$ > daemon.pid; exec sleep 600" </dev/null >/dev/null 2>&1 & sleep 0.2; exit 0'`;
+
+describe.skipIf(!hasShim)('containment with the shim', () => {
+  it('gives processes real pipes: /dev/stdout, /dev/stderr and /proc/self/fd/1 open and write', async () => {
+    const root = tmpApp({ Procfile: `web: echo to-stdout > /dev/stdout; echo to-stderr > /dev/stderr; echo to-fd1 > /proc/self/fd/1; sleep 0.1\n` });
+    const result = await runTf(['start', '--no-timestamps'], { cwd: root });
+    expect(result.stdout).toMatch(/^web\.1 +\| to-stdout$/m);
+    expect(result.stdout).toMatch(/^web\.1 +\| to-stderr$/m);
+    expect(result.stdout).toMatch(/^web\.1 +\| to-fd1$/m);
+    expect(result.code).toBe(0);
+  });
+
+  it('says when a process daemonizes, shows it in tf ps, and stops it with the others', async () => {
+    const root = tmpApp({ Procfile: `d: ${DAEMON}\nweb: ${fixture('drain', '50')}\n` });
+    const tf = startTf(['start', '--no-timestamps'], { cwd: root });
+    const notice = await tf.waitForLine('d.1 daemonized');
+    const daemon = Number(readFileSync(join(root, 'daemon.pid'), 'utf8'));
+    expect(notice).toMatch(new RegExp(`d\\.1 daemonized \\(pid ${daemon} sleep still running\\); tf will stop it with the others\\. To supervise it directly, run it in the foreground \\(.+\\)\\.`));
+    const ps = await runTf(['ps'], { cwd: root });
+    expect(ps.stdout).toMatch(new RegExp(`^d\\.1 +${daemon} +\\d+ +running \\(daemon sleep\\)`, 'm'));
+    tf.signal('SIGINT');
+    const result = await tf.result();
+    expect(result.stdout).not.toContain('d.1 exited');
+    expect(result.stdout).toContain('d.1 was terminated by SIGTERM');
+    await expectGone([daemon], 2000);
+  });
+
+  it('leaves nothing running when tf itself is SIGKILLed: daemons, trees and ready checks', async () => {
+    const root = tmpApp({
+      Procfile: `d: ${DAEMON}\ntree: ${fixture('tree')}\nslow: sleep 600\n`,
+      'tf.yml': 'processes:\n  slow:\n    ready: "cmd sleep 600"\n',
+    });
+    const tf = startTf(['start', '--no-timestamps'], { cwd: root });
+    await tf.waitForLine('d.1 daemonized');
+    const tree = (await tf.waitForLine('READY tree')).replace(/.*pids=/, '').split(',').map(Number);
+    const daemon = Number(readFileSync(join(root, 'daemon.pid'), 'utf8'));
+    tf.signal('SIGKILL');
+    await tf.exited;
+    await expectGone([daemon, ...tree], 2000);
+  });
+
+  it('kills what tf run left behind, and everything when tf run is SIGKILLed', async () => {
+    const root = tmpApp({ Procfile: 'web: true\n' });
+    const tf = startTf(['run', `env -i setsid sh -c 'echo $$ > run.pid; exec sleep 600' </dev/null >/dev/null 2>&1 & sleep 600`], { cwd: root });
+    const daemon = Number(await waitFor(() => { try { return readFileSync(join(root, 'run.pid'), 'utf8').trim() || undefined; } catch { return undefined; } }, 'run.pid'));
+    tf.signal('SIGKILL');
+    await tf.exited;
+    await expectGone([daemon], 2000);
+    const done = await runTf(['run', 'sleep 600 & echo $! > bg.pid'], { cwd: root });
+    expect(done.code).toBe(0);
+    await expectGone([Number(readFileSync(join(root, 'bg.pid'), 'utf8'))], 2000);
+  });
+
+  it('tf run: a missing program is exit 127 with a hint, an exit status is passed on', async () => {
+    const root = tmpApp({ Procfile: 'web: true\n' });
+    const missing = await runTf(['run', 'no-such-program-tf', 'x'], { cwd: root });
+    expect(missing.code).toBe(127);
+    expect(missing.stderr).toContain('no-such-program-tf');
+    expect((await runTf(['run', 'sh', '-c', 'exit 4'], { cwd: root })).code).toBe(4);
+  });
+
+  it('SIGKILLs 1,000 descendants that ignore SIGTERM right after the drain, and at once on a second Ctrl-C', async () => {
+    const many = `sh -c 'trap "" TERM INT; for i in $(seq 1000); do sleep 600 & done; echo READY; wait'`;
+    for (const second of [false, true]) {
+      const root = tmpApp({ Procfile: `many: ${many}\n` });
+      const tf = startTf(['start', '--no-timestamps', '-t', second ? '60' : '1'], { cwd: root });
+      await tf.waitForLine('many.1 | READY', 120_000);
+      const sent = Date.now();
+      tf.signal('SIGINT');
+      if (second) {
+        await tf.waitForLine('sending SIGTERM');
+        tf.signal('SIGINT');
+      }
+      const result = await tf.result(60_000);
+      // A loose bound (the bench measures it): the old tree-kill took tens of seconds here.
+      expect(Date.now() - sent).toBeLessThan(second ? 5000 : 6000);
+      expect(result.stdout).toContain(second ? 'received SIGINT again, killing all processes now' : 'many.1 still running after 1s, sending SIGKILL');
+      // The shell exits on SIGTERM; its 1,000 children (ignoring it) are what the SIGKILL is for.
+      expect(result.stdout).toContain('many.1 was terminated by SIGTERM');
+    }
+  });
+
+  it.skipIf(!hasPidNamespaces)('contains a relay fork storm (setsid, fork, exit) inside a PID namespace', async () => {
+    const root = tmpApp({ Procfile: `storm: sh ${resolve(import.meta.dirname, 'relay.sh')}\n` });
+    const script = `node ${TF_BIN} start --no-timestamps -t 1 > tf.log 2>&1 & tf=$!; until grep -q READY tf.log; do sleep 0.05; done; sleep 1; kill -INT $tf; wait $tf; ls /proc | grep -c '^[0-9]'`;
+    // The storm runs for a second (a fixed sleep on purpose: how long it runs is the workload, not a wait).
+    const result = await run('unshare', ['-Upfr', '--mount-proc', 'sh', '-c', script], root, cleanEnv());
+    // Left in the namespace: its init (sh) and the ls and grep that counted.
+    expect(Number(result.stdout.trim()), `${result.stderr}\n${readFileSync(join(root, 'tf.log'), 'utf8').slice(-2000)}`).toBeLessThanOrEqual(3);
+  });
+});
+
+describe.skipIf(!hasPidNamespaces)('a stranger that reuses a PID tf knew is never signalled', () => {
+  const cases = MODES.flatMap((mode) => [
+    { mode, path: 'shutdown', d: `sh -c 'setsid sleep 600 & sleep 0.3; exit 0'` },
+    { mode, path: 'watchdog', d: `sh -c 'trap "exit 0" TERM; setsid sleep 600 & while :; do sleep 0.05; done'` },
+  ]);
+  it.each(cases)('$mode mode, $path path', async ({ mode, path, d }) => {
+    const root = tmpApp({ Procfile: `stubborn: ${fixture('stubborn')}\nd: ${d}\n`, 'tf.yml': 'processes:\n  d:\n    restart: ignore\n' });
+    const env = cleanEnv(mode === 'portable' ? { TF_CONTAINMENT: 'portable' } : {});
+    // The watchdog path needs tf still draining (stubborn ignores SIGTERM) when it is killed.
+    const drain = path === 'watchdog' ? '30' : '1';
+    const result = await run('unshare', ['-Upfr', '--mount-proc', 'sh', resolve(import.meta.dirname, 'pid-reuse.sh'), TF_BIN, path, drain], root, env);
+    const log = `${result.stdout}${result.stderr}\n${readFileSync(join(root, 'tf.log'), 'utf8').slice(-2000)}`;
+    expect(result.stdout, log).toContain('REUSED');
+    expect(result.stdout, log).toContain('STRANGER-ALIVE');
+    expect(result.stdout, log).not.toContain('STUBBORN-ALIVE');
+  });
+});
+
+describe.each(MODES)('%s mode', (mode) => {
+  const env = mode === 'portable' ? { TF_CONTAINMENT: 'portable' } : {};
+
+  it('tf check names the containment mode', async () => {
+    const root = tmpApp({ Procfile: 'web: true\n' });
+    const result = await runTf(['check'], { cwd: root, env });
+    expect(result.stdout).toMatch(new RegExp(`^contain +${mode} \\(`, 'm'));
+  });
+
+  it('SIGKILLs a whole tree that ignores SIGTERM after the drain, without ps', async () => {
+    const root = tmpApp({ Procfile: `tree: ${fixture('tree')}\n` });
+    const tf = startTf(['start', '--no-timestamps', '-t', '1'], { cwd: root, env });
+    const tree = (await tf.waitForLine('READY tree')).replace(/.*pids=/, '').split(',').map(Number);
+    tf.signal('SIGTERM');
+    const result = await tf.result();
+    expect(result.code).toBe(143);
+    expect(result.stdout).toContain('tree.1 still running after 1s, sending SIGKILL');
+    await expectGone(tree, 2000);
+  });
+});
