@@ -1,10 +1,11 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { MARKER_VARIABLE } from '../platform/proc.js';
+import { MARKER_VARIABLE, procStat } from '../platform/proc.js';
 
 // Node cannot ask the kernel for a parent-death signal, so a SIGKILLed tf could not clean up.
 // This tiny shell process holds the read end of a pipe from tf: it learns each process group tf
 // starts, and when the pipe closes without "done" (tf died), it SIGKILLs those groups and every
-// process carrying tf's marker. It ignores the terminal's signals and lives in its own session.
+// process carrying tf's marker that is younger than tf. It ignores the terminal's signals and lives
+// in its own session. Portable mode only: with the shim, each shim cleans up its own tree.
 const SCRIPT = `
 trap '' INT HUP TERM QUIT PIPE
 groups=
@@ -15,20 +16,26 @@ while IFS= read -r line; do
     done) exit 0 ;;
   esac
 done
+marker=$1 since=$2
 sweep() {
   for g in $groups; do kill -9 -"$g" 2>/dev/null; done
-  for f in $(grep -lsxzF "${MARKER_VARIABLE}=$1" /proc/[0-9]*/environ 2>/dev/null); do
-    p=\${f#/proc/}; kill -9 "\${p%/environ}" 2>/dev/null
+  for f in $(grep -lsxzF "${MARKER_VARIABLE}=$marker" /proc/[0-9]*/environ 2>/dev/null); do
+    p=\${f#/proc/}; p=\${p%/environ}
+    # Only a process younger than tf (field 22 of stat, its start time) can be one tf started.
+    read -r stat < /proc/$p/stat 2>/dev/null || continue
+    set -- \${stat##*) }
+    [ "\${20:-0}" -ge "$since" ] && kill -9 "$p" 2>/dev/null
   done
 }
-sweep "$1"; sweep "$1"
+sweep; sweep
 `;
 
 export class Watchdog {
   private readonly child: ChildProcess;
 
   constructor(marker: string) {
-    this.child = spawn('/bin/sh', ['-c', SCRIPT, 'tf-watchdog', marker], {
+    const since = String(procStat(process.pid)?.start ?? 0);
+    this.child = spawn('/bin/sh', ['-c', SCRIPT, 'tf-watchdog', marker, since], {
       detached: true,
       stdio: ['pipe', 'ignore', 'ignore'],
       // Without tf's environment, so the watchdog never matches the marker it hunts for.

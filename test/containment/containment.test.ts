@@ -1,44 +1,16 @@
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { cleanEnv, runTf, startTf, TF_BIN } from '../helpers/tf.js';
 import { fixture, tmpApp } from '../helpers/tmp-app.js';
 import { waitFor } from '../helpers/wait.js';
+import { expectGone, run } from './support.js';
 
 const SHIM = resolve(import.meta.dirname, `../../dist/native/tf-shim-linux-${process.arch}`);
 const hasShim = process.platform === 'linux' && spawnSync(SHIM, []).status === 111;
 const hasPidNamespaces = process.platform === 'linux' && spawnSync('unshare', ['-Upfr', '--mount-proc', 'true']).status === 0;
 const MODES = hasShim ? (['shim', 'portable'] as const) : (['portable'] as const);
-
-/** A process's start time (clock ticks after boot), or undefined once it is gone or a zombie. */
-function startTime(pid: number): number | undefined {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'latin1');
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    return fields[0] === 'Z' ? undefined : Number(fields[19]);
-  } catch {
-    return undefined;
-  }
-}
-
-/** Runs a command to its end without blocking the test worker (whose reports would time out); bounded. */
-function run(file: string, args: string[], cwd: string, env: Record<string, string>): Promise<{ stdout: string; stderr: string }> {
-  return new Promise((done) => {
-    const child = spawn(file, args, { cwd, env, stdio: ['ignore', 'pipe', 'pipe'], timeout: 60_000 });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.setEncoding('utf8').on('data', (text: string) => (stdout += text));
-    child.stderr.setEncoding('utf8').on('data', (text: string) => (stderr += text));
-    child.once('close', () => done({ stdout, stderr }));
-  });
-}
-
-/** Waits until each of PIDS (with the start times seen now) has ended; bounded. */
-async function expectGone(pids: number[], timeoutMs: number): Promise<void> {
-  const identities = pids.map((pid) => [pid, startTime(pid)] as const);
-  await waitFor(() => identities.every(([pid, start]) => start === undefined || startTime(pid) !== start), () => `pids ${pids.join(', ')} to end (left: ${identities.filter(([p, s]) => s !== undefined && startTime(p) === s).map(([p]) => p).join(', ')})`, timeoutMs);
-}
 
 // A daemon as redis --daemonize yes or nginx make one: it leaves tf's environment (env -i), its
 // session and group (setsid), and its parent (the shell exits), and records its pid in a file.
