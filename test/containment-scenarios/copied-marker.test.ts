@@ -16,6 +16,9 @@ const STOPS: Record<string, (tf: NsTf) => Promise<void>> = {
   'kill -9 of tf (the watchdog)': (tf) => tf.signal('SIGKILL'),
 };
 
+// Default containment only. The portable fallback (TF_CONTAINMENT=portable) still SIGKILLs, at
+// shutdown and from its watchdog, every process younger than tf that carries tf's marker, so a
+// stranger started after tf with a copy of the marker dies there (README "Containment" says so).
 describe.skipIf(unsupported)('a process that copied the environment of a tf process is not killed', () => {
   it.each(Object.keys(STOPS))('%s', async (stop) => {
     const ns = await namespace();

@@ -17,6 +17,12 @@ const INIT = 'while (1) { if (wait() == -1) { select(undef, undef, undef, 0.05) 
 
 let support: string | undefined;
 
+/**
+ * tf's containment modes (README "Containment"): the default (the shim where it is available) and
+ * the portable fallback. What tf promises in both (never signal a stranger) is tested in both.
+ */
+export const MODES: Record<string, Record<string, string>> = { default: {}, portable: { TF_CONTAINMENT: 'portable' } };
+
 /** Why PID namespaces cannot be used here, or undefined when they can. */
 export function namespaceUnsupported(): string | undefined {
   if (support === undefined) {

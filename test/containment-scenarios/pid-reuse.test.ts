@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { fixture, tmpApp } from '../helpers/tmp-app.js';
-import { namespace, namespaceUnsupported, type Namespace, type NsTf, type Stranger } from './namespace.js';
+import { MODES, namespace, namespaceUnsupported, type Namespace, type NsTf, type Stranger } from './namespace.js';
 
 // Issue 9, observed case 1: tf must never signal a process it did not start, even when the
 // kernel has handed a PID (and process group number) of tf's to a stranger. Each test forces the
@@ -26,7 +26,7 @@ async function strangersOn(ns: Namespace, ids: number[]): Promise<Stranger[]> {
   return strangers;
 }
 
-describe.skipIf(unsupported)('a stranger that reuses the pid of a process tf started is never signalled', () => {
+describe.skipIf(unsupported).each(Object.keys(MODES))('a stranger that reuses the pid of a process tf started is never signalled (%s containment)', (mode) => {
   it('shutdown path: a restart:ignore process exited but its setsid child kept the output pipe; Ctrl-C', async () => {
     const ns = await namespace();
     const root = tmpApp({
@@ -34,7 +34,7 @@ describe.skipIf(unsupported)('a stranger that reuses the pid of a process tf sta
       Procfile: `lone: ${reportIds("setsid sleep 600 & sleep 0.5; exit 0")}\nweb: ${fixture('drain', '50')}\n`,
       'tf.yml': 'processes:\n  lone:\n    restart: ignore\n',
     });
-    const tf = ns.tf(['start', '--no-timestamps', '-t', '2'], { cwd: root });
+    const tf = ns.tf(['start', '--no-timestamps', '-t', '2'], { cwd: root, env: MODES[mode] });
     await tf.waitForLine('READY web');
     const ids = await idsOf(tf, 'lone.1');
     const strangers = await strangersOn(ns, ids);
@@ -51,7 +51,7 @@ describe.skipIf(unsupported)('a stranger that reuses the pid of a process tf sta
     const root = tmpApp({
       Procfile: `slow: ${fixture('drain', '60000')}\nquick: ${reportIds("trap 'exit 0' TERM; while :; do sleep 0.05; done")}\n`,
     });
-    const tf = ns.tf(['start', '--no-timestamps', '-t', '120'], { cwd: root });
+    const tf = ns.tf(['start', '--no-timestamps', '-t', '120'], { cwd: root, env: MODES[mode] });
     await tf.waitForLine('READY slow');
     const ids = await idsOf(tf, 'quick.1');
     await tf.signal('SIGTERM');
