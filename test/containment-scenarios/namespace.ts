@@ -23,6 +23,12 @@ let support: string | undefined;
  */
 export const MODES: Record<string, Record<string, string>> = { default: {}, portable: { TF_CONTAINMENT: 'portable' } };
 
+/**
+ * TF_SCENARIO_CONTAINMENT=portable runs every scenario with TF_CONTAINMENT=portable, to see what
+ * the fallback contains (several scenarios are expected to fail there: see README "Containment").
+ */
+const FORCED_MODE = process.env.TF_SCENARIO_CONTAINMENT ? { TF_CONTAINMENT: process.env.TF_SCENARIO_CONTAINMENT } : {};
+
 /** Why PID namespaces cannot be used here, or undefined when they can. */
 export function namespaceUnsupported(): string | undefined {
   if (support === undefined) {
@@ -77,7 +83,7 @@ export class Namespace {
   /** Starts `tf ARGS` inside the namespace. */
   tf(args: string[], options: { cwd: string; env?: Record<string, string | undefined> }): NsTf {
     const [file, argv] = this.enter(options.cwd, [process.execPath, TF_BIN, ...args]);
-    const tf = new NsTf(spawn(file, argv, { cwd: options.cwd, env: cleanEnv(options.env), stdio: ['pipe', 'pipe', 'pipe'] }));
+    const tf = new NsTf(spawn(file, argv, { cwd: options.cwd, env: cleanEnv({ ...FORCED_MODE, ...options.env }), stdio: ['pipe', 'pipe', 'pipe'] }));
     // tf's pipes stay open while anything in the namespace holds them, so its end is not
     // awaited here: the namespace's own clean-up (which kills everything) comes after.
     onTestFinished(() => {
