@@ -18,21 +18,27 @@ const COMPILERS = {
 };
 if (process.arch === 'arm64') COMPILERS.arm64.push('musl-gcc', 'cc');
 
+/** Compiles the shim for ARCH; returns undefined on success, else why not (one line). */
 function compile(arch) {
   const target = join(OUT, `tf-shim-linux-${arch}`);
-  if (newer(target, SOURCE)) return 'up to date';
+  if (newer(target, SOURCE)) return undefined;
+  let why = 'no C compiler found';
   for (const compiler of COMPILERS[arch] ?? []) {
-    if (compiler === 'cc' || compiler === 'musl-gcc') if (arch !== process.arch) continue;
+    if ((compiler === 'cc' || compiler === 'musl-gcc') && arch !== process.arch) continue;
     const temp = `${target}.${process.pid}`;
     try {
       execFileSync(compiler, [...FLAGS, temp, SOURCE], { stdio: ['ignore', 'ignore', 'pipe'] });
       renameSync(temp, target);
-      return compiler;
-    } catch {
+      return undefined;
+    } catch (error) {
       rmSync(temp, { force: true });
+      // A compiler that exists but failed says why; one that is missing (ENOENT) is just skipped.
+      if (error.code !== 'ENOENT') why = `${compiler}: ${String(error.stderr ?? error.message).trim().split('\n')[0]}`;
     }
   }
-  return undefined;
+  // A binary left from an older source could speak an older protocol: better none.
+  rmSync(target, { force: true });
+  return why;
 }
 
 function newer(file, than) {
@@ -46,7 +52,7 @@ function newer(file, than) {
 if (process.platform === 'linux') {
   mkdirSync(OUT, { recursive: true });
   for (const arch of Object.keys(COMPILERS)) {
-    const used = compile(arch);
-    if (!used && arch === process.arch) console.log(`build-native: no C compiler for linux-${arch}; tf will use its portable containment mode`);
+    const failure = compile(arch);
+    if (failure && arch === process.arch) console.log(`build-native: no tf-shim for linux-${arch} (${failure}); tf will use its portable containment mode`);
   }
 }
