@@ -12,6 +12,9 @@ import { waitFor } from '../helpers/wait.js';
 //  - PID reuse can be forced: /proc/sys/kernel/ns_last_pid is writable by the namespace's owner.
 // tf is NOT the namespace's init (that would make the kernel clean up for it): a small reaping
 // init is, and tf is started beside it with nsenter, as an ordinary process of the namespace.
+// The namespace maps the test's user to root (unshare -r, the only mapping an ordinary user may
+// make alone), so tf runs there as root of that namespace: permission checks on the test's own
+// files pass as they would for root. Containment is what these tests are about, not permissions.
 
 const INIT = 'while (1) { if (wait() == -1) { select(undef, undef, undef, 0.05) } }';
 
