@@ -4,7 +4,8 @@
 //
 //   1. throughput  8 writers x 200,000 lines of 80 bytes through `tf start`, output to a file
 //   2. spawn       64 processes started by `tf start r=64` until each printed READY; tf's peak RSS
-//   3. stop        8 processes that drain 500 ms on SIGTERM: SIGTERM to tf until tf has exited
+//   3. stop        8 processes that drain 500 ms on SIGTERM: SIGTERM to tf until tf has exited; then 1,000
+//                  descendants ignoring SIGTERM: SIGTERM and a second Ctrl-C until tf has exited (bench/stop-tree.mjs)
 //   4. one-off     `tf run true` and `tf --version` against `node -e 0`; how soon `tf start` has its
 //                  first process running, against mux.mjs (a reference, no target)
 //   5. release     `tf release create` of a 20,000-file / 200 MB app against `cp -a` of it; a second
@@ -57,6 +58,7 @@ import { verifyThroughputOutput } from './verify.mjs';
 import { benchRelease } from './release.mjs';
 import { benchControl } from './control.mjs';
 import { benchEnvExpansion } from './env.mjs';
+import { benchStopTree } from './stop-tree.mjs';
 
 const ROOT = resolve(import.meta.dirname, '..');
 const BENCH = join(ROOT, 'bench');
@@ -604,7 +606,10 @@ async function main() {
   results.startedAt = new Date().toISOString();
   if (wanted('throughput')) await benchThroughput();
   if (wanted('spawn')) await benchSpawn();
-  if (wanted('stop')) await benchStop();
+  if (wanted('stop')) {
+    await benchStop();
+    await benchStopTree({ tmp: TMP, quick: QUICK, tf: TF, node: NODE, fixtures: join(ROOT, 'test', 'fixtures'), check, target, results });
+  }
   if (wanted('oneoff')) {
     await benchOneOff();
     benchFirstProcess();
