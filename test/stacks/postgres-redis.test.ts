@@ -1,19 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { runTf } from '../helpers/tf.js';
-import { countLines, expectGone, http, lineAt, recipeApp, requireServers, skipWithout, stackArgs, stackPids, startStack, tail, whileRunning, type Stack } from './stack.js';
+import { countLines, expectGone, http, lineAt, migrate, recipeApp, requireServers, skipWithout, stackPids, startStack, tail, whileRunning } from './stack.js';
 
 // The README's recipe (test/stacks/recipes) on real PostgreSQL and redis: web and worker depend on
-// both. Ports 31000-31399, 31500-31899 and (the whole recipe) 36000-36599.
+// both. Ports 31000-31399 and 31500-31899.
 
 const SERVERS = ['postgres', 'redis-server'];
 const DEPENDENTS = ['postgres', 'redis', 'web', 'worker'];
-
-/** Applies schema.sql the twelve-factor way: the release phase, through `tf run`. */
-async function migrate(stack: Stack): Promise<void> {
-  const release = await runTf(['run', ...stackArgs(stack).filter((a) => a !== '--no-timestamps'), 'release'], { cwd: stack.root, timeoutMs: 30_000 });
-  expect(release.stderr).toBe('');
-  expect(release.code).toBe(0);
-}
 
 /** Every line matching `dependency`'s nth occurrence comes before `dependent`'s nth one. */
 function expectBefore(text: string, dependency: RegExp, dependent: RegExp, nth = 1): void {
@@ -90,24 +83,4 @@ describe.skipIf(skipWithout('the postgres + redis stack checks', ...SERVERS))('p
     expect((await tf.result(60_000)).code).toBe(130);
     await expectGone(pids, Object.values(stack.ports).slice(0, 4));
   }, 240_000);
-});
-
-describe.skipIf(skipWithout('the whole recipe check', ...SERVERS, 'nginx', 'gunicorn', 'flask'))('the whole recipe, for real', () => {
-  it('runs every type: a request through nginx reaches web and postgres, gunicorn serves, Ctrl-C leaves nothing', async () => {
-    requireServers(...SERVERS, 'nginx', 'gunicorn', 'flask');
-    const stack = recipeApp(36000);
-    const tf = startStack(stack, []);
-    for (const type of ['postgres', 'redis', 'web', 'api', 'nginx']) await whileRunning(tf, tf.waitForLine(new RegExp(`^system +\\| ${type}\\.1 is ready`), 90_000));
-    await whileRunning(tf, tf.waitForLine(/^worker\.1 +\| worker waiting for jobs$/));
-    await migrate(stack);
-    expect(await http(stack.ports.nginx, '/')).toEqual({ status: 200, text: 'hello from postgres\n' });
-    await whileRunning(tf, tf.waitForLine(/^nginx\.1 +\| 127\.0\.0\.1 - - \[[^\]]+\] "GET \/ HTTP\/1\.1" 200 /));
-    expect(await http(stack.ports.api, '/')).toEqual({ status: 200, text: 'hello from flask\n' });
-    const pids = await stackPids(stack.root);
-    tf.signal('SIGINT');
-    const result = await tf.result(60_000);
-    expect(countLines(result.stdout, /exited with code [1-9]/), tail(result.stdout)).toBe(0);
-    expect(result.code).toBe(130);
-    await expectGone(pids, Object.values(stack.ports));
-  }, 180_000);
 });

@@ -2,10 +2,10 @@ import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { closeSync, cpSync, existsSync, openSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { connect } from 'node:net';
 import { join, resolve } from 'node:path';
-import { onTestFinished } from 'vitest';
+import { expect, onTestFinished } from 'vitest';
 import { ps } from '../helpers/control.js';
 import { expectNoSurvivors, newTag, TAG_VARIABLE } from '../helpers/processes.js';
-import { cleanEnv, startTf, TF_BIN, type TfProcess } from '../helpers/tf.js';
+import { cleanEnv, runTf, startTf, TF_BIN, type TfProcess } from '../helpers/tf.js';
 import { tmpApp } from '../helpers/tmp-app.js';
 import { waitFor } from '../helpers/wait.js';
 
@@ -76,6 +76,14 @@ export const stackArgs = (stack: Stack): string[] => ['--no-timestamps', '-p', S
 /** `tf start` of the recipe: the named types (all when none), --watch last when asked. */
 export function startStack(stack: Stack, formation: string[], options: { watch?: boolean; env?: Record<string, string | undefined> } = {}): TfProcess {
   return startTf(['start', ...stackArgs(stack), ...formation, ...(options.watch ? ['--watch'] : [])], { cwd: stack.root, env: options.env });
+}
+
+/** Applies schema.sql the twelve-factor way, while the stack runs: the release phase, through `tf run`. */
+export async function migrate(stack: Stack, context = ''): Promise<void> {
+  const args = stackArgs(stack).filter((arg) => arg !== '--no-timestamps');
+  const release = await runTf(['run', ...args, 'release'], { cwd: stack.root, timeoutMs: 30_000 });
+  expect(release.code, `tf run release: ${release.stdout}${release.stderr}${context}`).toBe(0);
+  expect(release.stderr).toBe('');
 }
 
 /** Index of the `nth` (1-based) line matching `pattern`, or -1. */
