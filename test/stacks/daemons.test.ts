@@ -4,7 +4,7 @@ import { describe, expect, it, onTestFinished } from 'vitest';
 import { startTf } from '../helpers/tf.js';
 import { tmpApp } from '../helpers/tmp-app.js';
 import { waitFor } from '../helpers/wait.js';
-import { alive, cmdline, expectGone, kill, portOpen, requireServers, skipWithout, tail, treeOf, whileRunning } from './stack.js';
+import { alive, cmdline, expectGone, killSeen, portOpen, requireServers, skipWithout, tail, treeOf, whileRunning } from './stack.js';
 
 // Issue 9: real servers left to daemonize themselves (nginx's default `daemon on`, redis-server
 // --daemonize yes) leave tf's process group and rewrite their environment. tf must still stop
@@ -51,7 +51,7 @@ function pidIn(root: string, daemon: Daemon): number {
 function killDaemonAtEnd(root: string, daemon: Daemon): void {
   onTestFinished(() => {
     const pid = pidIn(root, daemon);
-    if (pid > 0 && cmdline(pid).includes(daemon.server)) for (const p of treeOf([pid])) kill(p, 'SIGKILL');
+    if (pid > 0 && cmdline(pid).includes(daemon.server)) killSeen(treeOf([pid]));
   });
 }
 

@@ -1,9 +1,11 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { RECIPES } from './stack.js';
+import { runTf } from '../helpers/tf.js';
+import { recipeApp, RECIPES } from './stack.js';
 
 // The README's Recipes section shows the recipe files the stack tests run; this keeps them one.
+// These need no server, so they run on every machine.
 
 const README = resolve(import.meta.dirname, '../../README.md');
 
@@ -33,5 +35,15 @@ describe('README recipes', () => {
     const section = recipesSection();
     const unnamed = readdirSync(RECIPES).filter((name) => !section.includes(`\`${name}\``));
     expect(unnamed).toEqual([]);
+  });
+
+  it('is a valid app: tf check accepts it and shows dependents starting after, and stopping before, postgres and redis', async () => {
+    const { root } = recipeApp(37000);
+    const check = await runTf(['check', '-e', '.env'], { cwd: root });
+    expect(check.stderr).toBe('');
+    expect(check.code).toBe(0);
+    expect(check.stdout).toMatch(/^ +nginx\.1 +port 5500 +SIGQUIT/m);
+    expect(check.stdout).toMatch(/^start order: +postgres, redis\b.*; then web, worker$/m);
+    expect(check.stdout).toMatch(/^stop order: +web, worker\b.*; then postgres, redis$/m);
   });
 });

@@ -111,13 +111,8 @@ export function portOpen(port: number): Promise<boolean> {
 
 /** A live (not zombie) process. */
 export function alive(pid: number): boolean {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'latin1');
-    const state = stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3);
-    return state !== 'Z' && state !== 'X';
-  } catch {
-    return false;
-  }
+  const state = statFields(pid)?.[0];
+  return state !== undefined && state !== 'Z' && state !== 'X';
 }
 
 export function cmdline(pid: number): string {
@@ -128,24 +123,41 @@ export function cmdline(pid: number): string {
   }
 }
 
+/** The fields of /proc/PID/stat after the command name (state is [0], ppid [1], start time [19]). */
+function statFields(pid: number): string[] | undefined {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'latin1');
+    return stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  } catch {
+    return undefined;
+  }
+}
+
+/** Start time of each pid a test saw, so that a cleanup never kills a later process with its number. */
+const startTimes = new Map<number, string>();
+
 /** `pids` and all their descendants now, found by parent pid (daemons rewrite their environment). */
 export function treeOf(pids: number[]): number[] {
   const parent = new Map<number, number>();
   for (const entry of readdirSync('/proc')) {
-    if (!/^\d+$/.test(entry)) continue;
-    try {
-      const stat = readFileSync(`/proc/${entry}/stat`, 'latin1');
-      parent.set(Number(entry), Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]));
-    } catch {
-      // ended while we looked
-    }
+    const fields = /^\d+$/.test(entry) ? statFields(Number(entry)) : undefined;
+    if (fields) parent.set(Number(entry), Number(fields[1]));
   }
   const tree = new Set(pids);
   for (let grew = true; grew; ) {
     grew = false;
     for (const [pid, ppid] of parent) if (tree.has(ppid) && !tree.has(pid)) (tree.add(pid), (grew = true));
   }
+  for (const pid of tree) startTimes.set(pid, statFields(pid)?.[19] ?? '');
   return [...tree];
+}
+
+/** The very process treeOf saw (same start time) still lives. */
+const stillSeen = (pid: number): boolean => alive(pid) && startTimes.has(pid) && statFields(pid)?.[19] === startTimes.get(pid);
+
+/** SIGKILLs the processes treeOf saw that still live, with their descendants now (no orphaned workers). */
+export function killSeen(pids: number[]): void {
+  for (const pid of treeOf(pids.filter(stillSeen))) if (stillSeen(pid)) kill(pid, 'SIGKILL');
 }
 
 /** The pid of every process `tf ps` lists, with its descendants (postgres backends, nginx workers). */
@@ -154,8 +166,8 @@ export async function stackPids(root: string): Promise<number[]> {
 }
 
 /**
- * Waits until none of `pids` lives and nothing listens on `ports`; otherwise SIGKILLs what is left
- * of `pids` (only those: they were seen as tf's) and fails naming them.
+ * Waits until none of `pids` (from treeOf) lives and nothing listens on `ports`; otherwise SIGKILLs
+ * what is left of them (only those very processes) and fails naming them.
  */
 export async function expectGone(pids: number[], ports: number[], timeoutMs = 10_000): Promise<void> {
   const left = async () => [...pids.filter(alive).map((pid) => `pid ${pid} (${cmdline(pid)})`), ...(await openPorts(ports)).map((p) => `port ${p} accepting`)];
@@ -163,7 +175,7 @@ export async function expectGone(pids: number[], ports: number[], timeoutMs = 10
     await waitFor(async () => (await left()).length === 0, 'every server process to end', timeoutMs);
   } catch {
     const described = await left();
-    for (const pid of pids.filter(alive)) kill(pid, 'SIGKILL');
+    killSeen(pids);
     throw new Error(`left alive after tf exited: ${described.join('; ')}`);
   }
 }
@@ -173,7 +185,7 @@ async function openPorts(ports: number[]): Promise<number[]> {
   return ports.filter((_, i) => open[i]);
 }
 
-export function kill(pid: number, signal: NodeJS.Signals): void {
+function kill(pid: number, signal: NodeJS.Signals): void {
   try {
     process.kill(pid, signal);
   } catch {
