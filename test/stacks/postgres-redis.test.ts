@@ -36,6 +36,8 @@ describe.skipIf(skipWithout('the postgres + redis stack checks', ...SERVERS))('p
     tf.signal('SIGINT');
     const result = await tf.result(60_000);
     const out = result.stdout;
+    // The issue's wording: tf says the order it stops in.
+    expect(out, tail(out)).toMatch(/stopping web, worker; then postgres, redis\b/);
     // web drains with a query and worker with a last redis command: both need their servers up.
     expect(out, tail(out)).toMatch(/web\.1 exited with code 0/);
     expect(out, tail(out)).toMatch(/worker\.1 exited with code 0/);

@@ -57,16 +57,15 @@ export interface Stack {
 
 /**
  * A copy of the recipe in a temp app, plus `.env.test`, which moves the ports the recipe's .env
- * names to `base` and puts this machine's PostgreSQL folder on PATH. `extra` adds or replaces files.
+ * names to `base` and puts this machine's PostgreSQL folder on PATH.
  */
-export function recipeApp(base: number, extra: Record<string, string> = {}): Stack {
+export function recipeApp(base: number): Stack {
   const root = tmpApp();
   cpSync(RECIPES, root, { recursive: true });
   const types = readFileSync(join(root, 'Procfile'), 'utf8').split('\n').map((l) => /^([\w-]+):/.exec(l)?.[1]).filter((t): t is string => !!t && t !== 'release');
   const ports = Object.fromEntries(types.map((type, i) => [type, base + 100 * i])) as Record<StackType, number>;
   const pgBin = postgresBin() ?? '/usr/lib/postgresql/15/bin';
   writeFileSync(join(root, '.env.test'), `PATH=${pgBin}:$PATH\nPGPORT=${ports.postgres}\nREDIS_PORT=${ports.redis}\nWEB_PORT=${ports.web}\n`);
-  for (const [name, text] of Object.entries(extra)) writeFileSync(join(root, name), text);
   return { root, base, ports };
 }
 
