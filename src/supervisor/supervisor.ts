@@ -147,9 +147,10 @@ export class Supervisor {
       this.sequence.clear();
       for (const slot of live) this.stopper.escalate(slot.handle!, undefined);
     } else this.sequence.advance(this.slots);
-    // Earlier runs (restarted, removed) whose output is still open: give them the same grace.
+    // Earlier runs (restarted, removed), and runs that exited while something they left keeps their
+    // output open: the stop order has nothing to signal there, so give them the same grace.
     for (const handle of this.handles) {
-      if (!handle.done && !live.some((slot) => slot.handle === handle)) this.stopper.abandonLater(handle);
+      if (!handle.done && (handle.exited || !live.some((slot) => slot.handle === handle))) this.stopper.abandonLater(handle);
     }
     this.finishIfAllDone();
   }
