@@ -46,6 +46,9 @@ export function demoApp(moreEnv = ''): string {
   });
 }
 
+/** The demo's tf.yml with stubborn depending on web, whose ready check is a command. */
+export const DEMO_DEPENDS = 'processes:\n  web:\n    ready: "cmd true"\n  stubborn:\n    drain: 1s\n    depends_on: [web]\n';
+
 /** Env names tf's env files take but sh cannot set: the engines that source an env file with sh leave them out. */
 export const NOT_SHELL_NAMES = 'my-key=1\na.b=2\n';
 
