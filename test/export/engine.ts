@@ -6,7 +6,7 @@ import { expectNoSurvivors, newTag, TAG_VARIABLE, taggedProcesses } from '../hel
 import { runTf } from '../helpers/tf.js';
 import { fixture, tmpApp } from '../helpers/tmp-app.js';
 
-export const INSTALL_HINT = 'run the install step of .ci/run (apt-get install systemd supervisor runit s6 docker-compose; npm ci)';
+export const INSTALL_HINT = 'run the install step of .ci/run (apt-get install systemd supervisor runit s6 docker-compose libplist-utils; npm ci)';
 
 function which(name: string): string {
   return spawnSync('sh', ['-c', `command -v ${name}`], { encoding: 'utf8' }).stdout.trim();
