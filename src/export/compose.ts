@@ -1,9 +1,8 @@
 import { relative, sep } from 'node:path';
 import { formatDuration } from '../config/duration.js';
-import { DEFAULT_READY_TIMEOUT_MS } from '../supervisor/readiness.js';
 import { shellScript } from '../supervisor/shell-command.js';
 import { yaml } from '../util/yaml.js';
-import { defaultRestartNote, notRestarted, restartNote } from './input.js';
+import { defaultRestartNote, notRestarted, restartNote, unlimitedNote } from './input.js';
 import { checkName, type NameRule } from './names.js';
 import { SECRET_MODE, type ExportInput, type ExportResult, type ExportType } from './types.js';
 
@@ -24,6 +23,7 @@ export function compose(input: ExportInput): ExportResult {
   if (portable.length) files.push({ path: envFile, content: `# ${input.app}'s variables from its env files (exported by tf)\n${portable.map(([k, v]) => `${k}='${v}'\n`).join('')}`, mode: SECRET_MODE });
   const notes = [
     ...defaultRestartNote('compose', input.types, "restart: unless-stopped, after Docker's growing delay"),
+    ...unlimitedNote('compose', input.types, 'restart: unless-stopped'),
     ...restartNote(input.types, ['stop'], notRestarted('compose')),
     ...unhealthyNote(input),
   ];
@@ -40,7 +40,7 @@ export function buildContext(root: string, outdir: string): string {
 /** A cmd ready check is a healthcheck as it stands; port and line checks have no portable one. */
 function healthcheck(type: ExportType): Record<string, unknown> | undefined {
   if (type.ready?.kind !== 'cmd') return undefined;
-  return { test: ['CMD-SHELL', literal(type.ready.command)], interval: '1s', start_period: formatDuration(DEFAULT_READY_TIMEOUT_MS) };
+  return { test: ['CMD-SHELL', literal(type.ready.command)], interval: '1s', start_period: formatDuration(type.readyTimeoutMs ?? 0) };
 }
 
 /** depends_on: healthy where the dependency has a healthcheck, else started. */

@@ -3,6 +3,7 @@ import { RELEASE_TYPE } from '../config/procfile.js';
 import type { ProcessSpec } from '../formation/formation.js';
 import { processVariables } from '../formation/formation.js';
 import { DEFAULT_RESTART_LIMIT, DEFAULT_RESTART_WINDOW_MS, type RestartPolicy, type Settings } from '../config/settings.js';
+import { DEFAULT_READY_TIMEOUT_MS } from '../supervisor/readiness.js';
 import type { ExportInput, ExportType } from './types.js';
 
 export interface ExportOptions {
@@ -53,7 +54,8 @@ function groupTypes(specs: ProcessSpec[], settings: Settings): ExportType[] {
       // --restart only ever chooses `restart`, so a `stop` that tf.yml did not write is the default.
       const defaulted = spec.restart.kind === 'stop' && settings.types.get(spec.type)?.restart === undefined;
       const restart = defaulted ? PRODUCTION_RESTART : spec.restart;
-      type = { name: spec.type, command: spec.command, instances: [], port: spec.port, stopSignal: spec.stopSignal, drainMs: spec.drainMs, restart, restartDefaulted: defaulted, dependsOn: spec.dependsOn ?? [], ...(spec.ready ? { ready: spec.ready } : {}) };
+      const ready = spec.ready ? { ready: spec.ready, readyTimeoutMs: spec.readyTimeoutMs ?? DEFAULT_READY_TIMEOUT_MS } : {};
+      type = { name: spec.type, command: spec.command, instances: [], port: spec.port, stopSignal: spec.stopSignal, drainMs: spec.drainMs, restart, restartDefaulted: defaulted, dependsOn: spec.dependsOn ?? [], ...ready };
       types.set(spec.type, type);
     }
     type.instances.push({ name: spec.name, instance: spec.instance, port: spec.port });
@@ -103,6 +105,17 @@ export function defaultRestartNote(target: string, types: ExportType[], how: str
   if (names.length === 0) return [];
   const many = names.length > 1;
   return [`${target}: ${names.join(', ')} ${many ? 'have' : 'has'} no restart: in tf.yml, so the export restarts ${many ? 'them' : 'it'} when ${many ? 'they exit' : 'it exits'} (${how}); tf start's default would stop the app instead (set restart: stop in tf.yml to export that)`];
+}
+
+/** One note naming the types whose tf.yml restart limit the engine drops: it restarts without one. */
+export function unlimitedNote(target: string, types: ExportType[], how: string): string[] {
+  const names = types.filter((t) => t.restart.kind === 'restart' && !t.restartDefaulted).map((t) => t.name);
+  return names.length ? [`${target}: ${names.join(', ')} ${names.length > 1 ? 'are' : 'is'} restarted without a limit (${how}): the restart limit of tf.yml is not kept`] : [];
+}
+
+/** Without --user a system service manager runs the processes as root: said, never silent. */
+export function rootNote(target: string, user: string | undefined, what: string): string[] {
+  return user === undefined ? [`${target}: no --user, so ${what}: they run as ${target}'s own user, root for a system service (name the account with --user NAME)`] : [];
 }
 
 /** One note for an engine that starts every process at once: which depends_on it drops. */

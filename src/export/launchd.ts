@@ -1,7 +1,7 @@
 import { homedir } from 'node:os';
 import { shellScript } from '../supervisor/shell-command.js';
 import { TfError } from '../util/errors.js';
-import { defaultRestartNote, dependsOnNote, hostEnv, restartNote } from './input.js';
+import { defaultRestartNote, dependsOnNote, hostEnv, notRestarted, restartNote, unlimitedNote } from './input.js';
 import { checkName, FILE_NAME } from './names.js';
 import { ceilSeconds } from './quote.js';
 import { SECRET_MODE, type ExportInput, type ExportResult, type ExportType } from './types.js';
@@ -47,11 +47,10 @@ function job(input: ExportInput, type: ExportType, label: string, env: Array<[st
 
 function notes(input: ExportInput): string[] {
   const signals = input.types.filter((t) => t.stopSignal !== 'SIGTERM').map((t) => `${t.name} (${t.stopSignal})`);
-  const limited = input.types.some((t) => t.restart.kind === 'restart' && !t.restartDefaulted);
   return [
     ...defaultRestartNote('launchd', input.types, 'KeepAlive, at most once every 10 seconds'),
-    ...(limited ? ['launchd: KeepAlive restarts without a limit: tf.yml restart limits are not kept'] : []),
-    ...restartNote(input.types, ['stop'], (names, many) => `launchd: ${names} will not be restarted when ${many ? 'they exit' : 'it exits'}, but the others keep running (launchd cannot stop other jobs when one ends; tf.yml restart: stop)`),
+    ...unlimitedNote('launchd', input.types, 'KeepAlive'),
+    ...restartNote(input.types, ['stop'], notRestarted('launchd', 'launchd cannot stop other jobs when one ends; ')),
     ...(signals.length ? [`launchd: ${signals.join(', ')} will be stopped with SIGTERM: launchd sends no other stop signal`] : []),
     ...dependsOnNote('launchd', input.types),
   ];

@@ -2,7 +2,7 @@ import { DEFAULT_RESTART_LIMIT } from '../config/settings.js';
 import { shellScript } from '../supervisor/shell-command.js';
 import { TfError } from '../util/errors.js';
 import { shQuote } from '../util/sh-quote.js';
-import { defaultRestartNote, dependsOnNote, hostEnv, notRestarted, restartNote, shellVariables } from './input.js';
+import { defaultRestartNote, dependsOnNote, hostEnv, notRestarted, restartNote, rootNote, shellVariables } from './input.js';
 import { checkName, FILE_NAME } from './names.js';
 import { bareSignal, ceilSeconds, shellEnvFile } from './quote.js';
 import { FILE_MODE, SECRET_MODE, type ExportInput, type ExportResult, type ExportType } from './types.js';
@@ -30,6 +30,7 @@ export function supervisord(input: ExportInput): ExportResult {
     ...defaultRestartNote('supervisord', input.types, `autorestart=true, startretries=${DEFAULT_RESTART_LIMIT}, with supervisord's growing delay`),
     ...restartNote(input.types, ['stop'], notRestarted('supervisord', 'supervisord cannot stop a group when one process ends; ')),
     ...dependsOnNote('supervisord', input.types),
+    ...rootNote('supervisord', input.user, 'the programs have no user='),
   ];
   return {
     files: [

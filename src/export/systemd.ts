@@ -1,6 +1,6 @@
 import { shellScript } from '../supervisor/shell-command.js';
 import { TfError } from '../util/errors.js';
-import { defaultRestartNote, hostEnv } from './input.js';
+import { defaultRestartNote, hostEnv, rootNote } from './input.js';
 import { checkName, FILE_NAME } from './names.js';
 import { FILE_MODE, SECRET_MODE, type ExportInput, type ExportResult, type ExportType } from './types.js';
 
@@ -34,7 +34,7 @@ function notes(input: ExportInput): string[] {
   const ready = input.types.filter((t) => t.ready !== undefined).map((t) => t.name);
   return [
     ...defaultRestartNote('systemd', input.types, how),
-    ...(input.user === undefined ? [`systemd: no --user, so the units have no User= and run as root: name the account with --user NAME`] : []),
+    ...rootNote('systemd', input.user, 'the units have no User='),
     ...(ready.length ? [`systemd: the ready check of ${ready.join(', ')} is not exported: a unit counts as started once its process runs (Type=simple), so After= orders starts, not readiness`] : []),
   ];
 }

@@ -18,6 +18,8 @@ export interface ExportType {
   restartDefaulted: boolean;
   /** tf.yml ready: how tf start knows an instance is ready. */
   ready?: ReadyCheck;
+  /** tf.yml ready_timeout (or tf's default), set with `ready`. */
+  readyTimeoutMs?: number;
   /** tf.yml depends_on: types that must be ready before this one starts. */
   dependsOn: string[];
 }

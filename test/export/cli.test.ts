@@ -25,7 +25,7 @@ describe('tf export', () => {
     const result = await runTf(['export', 'supervisord', 'out', '--app', 'shop', 'web=2', 'worker'], { cwd, env: { SHELL_ONLY: 'leaked' } });
     expect(result.stderr).toBe('');
     expect(result.code).toBe(0);
-    expect(result.stdout).toBe('exported shop for supervisord into out:\n  wrote   shop.conf\n  wrote   shop.env\nnote: supervisord: web, worker have no restart: in tf.yml, so the export restarts them when they exit (autorestart=true, startretries=10, with supervisord\'s growing delay); tf start\'s default would stop the app instead (set restart: stop in tf.yml to export that)\n');
+    expect(result.stdout).toBe('exported shop for supervisord into out:\n  wrote   shop.conf\n  wrote   shop.env\nnote: supervisord: web, worker have no restart: in tf.yml, so the export restarts them when they exit (autorestart=true, startretries=10, with supervisord\'s growing delay); tf start\'s default would stop the app instead (set restart: stop in tf.yml to export that)\nnote: supervisord: no --user, so the programs have no user=: they run as supervisord\'s own user, root for a system service (name the account with --user NAME)\n');
     const env = readFileSync(join(cwd, 'out/shop.env'), 'utf8');
     expect(env).toContain("export GREETING=hi\n");
     expect(env).not.toContain('SHELL_ONLY');

@@ -28,7 +28,7 @@ describe('tf export: production defaults', () => {
     expect(readFileSync(join(out, 'shop.target'), 'utf8')).not.toContain('BindsTo=');
     expect(stdout).toMatch(DEFAULT_NOTE);
     expect(stdout).toContain('(Restart=always after RestartSec=1s, at most 10 starts in 5min)');
-    expect(stdout).toContain('note: systemd: no --user, so the units have no User= and run as root: name the account with --user NAME\n');
+    expect(stdout).toContain("note: systemd: no --user, so the units have no User=: they run as systemd's own user, root for a system service (name the account with --user NAME)\n");
   });
 
   it('systemd keeps an explicit restart: stop (BindsTo) without the default note, and writes User= for --user', async () => {
@@ -74,5 +74,31 @@ describe('tf export: production defaults', () => {
     expect(stdout).toContain('note: kubernetes: depends_on is not exported (worker on web)');
     expect(stdout).toMatch(DEFAULT_NOTE);
     expect(stdout).not.toContain('will be restarted when they exit');
+  });
+
+  it.each([
+    ['compose', 'restart: unless-stopped'],
+    ['runit', 'runsv restarts a process a second after it exits'],
+    ['s6', 's6-supervise restarts a process a second after it exits'],
+    ['launchd', 'KeepAlive'],
+  ])('%s says it drops the restart limit of tf.yml', async (format, how) => {
+    const { stdout } = await exported(format, { Procfile: PROCFILE, 'tf.yml': 'processes:\n  web:\n    restart: restart\n  worker:\n    restart: ignore\n' }, ['--user', 'shop']);
+    expect(stdout).toContain(`note: ${format}: web is restarted without a limit (${how}): the restart limit of tf.yml is not kept\n`);
+    expect(stdout).not.toMatch(/no restart: in tf\.yml|no --user/);
+  });
+
+  it.each([
+    ['supervisord', 'the programs have no user='],
+    ['runit', 'the run scripts have no chpst -u'],
+    ['s6', 'the run scripts have no s6-setuidgid'],
+  ])('%s says the processes run as its own user (root) without --user', async (format, what) => {
+    const { stdout } = await exported(format, { Procfile: PROCFILE });
+    expect(stdout).toContain(`note: ${format}: no --user, so ${what}: they run as ${format}'s own user, root for a system service (name the account with --user NAME)\n`);
+  });
+
+  it('compose gives a healthcheck the ready_timeout as its start period', async () => {
+    const { out } = await exported('compose', { Procfile: PROCFILE, 'tf.yml': 'processes:\n  web:\n    ready: "cmd true"\n    ready_timeout: 2m\n' });
+    const services = (parse(readFileSync(join(out, 'shop.compose.yml'), 'utf8')) as { services: Record<string, Record<string, unknown>> }).services;
+    expect(services.web!.healthcheck).toEqual({ test: ['CMD-SHELL', 'true'], interval: '1s', start_period: '2m' });
   });
 });
