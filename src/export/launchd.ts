@@ -53,6 +53,7 @@ function notes(input: ExportInput): string[] {
     ...restartNote(input.types, ['stop'], notRestarted('launchd', 'launchd cannot stop other jobs when one ends; ')),
     ...(signals.length ? [`launchd: ${signals.join(', ')} will be stopped with SIGTERM: launchd sends no other stop signal`] : []),
     ...dependsOnNote('launchd', input.types),
+    ...(input.user !== undefined ? ['launchd: UserName (--user) is honoured only for a daemon: a plist in /Library/LaunchDaemons, loaded by root; a LaunchAgent runs as the user who loads it'] : []),
   ];
 }
 

@@ -142,6 +142,7 @@ describe('launchd generator', () => {
 
   it('writes UserName for --user, and KeepAlive false for restart: ignore', () => {
     const result = launchd(sampleInput({ user: 'shop', types: [exportType({ restart: { kind: 'ignore' } })] }));
+    expect(result.notes).toContain('launchd: UserName (--user) is honoured only for a daemon: a plist in /Library/LaunchDaemons, loaded by root; a LaunchAgent runs as the user who loads it');
     const content = result.files.find((f) => f.path === 'shop.web.1.plist')!.content;
     expect(content).toContain('\t<key>UserName</key>\n\t<string>shop</string>');
     expect(content).toContain('\t<key>KeepAlive</key>\n\t<false/>');
