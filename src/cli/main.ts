@@ -41,8 +41,8 @@ function declareEnv(tf: Command, lazy: Lazy): void {
 }
 
 function declareExport(tf: Command, lazy: Lazy): void {
-  addFormationOptions(addReleaseOption(addPortOption(addAppOptions(tf.command('export').description('write the formation as config for systemd, supervisord, kubernetes, compose, runit or s6')))))
-    .argument('<format>', 'systemd, supervisord, kubernetes, compose, runit or s6')
+  addFormationOptions(addReleaseOption(addPortOption(addAppOptions(tf.command('export').description('write the formation as config for systemd, supervisord, kubernetes, compose, runit, s6 or launchd')))))
+    .argument('<format>', 'systemd, supervisord, kubernetes, compose, runit, s6 or launchd')
     .argument('<outdir>', 'the folder to write into (created if missing)')
     .argument('[formation...]', 'what to export, as for start')
     .option('-a, --app <name>', "the app's name in unit, program and object names (default: the root folder's name)")

@@ -1,7 +1,8 @@
+import { relative, sep } from 'node:path';
 import { formatDuration } from '../config/duration.js';
 import { shellScript } from '../supervisor/shell-command.js';
 import { yaml } from '../util/yaml.js';
-import { notRestarted, restartNote } from './input.js';
+import { defaultRestartNote, notRestarted, restartNote, unlimitedNote } from './input.js';
 import { checkName, type NameRule } from './names.js';
 import { SECRET_MODE, type ExportInput, type ExportResult, type ExportType } from './types.js';
 
@@ -20,8 +21,40 @@ export function compose(input: ExportInput): ExportResult {
   const services = Object.fromEntries(input.types.map((type) => [type.name, service(input, type, portable.length ? envFile : undefined, inline)]));
   const files = [{ path: `${input.app}.compose.yml`, content: `# ${input.app}, exported by tf: docker compose -p ${input.app} -f ${input.app}.compose.yml up\n${yaml().stringify({ services }, { version: '1.1' })}`, mode: SECRET_MODE }];
   if (portable.length) files.push({ path: envFile, content: `# ${input.app}'s variables from its env files (exported by tf)\n${portable.map(([k, v]) => `${k}='${v}'\n`).join('')}`, mode: SECRET_MODE });
-  const notes = restartNote(input.types, ['stop'], notRestarted('compose'));
+  const notes = [
+    ...defaultRestartNote('compose', input.types, "restart: unless-stopped, after Docker's growing delay"),
+    ...unlimitedNote('compose', input.types, 'restart: unless-stopped'),
+    ...restartNote(input.types, ['stop'], notRestarted('compose')),
+    ...unhealthyNote(input),
+  ];
   return { files, notes };
+}
+
+/** Compose resolves build: against the compose file's folder: relative, the export moves with the app. */
+export function buildContext(root: string, outdir: string): string {
+  const path = relative(outdir, root).split(sep).join('/');
+  if (path === '') return '.';
+  return path.startsWith('../') || path === '..' || path.startsWith('/') ? path : `./${path}`;
+}
+
+/** A cmd ready check is a healthcheck as it stands; port and line checks have no portable one. */
+function healthcheck(type: ExportType): Record<string, unknown> | undefined {
+  if (type.ready?.kind !== 'cmd') return undefined;
+  return { test: ['CMD-SHELL', literal(type.ready.command)], interval: '1s', start_period: formatDuration(type.readyTimeoutMs ?? 0) };
+}
+
+/** depends_on: healthy where the dependency has a healthcheck, else started. */
+function dependsOn(input: ExportInput, type: ExportType): Record<string, { condition: string }> | undefined {
+  const deps = input.types.filter((t) => type.dependsOn.includes(t.name));
+  if (deps.length === 0) return undefined;
+  return Object.fromEntries(deps.map((dep) => [dep.name, { condition: healthcheck(dep) ? 'service_healthy' : 'service_started' }]));
+}
+
+function unhealthyNote(input: ExportInput): string[] {
+  const needed = new Set(input.types.flatMap((t) => t.dependsOn));
+  const names = input.types.filter((t) => needed.has(t.name) && t.ready !== undefined && !healthcheck(t)).map((t) => t.name);
+  if (names.length === 0) return [];
+  return [`compose: the ready check of ${names.join(', ')} has no healthcheck to become (only ready: cmd does), so what depends on ${names.length > 1 ? 'them' : 'it'} starts once ${names.length > 1 ? 'their containers have' : 'its container has'} started`];
 }
 
 /**
@@ -44,14 +77,16 @@ function service(input: ExportInput, type: ExportType, envFile: string | undefin
   const count = type.instances.length;
   const environment = { ...Object.fromEntries(inline.map(([k, v]) => [k, literal(v)])), PORT: String(type.port), PS: type.name, DYNO: type.name };
   return {
-    ...(input.image ? { image: input.image } : { build: input.root }),
+    ...(input.image ? { image: input.image } : { build: buildContext(input.root, input.outdir) }),
     command: ['/bin/sh', '-c', literal(shellScript(type.command))],
     ...(envFile ? { env_file: [envFile] } : {}),
     environment,
     ...(input.user ? { user: input.user } : {}),
     // Replicas share the host port range; each container listens on the type's PORT.
     ...(type.name === 'web' ? { ports: [count > 1 ? `${type.port}-${type.port + count - 1}:${type.port}` : `${type.port}:${type.port}`] } : {}),
-    restart: type.restart.kind === 'restart' ? 'always' : 'no',
+    restart: type.restart.kind === 'restart' ? 'unless-stopped' : 'no',
+    ...(healthcheck(type) ? { healthcheck: healthcheck(type) } : {}),
+    ...(dependsOn(input, type) ? { depends_on: dependsOn(input, type) } : {}),
     stop_signal: type.stopSignal,
     stop_grace_period: formatDuration(type.drainMs),
     deploy: { replicas: count },

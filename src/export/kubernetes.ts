@@ -1,7 +1,7 @@
 import { shellScript } from '../supervisor/shell-command.js';
 import { TfError } from '../util/errors.js';
 import { yaml } from '../util/yaml.js';
-import { restartNote } from './input.js';
+import { defaultRestartNote, dependsOnNote, restartNote } from './input.js';
 import { checkName, DNS_LABEL } from './names.js';
 import { bareSignal, ceilSeconds } from './quote.js';
 import { SECRET_MODE, type ExportInput, type ExportResult, type ExportType } from './types.js';
@@ -30,7 +30,11 @@ export function kubernetes(input: ExportInput): ExportResult {
     ...input.types.flatMap((type) => [deployment(input, type, refs), ...(type.name === 'web' ? [service(input, type)] : [])]),
     ...(input.release !== undefined ? [releaseJob(input, input.release, refs)] : []),
   ];
-  const notes = restartNote(input.types, ['stop', 'ignore'], (names) => `kubernetes: a Deployment always restarts its pods: ${names} will be restarted when they exit (tf.yml restart: stop or ignore is not kept)`);
+  const notes = [
+    ...defaultRestartNote('kubernetes', input.types, "a Deployment restarts its pods, after the kubelet's growing back-off"),
+    ...restartNote(input.types, ['stop', 'ignore'], (names) => `kubernetes: a Deployment always restarts its pods: ${names} will be restarted when they exit (tf.yml restart: stop or ignore is not kept)`),
+    ...dependsOnNote('kubernetes', input.types),
+  ];
   return { files: [{ path: `${input.app}.yaml`, content: docs.map((doc) => yaml().stringify(doc)).join('---\n'), mode: SECRET_MODE }], notes };
 }
 

@@ -1,5 +1,5 @@
 import { shellScript } from '../supervisor/shell-command.js';
-import { hostEnv, notRestarted, restartNote, shellVariables } from './input.js';
+import { defaultRestartNote, dependsOnNote, hostEnv, notRestarted, restartNote, rootNote, shellVariables, unlimitedNote } from './input.js';
 import { checkName, FILE_NAME } from './names.js';
 import { shellEnvFile } from './quote.js';
 import { shQuote } from '../util/sh-quote.js';
@@ -32,7 +32,15 @@ export function serviceDirs(input: ExportInput, target: ServiceDirTarget): Expor
       );
     }
   }
-  const notes = [...env.notes, ...restartNote(input.types, ['stop'], notRestarted(target.name))];
+  const supervisor = target.name === 'runit' ? 'runsv' : 's6-supervise';
+  const notes = [
+    ...env.notes,
+    ...defaultRestartNote(target.name, input.types, `${supervisor} starts a process again a second after it exits`),
+    ...unlimitedNote(target.name, input.types, `${supervisor} restarts a process a second after it exits`),
+    ...restartNote(input.types, ['stop'], notRestarted(target.name)),
+    ...dependsOnNote(target.name, input.types),
+    ...rootNote(target.name, input.user, `the run scripts have no ${target.name === 'runit' ? 'chpst -u' : 's6-setuidgid'}`),
+  ];
   return { files, notes };
 }
 

@@ -1,7 +1,8 @@
+import { DEFAULT_RESTART_LIMIT } from '../config/settings.js';
 import { shellScript } from '../supervisor/shell-command.js';
 import { TfError } from '../util/errors.js';
 import { shQuote } from '../util/sh-quote.js';
-import { hostEnv, notRestarted, restartNote, shellVariables } from './input.js';
+import { defaultRestartNote, dependsOnNote, hostEnv, notRestarted, restartNote, rootNote, shellVariables } from './input.js';
 import { checkName, FILE_NAME } from './names.js';
 import { bareSignal, ceilSeconds, shellEnvFile } from './quote.js';
 import { FILE_MODE, SECRET_MODE, type ExportInput, type ExportResult, type ExportType } from './types.js';
@@ -24,7 +25,13 @@ export function supervisord(input: ExportInput): ExportResult {
     ...input.types.flatMap((type) => program(input, type, envPath)),
   ];
   const env = shellVariables('supervisord', hostEnv(input), `${input.app}.env`);
-  const notes = [...env.notes, ...restartNote(input.types, ['stop'], notRestarted('supervisord', 'supervisord cannot stop a group when one process ends; '))];
+  const notes = [
+    ...env.notes,
+    ...defaultRestartNote('supervisord', input.types, `autorestart=true, startretries=${DEFAULT_RESTART_LIMIT}, with supervisord's growing delay`),
+    ...restartNote(input.types, ['stop'], notRestarted('supervisord', 'supervisord cannot stop a group when one process ends; ')),
+    ...dependsOnNote('supervisord', input.types),
+    ...rootNote('supervisord', input.user, 'the programs have no user='),
+  ];
   return {
     files: [
       { path: `${input.app}.conf`, content: sections.join('\n'), mode: FILE_MODE },

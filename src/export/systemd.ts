@@ -1,6 +1,6 @@
 import { shellScript } from '../supervisor/shell-command.js';
 import { TfError } from '../util/errors.js';
-import { hostEnv } from './input.js';
+import { defaultRestartNote, hostEnv, rootNote } from './input.js';
 import { checkName, FILE_NAME } from './names.js';
 import { FILE_MODE, SECRET_MODE, type ExportInput, type ExportResult, type ExportType } from './types.js';
 
@@ -21,7 +21,27 @@ export function systemd(input: ExportInput): ExportResult {
       files.push({ path: `${unitPrefix(input, type)}@${instance.instance}.service.d/tf-instance.conf`, content: `[Service]\nEnvironment=${vars}\n`, mode: FILE_MODE });
     }
   }
-  return { files, notes: [] };
+  return { files, notes: notes(input) };
+}
+
+/** A restart this soon after an exit, the same every time: systemd 252 has no growing RestartSteps=. */
+const RESTART_SEC = '1s';
+
+/** What the units do not keep of tf start's behaviour, or left to systemd's defaults. */
+function notes(input: ExportInput): string[] {
+  const restart = input.types.find((t) => t.restartDefaulted)?.restart;
+  const how = restart?.kind === 'restart' ? `Restart=always after RestartSec=${RESTART_SEC}, at most ${restart.limit} starts in ${timespan(restart.windowMs)}` : '';
+  const ready = input.types.filter((t) => t.ready !== undefined).map((t) => t.name);
+  return [
+    ...defaultRestartNote('systemd', input.types, how),
+    ...rootNote('systemd', input.user, 'the units have no User='),
+    ...(ready.length ? [`systemd: the ready check of ${ready.join(', ')} is not exported: a unit counts as started once its process runs (Type=simple), so After= orders starts, not readiness`] : []),
+  ];
+}
+
+/** The instance units of the types TYPE depends on that this export has (a type scaled to 0 has none). */
+function dependencyUnits(input: ExportInput, type: ExportType): string {
+  return instanceUnits(input, input.types.filter((t) => type.dependsOn.includes(t.name)));
 }
 
 function unitPrefix(input: ExportInput, type: ExportType): string {
@@ -33,8 +53,8 @@ function instanceUnits(input: ExportInput, types: ExportType[]): string {
 }
 
 function target(input: ExportInput): string {
-  // restart: stop means one process ending stops the app: the target is bound to those
-  // instances, and every instance is PartOf the target, so the stop reaches all of them.
+  // An explicit restart: stop means one process ending stops the app: the target is bound to
+  // those instances, and every instance is PartOf the target, so the stop reaches all of them.
   const stopping = input.types.filter((t) => t.restart.kind === 'stop' && t.instances.length > 0);
   return [
     '[Unit]',
@@ -50,10 +70,13 @@ function target(input: ExportInput): string {
 
 function templateUnit(input: ExportInput, type: ExportType): string {
   const restart = type.restart;
+  const needs = dependencyUnits(input, type);
   return [
     '[Unit]',
     `Description=${unitText(input.app, 'the app name')} ${type.name}.%i (exported by tf)`,
     `PartOf=${input.app}.target`,
+    // tf.yml depends_on: start after those instances, and pull them in when this one starts alone.
+    ...(needs ? [`Wants=${needs}`, `After=${needs}`] : []),
     ...(restart.kind === 'restart' ? [`StartLimitIntervalSec=${timespan(restart.windowMs)}`, `StartLimitBurst=${restart.limit}`] : []),
     '',
     '[Service]',
@@ -69,7 +92,7 @@ function templateUnit(input: ExportInput, type: ExportType): string {
     // 0 would mean "wait forever": a drain of 0 kills after 1 ms.
     `TimeoutStopSec=${timespan(Math.max(1, type.drainMs))}`,
     `Restart=${restart.kind === 'restart' ? 'always' : 'no'}`,
-    ...(restart.kind === 'restart' ? ['RestartSec=100ms'] : []),
+    ...(restart.kind === 'restart' ? [`RestartSec=${RESTART_SEC}`] : []),
     `SyslogIdentifier=${input.app}-${type.name}.%i`,
     '',
     '[Install]',

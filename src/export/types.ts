@@ -1,4 +1,4 @@
-import type { RestartPolicy } from '../config/settings.js';
+import type { ReadyCheck, RestartPolicy } from '../config/settings.js';
 
 /** One process type of the formation, as every engine needs it. */
 export interface ExportType {
@@ -11,6 +11,17 @@ export interface ExportType {
   stopSignal: NodeJS.Signals;
   drainMs: number;
   restart: RestartPolicy;
+  /**
+   * tf.yml (and --restart) said nothing of this type's restart: `restart` is then the export's
+   * production default (restart, with the engine's backoff), not tf start's `stop`.
+   */
+  restartDefaulted: boolean;
+  /** tf.yml ready: how tf start knows an instance is ready. */
+  ready?: ReadyCheck;
+  /** tf.yml ready_timeout (or tf's default), set with `ready`. */
+  readyTimeoutMs?: number;
+  /** tf.yml depends_on: types that must be ready before this one starts. */
+  dependsOn: string[];
 }
 
 /** Everything a target needs, as plain data: generators are pure functions of this. */

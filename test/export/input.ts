@@ -12,6 +12,8 @@ export function exportType(overrides: Partial<ExportType> = {}): ExportType {
     stopSignal: 'SIGTERM',
     drainMs: 5000,
     restart: { kind: 'stop' },
+    restartDefaulted: false,
+    dependsOn: [],
     ...overrides,
   };
 }

@@ -84,6 +84,8 @@ describe.skipIf(SKIP).each([['runit', runit], ['s6', s6]] as const)('%s, for rea
 describe.skipIf(SKIP).each([['runit', runit], ['s6', s6]] as const)('%s restart policies', (format, engine) => {
   it('restarts a type with restart: restart, and keeps one with restart: stop down once it ends', async () => {
     const app = demoApp();
+    // Without restart: the export restarts a type too: stubborn says stop.
+    writeFileSync(join(app, 'tf.yml'), 'processes:\n  stubborn:\n    drain: 1s\n    restart: stop\n');
     const outdir = await exportDemo(format, app, ['-r', 'web']);
     const scanner = startEngine(requireBinary(engine.scanner[0]), [...engine.scanner[1], outdir], outdir);
     const [web, stubborn] = [join(outdir, 'demo-web-1'), join(outdir, 'demo-stubborn-1')];

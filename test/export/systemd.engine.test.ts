@@ -1,7 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { breakFile, demoApp, exportDemo, requireBinary, run, skipWithout } from './engine.js';
+import { writeFileSync } from 'node:fs';
+import { breakFile, DEMO_DEPENDS, demoApp, exportDemo, requireBinary, run, skipWithout } from './engine.js';
 
 const UNITS = ['demo.target', 'demo-web@1.service', 'demo-web@2.service', 'demo-stubborn@1.service'];
 
@@ -20,6 +21,14 @@ describe.skipIf(skipWithout('systemd-analyze'))('systemd, against systemd-analyz
     const unit = readFileSync(join(outdir, 'demo-stubborn@.service'), 'utf8');
     expect(unit).toMatch(/^TimeoutStopSec=1s$/m);
     expect(unit).toMatch(/^KillMode=mixed$/m);
+  });
+
+  it('accepts the units of a type that depends on another (Wants=, After=)', async () => {
+    const app = demoApp();
+    writeFileSync(join(app, 'tf.yml'), DEMO_DEPENDS);
+    const outdir = await exportDemo('systemd', app, ['--user', 'root']);
+    checkSystemd(outdir);
+    expect(readFileSync(join(outdir, 'demo-stubborn@.service'), 'utf8')).toMatch(/^After=demo-web@1\.service demo-web@2\.service$/m);
   });
 
   it.each([

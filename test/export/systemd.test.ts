@@ -61,7 +61,7 @@ describe('systemd generator', () => {
   });
 
   it.each([
-    ['restart', { kind: 'restart', limit: 3, windowMs: 60_000 } as const, ['Restart=always', 'RestartSec=100ms', 'StartLimitIntervalSec=1min', 'StartLimitBurst=3'], false],
+    ['restart', { kind: 'restart', limit: 3, windowMs: 60_000 } as const, ['Restart=always', 'RestartSec=1s', 'StartLimitIntervalSec=1min', 'StartLimitBurst=3'], false],
     ['ignore', { kind: 'ignore' } as const, ['Restart=no'], false],
     ['stop', { kind: 'stop' } as const, ['Restart=no'], true],
   ])('maps restart: %s', (_, restart, lines, bound) => {
