@@ -8,6 +8,7 @@ import { appOptions, formationRequest } from './app-flags.js';
 import type { AppFlags, FormationFlags } from './options.js';
 import { alignColumns } from './table.js';
 import { describeWaves, startWaves, stopWaves } from '../supervisor/order.js';
+import { counted } from '../util/plural.js';
 
 export type CheckFlags = AppFlags & FormationFlags;
 
@@ -17,7 +18,7 @@ export async function check(items: string[], flags: CheckFlags): Promise<number>
   const specs = planFormation(app, formationRequest(items, flags));
   const out: string[] = [];
   out.push(`Procfile  ${displayPath(app.procfile.path)} (${app.procfile.types.length} entries)`);
-  for (const file of app.envFiles) out.push(`env file  ${displayPath(file.path)} (${file.entries.length} variables)`);
+  for (const file of app.envFiles) out.push(`env file  ${displayPath(file.path)} (${counted(file.entries.length, 'variable')})`);
   if (app.settings.path) out.push(`settings  ${displayPath(app.settings.path)}`);
   out.push(`root      ${app.root}`);
   out.push('', specs.length ? 'formation:' : 'formation: nothing to start (every type is scaled to 0)');
