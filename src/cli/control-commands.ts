@@ -9,7 +9,7 @@ export function addControlOptions(command: Command): Command {
 /** `tf ps`, `tf scale`, `tf restart`, `tf stop`, `tf quit`, `tf kill`, `tf logs`: talk to a running tf start. */
 export function addControlCommands(tf: Command, lazy: Lazy): void {
   addControlOptions(tf.command('ps').description('list the processes of the running tf start: pid, port, state, uptime, restarts'))
-    .option('--json', 'print a JSON array: name, type, pid, port, state, uptimeMs, restarts, lastExit')
+    .option('--json', 'print a JSON array: name, type, pid, port, state, uptimeMs, restarts, lastExit, lastExitReason (restarted, stopped, removed, exited, crashed), lastExitSignal')
     .examples('tf ps', 'tf ps --json | jq -r ".[] | [.name, .state] | @tsv"')
     .action(lazy(() => (require('./ps.js') as typeof import('./ps.js')).ps));
   addControlOptions(tf.command('scale').description('change the formation of the running tf start'))

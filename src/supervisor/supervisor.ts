@@ -195,7 +195,7 @@ export class Supervisor {
     this.say(handle.spawnError ? `${handle.spec.name} failed to start: ${handle.spawnError.message}` : describeExit(handle.spec.name, code, signal));
     if (!slot) return;
     slot.cancelReadiness();
-    slot.lastExit = status;
+    slot.recordExit(status, signal, this.phase === 'running' ? slot.intent : 'stop');
     if (this.phase !== 'running') {
       this.firstExitStatus ??= status;
       slot.exited();
