@@ -1,6 +1,6 @@
 // The one place commander is imported, so its types and values come from one module.
 import { Command as CommanderCommand } from 'commander';
-export { CommanderError, Option } from 'commander';
+export { Argument, CommanderError, Option } from 'commander';
 
 /**
  * commander's Command plus examples kept as data: --help, `tf man` and the completion scripts are

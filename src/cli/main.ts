@@ -66,13 +66,18 @@ const COMMANDS: ReadonlyArray<[names: string[], declare: () => Declare]> = [
   [['export'], () => declareExport],
   [['release', 'build', 'config'], () => (require('./release-commands.js') as typeof import('./release-commands.js')).addReleaseCommands],
   [['ps', 'scale', 'restart', 'stop', 'quit', 'kill', 'logs'], () => (require('./control-commands.js') as typeof import('./control-commands.js')).addControlCommands],
+  [['completion', 'man', '__complete'], () => (require('./docs-commands.js') as typeof import('./docs-commands.js')).addDocsCommands],
 ];
+
+/** These render every command's declarations, so they need all of them declared. */
+const NEEDS_ALL = ['completion', 'man', 'help'];
 
 /** The declarations argv needs: its command's, none for `tf --version`, else all. */
 function commandsFor(args: string[]): ReadonlyArray<[string[], () => Declare]> {
   if (args.length === 1 && (args[0] === '-v' || args[0] === '--version')) return [];
   // The root has no options that take a value, so its first word is the command.
   const name = args.find((arg) => !arg.startsWith('-'));
+  if (name !== undefined && NEEDS_ALL.includes(name)) return COMMANDS;
   const wanted = COMMANDS.filter(([names]) => name !== undefined && names.includes(name));
   return wanted.length > 0 ? wanted : COMMANDS;
 }

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { runTf, type TfResult } from '../helpers/tf.js';
 import { fixture, tmpApp } from '../helpers/tmp-app.js';
+import { commandPaths } from '../helpers/commands.js';
 
 // One grammar across commands, and the messages that point at it, through the built binary.
 
@@ -16,21 +17,6 @@ function expectUsageError(result: TfResult, message: RegExp, code = 2): void {
   expect(result.stderr.trimEnd(), context).toMatch(message);
   expect(result.stdout, context).toBe('');
   expect(result.code, context).toBe(code);
-}
-
-/** Every command path tf's help lists, read from the help itself so a new command is covered. */
-async function commandPaths(): Promise<string[]> {
-  const listed = async (path: string[]): Promise<string[]> => {
-    const help = (await tf(['help', ...path], {})).stdout;
-    const section = help.split(/^Commands:\n/m)[1] ?? '';
-    return [...section.matchAll(/^ {2}(\S+)/gm)].map((m) => m[1]!);
-  };
-  const paths: string[] = [];
-  for (const name of await listed([])) {
-    paths.push(name);
-    for (const sub of await listed([name])) paths.push(`${name} ${sub}`);
-  }
-  return paths;
 }
 
 describe('one meaning per flag', () => {
