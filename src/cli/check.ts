@@ -17,7 +17,7 @@ export async function check(items: string[], flags: CheckFlags): Promise<number>
   const app = await loadApp(appOptions(flags));
   const specs = planFormation(app, formationRequest(items, flags));
   const out: string[] = [];
-  out.push(`Procfile  ${displayPath(app.procfile.path)} (${app.procfile.types.length} entries)`);
+  out.push(`Procfile  ${displayPath(app.procfile.path)} (${counted(app.procfile.types.length, 'entry', 'entries')})`);
   for (const file of app.envFiles) out.push(`env file  ${displayPath(file.path)} (${counted(file.entries.length, 'variable')})`);
   if (app.settings.path) out.push(`settings  ${displayPath(app.settings.path)}`);
   out.push(`root      ${app.root}`);

@@ -81,8 +81,9 @@ describe('help and usage messages', () => {
   });
 
   it('counts agree with their nouns', async () => {
-    const result = await tf(['check'], { Procfile: PROCFILE, '.env': 'ONE=1\n' });
+    const result = await tf(['check'], { Procfile: `web: ${fixture('exit', '0')}\n`, '.env': 'ONE=1\n' });
     expect(result.stdout).toMatch(/\(1 variable\)/);
+    expect(result.stdout).toMatch(/Procfile .*\(1 entry\)/);
   });
 
   it("every command's --help has an example", async () => {
