@@ -4,7 +4,7 @@ import type { FormationRequest } from '../formation/plan.js';
 import type { AppFlags, FormationFlags, ReleaseFlags } from './options.js';
 
 export function appOptions(flags: AppFlags): AppOptions {
-  return { procfile: flags.procfile, root: flags.root, envFiles: flags.env, shellEnv: process.env, warn: warnUser };
+  return { procfile: flags.procfile, root: flags.root, envFiles: flags.envFile, shellEnv: process.env, warn: warnUser };
 }
 
 /** A warning about the user's input: one line on stderr; the command goes on. */
@@ -15,7 +15,7 @@ export function warnUser(message: string): void {
 /** The working tree's app, or with --release a release's (loaded lazily: the plain path pays nothing). */
 export async function loadAppFor(flags: ReleaseFlags): Promise<App> {
   if (flags.release === undefined) return loadApp(appOptions(flags));
-  if (flags.env?.length) throw new TfError('-e/--env cannot be used with --release: a release runs with its own env snapshot', 'change it with tf config set, or drop --release');
+  if (flags.envFile?.length) throw new TfError('-e/--env-file cannot be used with --release: a release runs with its own env snapshot', 'change it with tf config set, or drop --release');
   const { loadReleaseApp } = require('../release/load.js') as typeof import('../release/load.js');
   const { locateStore } = require('../release/store.js') as typeof import('../release/store.js');
   return loadReleaseApp(locateStore(flags), flags.release === true ? undefined : flags.release, process.env);

@@ -9,6 +9,7 @@ import { appOptions, formationRequest } from './app-flags.js';
 import type { AppFlags, FormationFlags } from './options.js';
 import { alignColumns } from './table.js';
 import { describeWaves, startWaves, stopWaves } from '../supervisor/order.js';
+import { counted } from '../util/plural.js';
 
 export type CheckFlags = AppFlags & FormationFlags;
 
@@ -17,8 +18,8 @@ export async function check(items: string[], flags: CheckFlags): Promise<number>
   const app = await loadApp(appOptions(flags));
   const specs = planFormation(app, formationRequest(items, flags));
   const out: string[] = [];
-  out.push(`Procfile  ${displayPath(app.procfile.path)} (${app.procfile.types.length} entries)`);
-  for (const file of app.envFiles) out.push(`env file  ${displayPath(file.path)} (${file.entries.length} variables)`);
+  out.push(`Procfile  ${displayPath(app.procfile.path)} (${counted(app.procfile.types.length, 'entry', 'entries')})`);
+  for (const file of app.envFiles) out.push(`env file  ${displayPath(file.path)} (${counted(file.entries.length, 'variable')})`);
   if (app.settings.path) out.push(`settings  ${displayPath(app.settings.path)}`);
   out.push(`root      ${app.root}`);
   out.push(`contain   ${describeContainment()}`);

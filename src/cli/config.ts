@@ -6,6 +6,7 @@ import type { Store } from '../release/store.js';
 import { TfError } from '../util/errors.js';
 import type { StoreFlags } from './options.js';
 import { announce, envLines, openFor } from './release-common.js';
+import { counted } from '../util/plural.js';
 
 export interface ConfigFlags extends StoreFlags {
   reveal?: boolean;
@@ -47,6 +48,6 @@ async function change(store: Store, description: string, edit: (env: EnvSnapshot
     const env: EnvSnapshot = { ...readEnvSnapshot(store, base.id) };
     edit(env);
     const manifest = await deriveRelease({ store, base, kind: 'config', description, env: sortedEnv(env), shellEnv: process.env });
-    return announce(store, manifest, current, `the build of ${base.id}, env ${manifest.env.keys} variables`);
+    return announce(store, manifest, current, `the build of ${base.id}, env ${counted(manifest.env.keys, 'variable')}`);
   });
 }

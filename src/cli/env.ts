@@ -6,6 +6,8 @@ import { TfError } from '../util/errors.js';
 import { shQuote } from '../util/sh-quote.js';
 import { appOptions } from './app-flags.js';
 import type { AppFlags } from './options.js';
+import { unknownType } from '../formation/formation.js';
+import { RELEASE_TYPE } from '../config/procfile.js';
 
 export interface EnvFlags extends AppFlags {
   port?: string;
@@ -32,6 +34,10 @@ function processEnvironment(name: string, app: App, flags: EnvFlags): Environmen
   const dot = name.lastIndexOf('.');
   const type = dot < 0 ? name : name.slice(0, dot);
   const instance = dot < 0 ? 1 : /^\d+$/.test(name.slice(dot + 1)) ? Number(name.slice(dot + 1)) : 0;
+  // Named as typed ("nope"), not as the formation item it becomes ("nope=1").
+  if (type === RELEASE_TYPE) throw new TfError(`${name}: "release" is the release phase, which tf start never runs`, 'run it with tf run release');
+  const known = app.procfile.types.map((t) => t.name).filter((t) => t !== RELEASE_TYPE);
+  if (!known.includes(type)) throw unknownType(type, known, name);
   if (instance < 1) throw new TfError(`no process named "${name}"`, `use a name like ${type || 'web'}.1 or ${ONE_OFF_NAME}`);
   return planFormation(app, { items: [`${type}=${instance}`], port: flags.port }).at(-1)!.env;
 }

@@ -13,7 +13,7 @@ function declareStart(tf: Command, lazy: Lazy): void {
     .option('--no-timestamps', 'do not print the time on each line')
     .option('--json', 'print one JSON object a line: time, process, pid, stream, text')
     .option('-w, --watch [globs...]', 'restart the affected types when files change (default: any file in the root)')
-    .addHelpText('after', '\nExamples:\n  tf start\n  tf start web=2 worker=3\n  tf start -f Procfile.dev -e .env,.env.local -p 3000\n  tf start --json | jq .')
+    .examples('tf start', 'tf start web=2 worker=3', 'tf start -f Procfile.dev -e .env,.env.local -p 3000', 'tf start --json | jq .')
     .action(lazy(() => (require('./start.js') as typeof import('./start.js')).start));
 }
 
@@ -22,13 +22,14 @@ function declareRun(tf: Command, lazy: Lazy): void {
     .option('-p, --port <port>', 'give the command this PORT (default: none from tf; PORT from the shell or env files passes through)')
     .argument('<command...>', 'a command line, a Procfile type, or a command and its arguments')
     .passThroughOptions()
-    .addHelpText('after', '\nExamples:\n  tf run node            # a REPL with the app\'s env\n  tf run worker          # the Procfile\'s worker command\n  tf run -- npm test -- --watch\n  tf run -p 5100 web    # a second web on its own port\n  tf run "env | sort"')
+    .examples('tf run node            # a REPL with the app\'s env', 'tf run worker          # the Procfile\'s worker command', 'tf run -- npm test -- --watch', 'tf run -p 5100 web    # a second web on its own port', 'tf run "env | sort"')
     .action(lazy(() => (require('./run.js') as typeof import('./run.js')).run));
 }
 
 function declareCheck(tf: Command, lazy: Lazy): void {
   addFormationOptions(addPortOption(addAppOptions(tf.command('check').description('validate the Procfile, env files and tf.yml, and print the formation'))))
     .argument('[formation...]', 'the formation to check, as for start')
+    .examples('tf check', 'tf check web=2 worker -f Procfile.dev', 'tf check -e .env.production')
     .action(lazy(() => (require('./check.js') as typeof import('./check.js')).check));
 }
 
@@ -37,6 +38,7 @@ function declareEnv(tf: Command, lazy: Lazy): void {
     .argument('[process]', 'a process name like web.2 or a type like web (default: run.1, what tf run gets)')
     .option('--json', 'print a JSON object: KEY -> {value, source}')
     .addOption(new Option('--no-shell', 'leave out variables that come unchanged from the shell'))
+    .examples('tf env                  # what tf run gets', 'tf env web.2 --no-shell', 'tf env worker --json | jq -r .DATABASE_URL.source')
     .action(lazy(() => (require('./env.js') as typeof import('./env.js')).env));
 }
 
@@ -48,7 +50,7 @@ function declareExport(tf: Command, lazy: Lazy): void {
     .option('-a, --app <name>', "the app's name in unit, program and object names (default: the root folder's name)")
     .option('-u, --user <user>', 'run the processes as this user')
     .option('-i, --image <image>', 'the container image (kubernetes: required; compose: default is to build the app root)')
-    .addHelpText('after', '\nExamples:\n  tf export systemd /etc/systemd/system --app shop --user shop web=2 worker\n  tf export kubernetes k8s --image registry.example.com/shop:1.4\n  tf export compose . -e .env.production')
+    .examples('tf export systemd /etc/systemd/system --app shop --user shop web=2 worker', 'tf export kubernetes k8s --image registry.example.com/shop:1.4', 'tf export compose . -e .env.production')
     .action(lazy(() => (require('./export.js') as typeof import('./export.js')).exportCommand));
 }
 
@@ -64,13 +66,18 @@ const COMMANDS: ReadonlyArray<[names: string[], declare: () => Declare]> = [
   [['export'], () => declareExport],
   [['release', 'build', 'config'], () => (require('./release-commands.js') as typeof import('./release-commands.js')).addReleaseCommands],
   [['ps', 'scale', 'restart', 'stop', 'quit', 'kill', 'logs'], () => (require('./control-commands.js') as typeof import('./control-commands.js')).addControlCommands],
+  [['completion', 'man', '__complete'], () => (require('./docs-commands.js') as typeof import('./docs-commands.js')).addDocsCommands],
 ];
+
+/** These render every command's declarations, so they need all of them declared. */
+const NEEDS_ALL = ['completion', 'man', 'help'];
 
 /** The declarations argv needs: its command's, none for `tf --version`, else all. */
 function commandsFor(args: string[]): ReadonlyArray<[string[], () => Declare]> {
   if (args.length === 1 && (args[0] === '-v' || args[0] === '--version')) return [];
   // The root has no options that take a value, so its first word is the command.
   const name = args.find((arg) => !arg.startsWith('-'));
+  if (name !== undefined && NEEDS_ALL.includes(name)) return COMMANDS;
   const wanted = COMMANDS.filter(([names]) => name !== undefined && names.includes(name));
   return wanted.length > 0 ? wanted : COMMANDS;
 }
@@ -92,21 +99,66 @@ function program(argv: string[], done: (status: number) => void): Command {
     };
 
   for (const [, declare] of commandsFor(argv.slice(2))) declare()(tf, lazy);
+  declareHelp(tf);
 
-  for (const command of tf.commands) command.configureOutput({ outputError: usageError(`tf help ${command.name()}`) });
+  for (const command of subcommands(tf)) command.helpCommand(false).configureOutput({ outputError: usageError(`tf help ${commandPath(command)}`, commandPath(command)) });
   return tf;
+}
+
+/**
+ * `tf help release create` is release create's help (commander's own help command stops at the
+ * first word), and `tf help nope` is a usage error rather than the top-level help.
+ */
+function declareHelp(tf: Command): void {
+  tf.helpCommand(false);
+  tf.command('help')
+    .description('print the help of a command, e.g. tf help release create')
+    .argument('[command...]', 'a command, and a subcommand of it')
+    .examples('tf help start', 'tf help release create')
+    .action((words: string[]) => {
+      let command: Command = tf;
+      for (const word of words) {
+        const next = command.commands.find((c) => c.name() === word || c.aliases().includes(word)) as Command | undefined;
+        if (!next) command.error(`unknown command '${[commandPath(command), word].filter(Boolean).join(' ')}'`, { exitCode: 2, code: 'tf.unknownCommand' });
+        command = next!;
+      }
+      command.help();
+    });
+}
+
+/** Every command below ROOT, depth first. */
+export function subcommands(root: Command): Command[] {
+  return (root.commands as Command[]).flatMap((command) => [command, ...subcommands(command)]);
+}
+
+/** "release create": the words after tf that name COMMAND. */
+export function commandPath(command: Command): string {
+  const words: string[] = [];
+  for (let c: Command | null = command; c?.parent; c = c.parent as Command | null) words.unshift(c.name());
+  return words.join(' ');
+}
+
+/**
+ * Flags that mean something else in tf than where the user's habit comes from: the fix names the
+ * flag tf spells that way (one meaning per flag in every command).
+ */
+function renamedFlag(path: string, problem: string): string | undefined {
+  const flag = /^unknown option '([^']+)'/.exec(problem)?.[1];
+  if (flag === '--env') return 'an env file is -e/--env-file FILE; --env KEY=VALUE is only for tf release create';
+  if (flag === '-m' && (path === 'release create' || path === 'build')) return 'the message is --message TEXT; -m is the formation in start, check and export';
+  return undefined;
 }
 
 /**
  * Commander's usage errors in the shape of every other tf error: one line, "tf: problem (fix)".
  * Commander puts its "(Did you mean --json?)" on a second line; that suggestion becomes the fix.
  */
-function usageError(help: string): (text: string, write: (text: string) => void) => void {
+function usageError(help: string, path = ''): (text: string, write: (text: string) => void) => void {
   return (text, write) => {
     const lines = text.replace(/^error: /, '').trim().split(/\s*\n\s*/);
     const suggestion = /^\((did you mean .*)\)$/i.exec(lines.at(-1) ?? '');
     const problem = (suggestion ? lines.slice(0, -1) : lines).join(' ');
-    const fix = suggestion ? suggestion[1]!.replace(/^D/, 'd') : `see ${help}`;
+    const fix = renamedFlag(path, problem) ?? (suggestion ? suggestion[1]!.replace(/^D/, 'd') : `see ${help}`);
     write(`tf: ${problem} (${fix})\n`);
   };
 }

@@ -15,7 +15,8 @@ export type Declare = (tf: Command, lazy: Lazy) => void;
 export interface AppFlags {
   procfile?: string;
   root?: string;
-  env?: string[];
+  /** -e/--env-file: the one meaning of -e in every command. */
+  envFile?: string[];
 }
 
 export function addAppOptions(command: Command): Command {
@@ -23,7 +24,12 @@ export function addAppOptions(command: Command): Command {
   return command
     .addOption(new Option('-f, --procfile <file>', 'the Procfile (default: ROOT/Procfile)').env('TF_PROCFILE'))
     .addOption(new Option('-d, --root <dir>', "the app's root directory (default: the folder of -f, else the nearest folder upwards with a Procfile)").env('TF_ROOT'))
-    .addOption(new Option('-e, --env <file>', 'an env file to load; repeat it or use a comma list (default: ROOT/.env)').argParser(collect).env('TF_ENV_FILES'));
+    .addOption(envFileOption('an env file to load; repeat it or use a comma list (default: ROOT/.env)'));
+}
+
+/** -e/--env-file: an env file in every command that reads one (--env is release create's KEY=VALUE). */
+export function envFileOption(description: string): Option {
+  return new Option('-e, --env-file <file>', description).argParser(collect).env('TF_ENV_FILES');
 }
 
 export function addPortOption(command: Command): Command {

@@ -13,8 +13,20 @@ const HEADER = ['NAME', 'PID', 'PORT', 'STATE', 'UPTIME', 'RESTARTS', 'LAST EXIT
 
 export function renderTable(processes: ProcessInfo[]): string {
   if (processes.length === 0) return 'no processes (scale one up with tf scale TYPE=N)\n';
-  const rows = processes.map((p) => [p.name, p.pid ?? '-', p.port, p.daemon ? `${p.state} (daemon ${p.daemon})` : p.state, p.uptimeMs === null ? '-' : uptime(p.uptimeMs), p.restarts, p.lastExit ?? '-'].map(String));
+  const rows = processes.map((p) => [p.name, p.pid ?? '-', p.port, p.daemon ? `${p.state} (daemon ${p.daemon})` : p.state, p.uptimeMs === null ? '-' : uptime(p.uptimeMs), p.restarts, lastExit(p)].map(String));
   return alignColumns([HEADER, ...rows]).map((line) => `${line}\n`).join('');
+}
+
+/**
+ * "restarted (SIGTERM)", "stopped (exit 0)", "crashed: exit 3", "crashed: SIGSEGV": a deliberate
+ * end says what tf did and how the process took it; an end of its own says how it ended.
+ */
+export function lastExit(p: ProcessInfo): string {
+  if (p.lastExit === null) return '-';
+  const how = p.lastExitSignal ?? `exit ${p.lastExit}`;
+  if (p.lastExitReason === 'exited' || p.lastExitReason === 'crashed') return `${p.lastExitReason}: ${how}`;
+  // An older tf start answers without a reason: its bare status is all there is.
+  return p.lastExitReason ? `${p.lastExitReason} (${how})` : String(p.lastExit);
 }
 
 /** 42s, 5m03s, 2h05m, 3d04h: two units at most, as ps and docker do. */

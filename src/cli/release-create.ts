@@ -6,23 +6,25 @@ import { compareEnv, type EnvSnapshot } from '../release/env-snapshot.js';
 import { createStore, locateStore, storeDir } from '../release/store.js';
 import type { StoreFlags } from './options.js';
 import { announce } from './release-common.js';
-import { warnUser } from './app-flags.js';
+import { appOptions } from './app-flags.js';
+import { counted } from '../util/plural.js';
 
 export interface CreateFlags extends StoreFlags {
   message?: string;
   envFile?: string[];
+  /** --env KEY=VALUE, long only: -e is an env file everywhere. */
   env?: string[];
 }
 
 /** `tf release create` / `tf build`. */
 export async function create(flags: CreateFlags): Promise<number> {
-  const app = await loadApp({ procfile: flags.procfile, root: flags.root, envFiles: flags.envFile, shellEnv: process.env, warn: warnUser });
+  const app = await loadApp(appOptions(flags));
   const store = createStore(storeDir(locateStore(flags)));
   const previous = readCurrent(store);
   const { manifest, reused } = await createRelease({ app, store, description: flags.message, env: flags.env ?? [], shellEnv: process.env });
   if (previous) noteDroppedKeys(readEnvSnapshot(store, previous), readEnvSnapshot(store, manifest.id), previous, manifest.id);
   const build = `build ${manifest.build.digest.slice(0, 12)}${reused ? ' (unchanged, reused)' : ''}, ${manifest.build.files} files`;
-  return announce(store, manifest, previous, `${build}; env ${manifest.env.keys} variables`);
+  return announce(store, manifest, previous, `${build}; env ${counted(manifest.env.keys, 'variable')}`);
 }
 
 

@@ -6,6 +6,7 @@ import { shouldColor } from '../output/color.js';
 import { Multiplexer } from '../output/multiplexer.js';
 import { ensurePortsFree } from '../supervisor/port-check.js';
 import { listenForSignals } from '../supervisor/signal-source.js';
+import { listenForJobControl } from '../supervisor/job-control.js';
 import { Supervisor } from '../supervisor/supervisor.js';
 import { TfError } from '../util/errors.js';
 import { isReaderGone, OUTPUT_FAILED_STATUS, writeProblem } from '../output/write-error.js';
@@ -51,6 +52,7 @@ export async function start(items: string[], flags: StartFlags): Promise<number>
     const supervisor = new Supervisor({ specs, specFor, types, output, extraEnv: color ? { FORCE_COLOR: '1' } : {} });
     control.attach(supervisor, output);
     const stopListening = listenForSignals((signal) => supervisor.shutdown({ kind: 'signal', signal }));
+    const stopJobControl = listenForJobControl({ processes: () => supervisor.running(), say: (text) => output.system(text) });
     const running = supervisor.run();
     const watcher = flags.watch
       ? await (require('./start-watch.js') as typeof import('./start-watch.js')).startWatching({
@@ -66,6 +68,7 @@ export async function start(items: string[], flags: StartFlags): Promise<number>
       : undefined;
     const status = await running;
     stopListening();
+    stopJobControl();
     await watcher?.close();
     await output.flush();
     return outputFailed() ? OUTPUT_FAILED_STATUS : status;

@@ -4,10 +4,10 @@ import { appRoot } from './app-root.js';
 import { readEnvFile, type Warn } from './env-file.js';
 import { layerEnvFiles, shellEnvironment, type EnvFile, type Environment } from './env.js';
 import { PROCFILE_HINT, readProcfile, type Procfile } from './procfile.js';
-import { TfError } from '../util/errors.js';
+import { TfError, location } from '../util/errors.js';
 import { parseSettings } from './settings-file.js';
 import { emptySettings, type Settings } from './settings.js';
-import { readUserFile } from '../util/fs.js';
+import { displayPath, readUserFile } from '../util/fs.js';
 import { listItems } from '../util/list-items.js';
 
 export interface AppOptions {
@@ -44,16 +44,18 @@ export async function loadApp(options: AppOptions = {}): Promise<App> {
     throw new TfError(`no Procfile in ${root} or any folder above it`, PROCFILE_HINT);
   }
   const procfile = readProcfile(procfilePath);
-  const envFiles = envFilePaths(root, options.envFiles).map((path) => ({ path, entries: readEnvFile(path, options.warn) }));
   const settings = loadSettings(root);
+  const envFiles = envFilePaths(root, options.envFiles, settings).map((path) => ({ path, entries: readEnvFile(path, options.warn) }));
   const environment = layerEnvFiles(shellEnvironment(options.shellEnv ?? process.env), envFiles);
   return { root, procfile, envFiles, settings, environment };
 }
 
-function envFilePaths(root: string, named: string[] | undefined): string[] {
+/** -e (relative to where tf runs), else tf.yml's env_files (relative to the root), else ROOT/.env. */
+function envFilePaths(root: string, named: string[] | undefined, settings: Settings): string[] {
   if (named && named.length > 0) {
     return listItems(named).map((path) => resolve(path));
   }
+  if (settings.envFiles) return settings.envFiles.map((file) => settingsEnvFile(root, file, settings));
   const fallback = resolve(root, '.env');
   return existsSync(fallback) ? [fallback] : [];
 }
@@ -62,4 +64,13 @@ export function loadSettings(root: string): Settings {
   const path = resolve(root, SETTINGS_FILE);
   if (!existsSync(path)) return emptySettings();
   return parseSettings(readUserFile(path, 'settings file'), path);
+}
+
+/** An env file tf.yml names must exist: the error points at tf.yml, not at a flag nobody typed. */
+function settingsEnvFile(root: string, file: string, settings: Settings): string {
+  const path = resolve(root, file);
+  if (!existsSync(path)) {
+    throw new TfError(`${location(displayPath(settings.path ?? SETTINGS_FILE), settings.lines.get('env_files'))}: env_files: ${file}: env file not found`, `create it, or remove it from env_files; paths there are relative to ${displayPath(root)}`);
+  }
+  return path;
 }

@@ -22,7 +22,7 @@ const QUOTES = `'"\``;
 const BOM = '\uFEFF';
 
 export function readEnvFile(path: string, warn: Warn = () => {}): EnvEntry[] {
-  return parseEnvFile(readUserFile(path, 'env file', 'check the path given to -e/--env'), path, warn);
+  return parseEnvFile(readUserFile(path, 'env file', 'check the path given to -e/--env-file'), path, warn);
 }
 
 /**

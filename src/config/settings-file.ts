@@ -5,6 +5,7 @@ import { yaml } from '../util/yaml.js';
 import { readDuration } from './duration.js';
 import { nulByteError, nulByteLine } from './text-checks.js';
 import { parseSignal } from './signals.js';
+import { DEFAULT_KEYS, parseDefault, type Fail } from './settings-defaults.js';
 import {
   DEFAULT_RESTART_LIMIT,
   DEFAULT_RESTART_WINDOW_MS,
@@ -16,7 +17,6 @@ import {
 } from './settings.js';
 
 type Json = unknown;
-type Fail = (path: string, problem: string, hint?: string) => never;
 
 /** Parses tf.yml. Every unknown key or bad value is an error naming the file, line and key path. */
 export function parseSettings(text: string, path: string): Settings {
@@ -55,7 +55,7 @@ export function parseSettings(text: string, path: string): Settings {
     if (key === 'formation') settings.formation = parseFormationMap(value, fail);
     else if (key === 'processes') settings.types = parseTypes(value, fail);
     else if (key === 'build') settings.build = parseBuildCommand(value, fail);
-    else fail(key, 'unknown setting', 'known settings: build, formation, processes');
+    else if (!parseDefault(key, value, settings, fail)) fail(key, 'unknown setting', `known settings: build, formation, processes, ${DEFAULT_KEYS.join(', ')}`);
   }
   for (const keyPath of allKeyPaths(root)) {
     const line = lineOf(keyPath);

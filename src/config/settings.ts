@@ -24,6 +24,12 @@ export interface Settings {
   /** `build:`, the shell command `tf release create` runs in a copy of the source. */
   build?: string;
   formation: Map<string, number>;
+  /** `port:`, the base port when -p is not given (as foreman's .foreman has it). */
+  port?: number;
+  /** `env_files:`, relative to the root, when -e is not given. */
+  envFiles?: string[];
+  /** `timeout:`, the drain of types that set none, when -t is not given. */
+  drainMs?: number;
   types: Map<string, TypeSettings>;
   /** Line of each key path ("processes.web.drain"), for errors found later against the Procfile. */
   lines: Map<string, number>;

@@ -55,7 +55,7 @@ export function formationInput(app: App, request: FormationRequest = {}): Format
     root: app.root,
     environment: app.environment,
     basePort: basePort(app, request.port),
-    drainMs: drainTimeout(request.timeout),
+    drainMs: request.timeout === undefined ? (app.settings.drainMs ?? DEFAULT_DRAIN_MS) : drainTimeout(request.timeout),
     restartTypes,
     restartPolicy: { kind: 'restart', limit: DEFAULT_RESTART_LIMIT, windowMs: DEFAULT_RESTART_WINDOW_MS },
   };
@@ -64,6 +64,8 @@ export function formationInput(app: App, request: FormationRequest = {}): Format
 /** -p, else PORT from the environment (shell or env files), else 5000, as foreman does. */
 export function basePort(app: App, flag?: string): number {
   if (flag !== undefined) return parsePort(flag, '-p/--port');
+  // tf.yml's port stands for -p, so it wins over PORT, as foreman's .foreman port does.
+  if (app.settings.port !== undefined) return app.settings.port;
   const fromEnv = app.environment.get('PORT');
   if (fromEnv && fromEnv.value.trim() !== '') return parsePort(fromEnv.value, `PORT (from ${fromEnv.source})`);
   return DEFAULT_BASE_PORT;
@@ -75,8 +77,7 @@ function parsePort(text: string, what: string): number {
   return port;
 }
 
-function drainTimeout(flag: string | undefined): number {
-  if (flag === undefined) return DEFAULT_DRAIN_MS;
+function drainTimeout(flag: string): number {
   const reading = readDuration(flag);
   if (reading.ok) return reading.ms;
   if (!reading.tooLong) throw new TfError(`-t/--timeout: "${flag}" is not a number of seconds`, 'use e.g. -t 10 or -t 500ms');

@@ -7,6 +7,8 @@ import { sha256 } from './objects.js';
 export type EnvSnapshot = Record<string, string>;
 
 const KEY = /^[A-Za-z_][\w.-]*$/;
+/** What KEY accepts, in words, for the errors that reject a name. */
+const NAME_RULE = 'a name starts with a letter or _, then letters, digits, _, . or -';
 
 /** "KEY=VALUE" as typed after --env or tf config set. */
 export function parseAssignment(text: string, flag: string): [string, string] {
@@ -15,13 +17,13 @@ export function parseAssignment(text: string, flag: string): [string, string] {
   // The name at most, never the value: an argument without "=" may be a value typed without its KEY=.
   if (!KEY.test(key)) {
     const what = eq > 0 ? `"${key}=..." is not KEY=VALUE ("${key}" is not a variable name)` : eq === 0 ? 'an argument starting with "=" is not KEY=VALUE' : 'an argument without "=" is not KEY=VALUE';
-    throw new TfError(`${flag}: ${what}`, 'e.g. DATABASE_URL=postgres://localhost/app; names are letters, digits and _');
+    throw new TfError(`${flag}: ${what}`, `e.g. DATABASE_URL=postgres://localhost/app; ${NAME_RULE}`);
   }
   return [key, text.slice(eq + 1)];
 }
 
 export function parseKey(text: string): string {
-  if (!KEY.test(text)) throw new TfError(`"${text}" is not a variable name`, 'names are letters, digits and _, e.g. DATABASE_URL');
+  if (!KEY.test(text)) throw new TfError(`"${text}" is not a variable name`, `${NAME_RULE}, e.g. DATABASE_URL`);
   return text;
 }
 

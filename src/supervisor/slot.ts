@@ -21,9 +21,21 @@ export interface ProcessInfo {
   restarts: number;
   /** Exit status of its last run (128+n for a signal), null if it has not exited yet. */
   lastExit: number | null;
+  /** Why its last run ended: a 143 after `tf restart` is not a crash. Null if it has not exited yet. */
+  lastExitReason: ExitReason | null;
+  /** The signal that ended its last run, if one did. */
+  lastExitSignal: NodeJS.Signals | null;
   /** It exited 0 leaving this program running outside its group (pid is then the daemon's). */
   daemon?: string;
 }
+
+/**
+ * Why a run ended: tf restarted, stopped (tf stop, or tf itself stopping) or scaled it away, or
+ * it ended on its own, with status 0 (exited) or not (crashed).
+ */
+export type ExitReason = 'restarted' | 'stopped' | 'removed' | 'exited' | 'crashed';
+
+const REASON_OF_INTENT: Record<Intent, ExitReason> = { restart: 'restarted', stop: 'stopped', remove: 'removed' };
 
 /** Why tf is draining a process on purpose: its exit then is not a crash and runs no crash policy. */
 export type Intent = 'restart' | 'stop' | 'remove';
@@ -34,6 +46,8 @@ export class Slot {
   state: ProcessState = 'waiting';
   restarts = 0;
   lastExit: number | null = null;
+  lastExitReason: ExitReason | null = null;
+  lastExitSignal: NodeJS.Signals | null = null;
   crashes: CrashHistory | undefined;
   /** The backoff restart timer, or the drain deadline. */
   timer: unknown;
@@ -77,8 +91,17 @@ export class Slot {
       uptimeMs: live ? Math.max(0, now - this.handle!.startedAt) : null,
       restarts: this.restarts,
       lastExit: this.lastExit,
+      lastExitReason: this.lastExitReason,
+      lastExitSignal: this.lastExitSignal,
       ...(live && this.handle!.daemons.length > 0 ? { daemon: this.handle!.daemons[0]!.command } : {}),
     };
+  }
+
+  /** Records how its run ended; INTENT is why tf drained it, if tf did (tf stopping counts as stop). */
+  recordExit(status: number, signal: NodeJS.Signals | null, intent: Intent | undefined): void {
+    this.lastExit = status;
+    this.lastExitSignal = signal;
+    this.lastExitReason = intent ? REASON_OF_INTENT[intent] : status === 0 ? 'exited' : 'crashed';
   }
 
   /** Resolves when the current run exits (at once if nothing runs). */

@@ -95,6 +95,11 @@ export class Supervisor {
     return this.slots.map((slot) => slot.info(this.timers.now()));
   }
 
+  /** The runs still going, for job control: signals reach them through their containment, never a bare PID. */
+  running(): ProcessHandle[] {
+    return this.slots.flatMap((slot) => (slot.live && slot.handle!.pid !== undefined ? [slot.handle!] : []));
+  }
+
   /** Sets a type's instance count: new instances start, the highest-numbered drain and go. */
   scale(type: string, count: number): ScaleResult {
     return this.live.scale(type, count);
@@ -207,7 +212,7 @@ export class Supervisor {
     this.say(handle.spawnError ? `${handle.spec.name} failed to start: ${handle.spawnError.message}` : describeExit(handle.spec.name, code, signal));
     if (!slot) return;
     slot.cancelReadiness();
-    slot.lastExit = status;
+    slot.recordExit(status, signal, this.phase === 'running' ? slot.intent : 'stop');
     // Its group is tf's no longer: the watchdog must not kill that number once the kernel reuses it.
     if (handle.pid !== undefined) this.watchdog?.forget(handle.pid);
     if (this.phase !== 'running') {

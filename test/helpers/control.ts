@@ -14,6 +14,8 @@ export interface ProcessRow {
   state: string;
   restarts: number;
   lastExit: number | null;
+  lastExitReason?: string | null;
+  lastExitSignal?: string | null;
   uptimeMs: number | null;
 }
 

@@ -17,7 +17,7 @@ describe('tf run from a subfolder of the app', () => {
     const result = await runTf(['check'], { cwd: join(root, 'src', 'deep') });
     expect(result.stderr).toBe('');
     expect(result.stdout).toContain(`root      ${root}\n`);
-    expect(result.stdout).toMatch(/^env file {2}.*\.env \(1 variables\)$/m);
+    expect(result.stdout).toMatch(/^env file {2}.*\.env \(1 variable\)$/m);
   });
 
   it('tf run runs in the root with its .env', async () => {

@@ -73,7 +73,7 @@ describe('formation', () => {
     ['the release phase with a count', ['check', 'release=1'], /^tf: "release=1": "release" is the release phase/],
     ['every type at 0', ['start', 'web=0'], /^tf: nothing to start: every process type is scaled to 0 \(name a type, e\.g\. tf start web=1\)$/],
     ['--restart of an unknown type', ['start', '-r', 'web,nope'], /^tf: --restart: unknown process type "nope" \(known types: web, worker\)$/],
-    ['an unknown process for tf env', ['env', 'nope'], /^tf: "nope=1": unknown process type "nope" \(known types: web, worker\)$/],
+    ['an unknown process for tf env', ['env', 'nope'], /^tf: nope: unknown process type "nope" \(known types: web, worker\)$/],
     ['an instance number of 0 for tf env', ['env', 'web.0'], /^tf: no process named "web\.0" \(use a name like web\.1 or run\.1\)$/],
   ])('rejects %s', async (_, args, message) => {
     expectOneLineError(await tf(args, { Procfile: `${PROCFILE}release: echo migrate\n` }), message);
@@ -114,7 +114,7 @@ describe('flags', () => {
 
 describe('env files', () => {
   it('is missing where -e points', async () => {
-    expectOneLineError(await tf(['start', '-e', '.env.local'], { Procfile: PROCFILE }), /^tf: \.env\.local: env file not found \(check the path given to -e\/--env\)$/);
+    expectOneLineError(await tf(['start', '-e', '.env.local'], { Procfile: PROCFILE }), /^tf: \.env\.local: env file not found \(check the path given to -e\/--env-file\)$/);
   });
 
   it('is missing from a comma list', async () => {
@@ -156,7 +156,7 @@ describe('tf.yml', () => {
     ['a quote that is never closed (named where it opens)', 'processes:\n  web:\n    drain: "10s\n  worker:\n    drain: 1s\n', /^tf: tf\.yml:3: invalid YAML: Missing closing "quote \(/],
     ['a bracket that is never closed (named on a line the file has)', 'formation:\n  web: 2\n  worker: [1\n', /^tf: tf\.yml:3: invalid YAML: /],
     ['a duplicate key', 'formation:\n  web: 1\n  web: 2\n', /^tf: tf\.yml:3: invalid YAML: Map keys must be unique \(/],
-    ['an unknown top-level key', 'formation:\n  web: 1\nprocess:\n  web: {}\n', /^tf: tf\.yml:3: process: unknown setting \(known settings: build, formation, processes\)$/],
+    ['an unknown top-level key', 'formation:\n  web: 1\nprocess:\n  web: {}\n', /^tf: tf\.yml:3: process: unknown setting \(known settings: build, formation, processes, port, env_files, timeout\)$/],
     ['an unknown process key', 'processes:\n  web:\n    drain: 1s\n    colour: red\n', /^tf: tf\.yml:4: processes\.web\.colour: unknown setting \(known settings: stop_signal, drain, restart, ready, ready_timeout, depends_on, watch\)$/],
     ['a bad drain duration', 'processes:\n  web:\n    drain: forever\n', /^tf: tf\.yml:3: processes\.web\.drain: "forever" is not a duration \(write e\.g\. 10s, 500ms or 1m\)$/],
     ['a negative drain duration', 'processes:\n  worker:\n    drain: -5\n', /^tf: tf\.yml:3: processes\.worker\.drain: -5 is not a duration \(/],
@@ -279,10 +279,10 @@ describe('the good path, which keeps the error contract honest', () => {
   it('declares only the command being run, yet help and -v see what they always saw', async () => {
     const all = await tf(['--help'], {});
     const listed = [...all.stdout.matchAll(/^  (\w+) /gm)].map((m) => m[1]);
-    expect(listed).toEqual(['start', 'run', 'check', 'env', 'export', 'release', 'build', 'config', 'ps', 'scale', 'restart', 'stop', 'quit', 'kill', 'logs', 'help']);
+    expect(listed).toEqual(['start', 'run', 'check', 'env', 'export', 'release', 'build', 'config', 'ps', 'scale', 'restart', 'stop', 'quit', 'kill', 'logs', 'completion', 'man', 'help']);
     expect((await tf(['-v'], {})).stdout).toBe((await tf(['--version'], {})).stdout);
     const release = await tf(['release', '--help'], {});
-    expect([...release.stdout.matchAll(/^  (\w+) /gm)].map((m) => m[1])).toEqual(['create', 'list', 'show', 'diff', 'rollback', 'verify', 'prune', 'destroy', 'help']);
+    expect([...release.stdout.split('Examples:')[0]!.matchAll(/^  (\w+) /gm)].map((m) => m[1])).toEqual(['create', 'list', 'show', 'diff', 'rollback', 'verify', 'prune', 'destroy']);
     expect((await tf(['run', '--help'], {})).stdout).toMatch(/^Usage: tf run \[options\] <command\.\.\.>/);
   });
 
@@ -291,7 +291,7 @@ describe('the good path, which keeps the error contract honest', () => {
     expect(result.code).toBe(0);
     expect(result.stderr).toBe('');
     expect(result.stdout).toMatch(/^Usage: tf start \[options\] \[formation\.\.\.\]/);
-    for (const flag of ['-f, --procfile <file>', '-d, --root <dir>', '-e, --env <file>', '-p, --port <port>', '-m, --formation <items>', '-t, --timeout <seconds>', '-r, --restart <types>', '--no-timestamps', '--json']) {
+    for (const flag of ['-f, --procfile <file>', '-d, --root <dir>', '-e, --env-file <file>', '-p, --port <port>', '-m, --formation <items>', '-t, --timeout <seconds>', '-r, --restart <types>', '--no-timestamps', '--json']) {
       expect(result.stdout).toContain(flag);
     }
   });

@@ -7,7 +7,7 @@ import { envOf, leftovers, list, modeOf, ok, releaseApp, store, tf } from './hel
 describe('tf release create', () => {
   it('snapshots the tree, env and Procfile into a read-only v1 and makes it current', async () => {
     const root = releaseApp();
-    const result = ok(await tf(root, ['release', 'create', '-m', 'first'], { NOT_IN_ENV_FILES: 'shell only', HOSTNAME_FOR_TEST: 'db' }));
+    const result = ok(await tf(root, ['release', 'create', '--message', 'first'], { NOT_IN_ENV_FILES: 'shell only', HOSTNAME_FOR_TEST: 'db' }));
     expect(result.stdout).toMatch(/release +\| release phase: GREETING=hello TF_RELEASE=v1 PS=release\.1$/m);
     expect(result.stdout).toMatch(/tf: v1 created \(first\): build [0-9a-f]{12}, 3 files; env 3 variables; current -> v1/);
     const [v1] = await list(root);
@@ -34,7 +34,7 @@ describe('tf release create', () => {
   it('reuses the build when nothing changed, sharing every file with the first', async () => {
     const root = releaseApp({ 'bin/tool': '#!/bin/sh\necho tool\n' });
     ok(await tf(root, ['release', 'create']));
-    const second = ok(await tf(root, ['build', '-m', 'again']));
+    const second = ok(await tf(root, ['build', '--message', 'again']));
     expect(second.stdout).toMatch(/v2 created \(again\): build [0-9a-f]{12} \(unchanged, reused\)/);
     const [v1, v2] = await list(root);
     expect(v2!.build.digest).toBe(v1!.build.digest);

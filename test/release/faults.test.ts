@@ -32,7 +32,7 @@ describe('commands at once', () => {
     const root = releaseApp({ 'tf.yml': `build: ${JSON.stringify(`while [ ! -e ${gate} ]; do sleep 0.02; done`)}\n` });
     ok(await tf(root, ['release', 'create']));
     rmSync(gate);
-    const slow = startTf(['release', 'create', '-m', 'slow'], { cwd: root });
+    const slow = startTf(['release', 'create', '--message', 'slow'], { cwd: root });
     await slow.waitForLine('v2: building');
     const set = ok(await tf(root, ['config', 'set', 'LATE=1']));
     expect(set.stdout).toMatch(/^tf: v3 created \(Set LATE\): .*; current -> v3$/m);

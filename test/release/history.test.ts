@@ -34,7 +34,7 @@ describe('tf release rollback', () => {
 
   it('goes to a named release', async () => {
     const root = releaseApp();
-    for (let i = 0; i < 3; i++) ok(await tf(root, ['release', 'create', '-m', `r${i}`]));
+    for (let i = 0; i < 3; i++) ok(await tf(root, ['release', 'create', '--message', `r${i}`]));
     ok(await tf(root, ['release', 'rollback', 'v1']));
     expect((await list(root)).at(-1)).toMatchObject({ id: 'v4', from: 'v1', current: true });
   });
@@ -87,11 +87,11 @@ describe('tf config', () => {
 describe('tf release show and diff', () => {
   it('masks values unless --reveal, and diffs env keys and files', async () => {
     const root = releaseApp();
-    ok(await tf(root, ['release', 'create', '-m', 'one']));
+    ok(await tf(root, ['release', 'create', '--message', 'one']));
     writeFileSync(join(root, 'server.js'), 'changed\n');
     writeFileSync(join(root, 'added.js'), 'new\n');
     writeFileSync(join(root, '.env'), 'GREETING=hello\nSECRET=other\nPORT_X=1\n');
-    ok(await tf(root, ['release', 'create', '-m', 'two']));
+    ok(await tf(root, ['release', 'create', '--message', 'two']));
     const shown = ok(await tf(root, ['release', 'show', 'v1'])).stdout;
     expect(shown).toMatch(/^release +v1$/m);
     expect(shown).toMatch(/^description +one$/m);

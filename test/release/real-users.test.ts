@@ -28,9 +28,9 @@ function modes(dir: string): Array<{ path: string; dir: boolean; mode: number }>
 describe('the release store for its owner', () => {
   it('create, config set, rollback, start --release, prune and verify all work', async () => {
     const root = releaseApp();
-    ok(await tf(root, ['release', 'create', '-m', 'first']));
+    ok(await tf(root, ['release', 'create', '--message', 'first']));
     writeFileSync(join(root, 'server.js'), 'console.log("READY", process.env.GREETING, process.env.TF_RELEASE); setInterval(() => {}, 1000);\n');
-    ok(await tf(root, ['release', 'create', '-m', 'second']));
+    ok(await tf(root, ['release', 'create', '--message', 'second']));
     ok(await tf(root, ['config', 'set', 'GREETING=set']));
     ok(await tf(root, ['release', 'rollback', 'v1']));
     const running = startTf(['start', '--release', 'v3'], { cwd: root });

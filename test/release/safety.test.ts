@@ -140,8 +140,8 @@ describe('concurrency', () => {
     // Each build announces itself, then waits until both have started: they provably overlap.
     const waiter = `node -e "const fs=require('fs');fs.writeFileSync('${sync}/'+process.pid,'');const t=setInterval(()=>{if(fs.readdirSync('${sync}').length>=2){console.log('BOTH');process.exit(0)}},20);setTimeout(()=>process.exit(9),20000)"`;
     const root = releaseApp({ 'tf.yml': `build: ${JSON.stringify(waiter)}\n` });
-    const a = startTf(['release', 'create', '-m', 'a'], { cwd: root });
-    const b = startTf(['release', 'create', '-m', 'b'], { cwd: root });
+    const a = startTf(['release', 'create', '--message', 'a'], { cwd: root });
+    const b = startTf(['release', 'create', '--message', 'b'], { cwd: root });
     const [ra, rb] = await Promise.all([a.result(), b.result()]);
     expect([ra.code, rb.code], ra.stderr + rb.stderr).toEqual([0, 0]);
     expect(ra.stdout).toContain('BOTH');
@@ -188,6 +188,6 @@ describe('running a release', () => {
     const listing = ok(await tf(root, ['run', '--release', 'current', 'ls'])).stdout;
     expect(listing).toBe('Procfile\nlib\nserver.js\n');
     const bad = await tf(root, ['run', '--release', '-e', '.env', '--', 'true']);
-    expect(bad.stderr).toMatch(/^tf: -e\/--env cannot be used with --release/);
+    expect(bad.stderr).toMatch(/^tf: -e\/--env-file cannot be used with --release/);
   });
 });

@@ -1,0 +1,34 @@
+import { readDuration } from './duration.js';
+import type { Settings } from './settings.js';
+
+/** How settings-file.ts reports a bad value: key path, problem, fix. */
+export type Fail = (path: string, problem: string, hint?: string) => never;
+
+/**
+ * The top-level keys that stand in for flags (foreman keeps the same in .foreman): the flag wins,
+ * the key is the app's default. Returns false for a key that is not one of them.
+ */
+export function parseDefault(key: string, value: unknown, settings: Settings, fail: Fail): boolean {
+  if (key === 'port') settings.port = parsePortValue(value, fail);
+  else if (key === 'env_files') settings.envFiles = parseEnvFiles(value, fail);
+  else if (key === 'timeout') {
+    const reading = readDuration(value);
+    settings.drainMs = reading.ok ? reading.ms : fail('timeout', reading.problem, reading.hint);
+  } else return false;
+  return true;
+}
+
+export const DEFAULT_KEYS = ['port', 'env_files', 'timeout'];
+
+function parsePortValue(value: unknown, fail: Fail): number {
+  if (Number.isInteger(value) && (value as number) >= 1 && (value as number) <= 65535) return value as number;
+  return fail('port', `${JSON.stringify(value)} is not a port`, 'use a number from 1 to 65535, e.g. port: 5100');
+}
+
+function parseEnvFiles(value: unknown, fail: Fail): string[] {
+  const list = typeof value === 'string' ? [value] : value;
+  if (!Array.isArray(list) || !list.every((item) => typeof item === 'string' && item.trim() !== '')) {
+    return fail('env_files', `${JSON.stringify(value)} is not a list of files`, 'write e.g. env_files: [.env, .env.local] (relative to the app root)');
+  }
+  return list.map((item: string) => item.trim());
+}
