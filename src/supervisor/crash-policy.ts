@@ -24,6 +24,7 @@ export function decideOnCrash(slot: Slot, now: number, uptimeMs: number, recentL
     return { kind: 'restart', delayMs, message: `restarting ${slot.spec.name} in ${formatDuration(delayMs)} (crash ${slot.crashes.crashesInWindow} of ${within})` };
   }
   const recent = recentLines();
-  const head = `${slot.spec.name} crashed ${policy.limit} times within ${formatDuration(policy.windowMs)}; not restarting it${recent.length ? '. Its last lines:' : ''}`;
+  const times = policy.limit === 1 ? 'once' : `${policy.limit} times`;
+  const head = `${slot.spec.name} crashed ${times} within ${formatDuration(policy.windowMs)}; not restarting it${recent.length ? '. Its last lines:' : ''}`;
   return { kind: 'give-up', messages: [head, ...recent.map((line) => `  ${line}`)] };
 }

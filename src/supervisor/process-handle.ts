@@ -5,13 +5,16 @@ import { DEFAULT_MAX_LINE_BYTES, LineSplitter } from '../output/line-splitter.js
 import type { Multiplexer } from '../output/multiplexer.js';
 import type { Contained, Daemon } from '../platform/containment.js';
 import { spawnEnvironment, type Spawn } from './spawner.js';
+import { realTimers, type Timers } from './timers.js';
 
 export interface HandleEvents {
   /** It runs, as handle.pid. */
   onSpawn?(handle: ProcessHandle): void;
   /** It exited 0 leaving DAEMONS running outside its group; the handle now stands for them. */
   onDaemonized?(handle: ProcessHandle, daemons: Daemon[]): void;
-  /** The process's shell exited (its group may still hold children). */
+  /** The program just exited; its last output may still be in the pipe (onExit follows once it is read). */
+  onProgramExit?(handle: ProcessHandle): void;
+  /** The process's shell exited and what it printed before has been read (its group may still hold children). */
   onExit(handle: ProcessHandle, code: number | null, signal: NodeJS.Signals | null): void;
   /** The process exited and all its output has been read. */
   onDone(handle: ProcessHandle): void;
@@ -29,11 +32,18 @@ export interface HandleDeps {
    * until they end (tf start). Otherwise its exit is its end, and tf kills the rest.
    */
   keepDaemons?: boolean;
+  timers?: Timers;
 }
 
 const RECENT_LINES = 10;
 const RECENT_BYTES = 4096;
 const NEWLINE = Buffer.from('\n');
+/**
+ * How long an exit waits for the output before it to be read, unless tf's own output holds the pipes
+ * paused. Its pipes end as soon as nothing holds them; only something that escaped the tree (portable
+ * mode) or a member of its group still draining can hold them longer.
+ */
+const OUTPUT_AFTER_EXIT_MS = 1000;
 
 /** One run of one process: spawns it, reads its output into the multiplexer, signals it. No policy. */
 export class ProcessHandle {
@@ -43,7 +53,10 @@ export class ProcessHandle {
   exitCode: number | null = null;
   exitSignal: NodeJS.Signals | null = null;
   spawnError: Error | undefined;
+  /** Its exit has been reported: the program exited and the output it printed before has been read. */
   exited = false;
+  private exiting = false;
+  private outputRead: (() => void) | undefined;
   done = false;
   /** What it left running when it exited 0 and that now stands for it (tf ps shows the first). */
   daemons: Daemon[] = [];
@@ -90,7 +103,7 @@ export class ProcessHandle {
   }
 
   private programExited(code: number | null, signal: NodeJS.Signals | null, daemons: Daemon[]): void {
-    if (code === 0 && daemons.length > 0 && this.deps.keepDaemons && !this.exited) {
+    if (code === 0 && daemons.length > 0 && this.deps.keepDaemons && !this.exiting) {
       this.daemons = daemons;
       this.pid = daemons[0]!.pid;
       this.deps.events.onDaemonized?.(this, daemons);
@@ -126,6 +139,7 @@ export class ProcessHandle {
   abandon(): void {
     this.openStreams = 0;
     for (const stream of this.streams) stream.destroy();
+    this.outputRead?.();
     this.finish();
   }
 
@@ -172,6 +186,7 @@ export class ProcessHandle {
     stream.once('close', () => {
       output.untrack(stream);
       this.openStreams = Math.max(0, this.openStreams - 1);
+      if (this.openStreams === 0) this.outputRead?.();
       this.finish();
     });
     stream.on('error', () => {});
@@ -221,12 +236,33 @@ export class ProcessHandle {
     this.recentOutput = Buffer.concat(tail);
   }
 
+  /**
+   * The program exited. Its exit is reported once the output it wrote before has been read, so that
+   * "exited with code 1" follows its last line and the crash policy sees that line.
+   */
   private exit(code: number | null, signal: NodeJS.Signals | null): void {
-    if (this.exited) return;
-    this.exited = true;
+    if (this.exiting) return;
+    this.exiting = true;
     this.exitCode = code;
     this.exitSignal = signal;
-    this.deps.events.onExit(this, code, signal);
+    this.deps.events.onProgramExit?.(this);
+    if (this.openStreams === 0) return this.reportExit();
+    const timers = this.deps.timers ?? realTimers;
+    let timer: unknown;
+    // While a slow reader of tf's output holds the pipes paused, the output is still there to be read.
+    const wait = (): unknown => (timer = timers.setTimeout(() => (this.streams.some((stream) => stream.isPaused()) ? wait() : this.reportExit()), OUTPUT_AFTER_EXIT_MS));
+    wait();
+    this.outputRead = () => {
+      timers.clearTimeout(timer);
+      this.reportExit();
+    };
+  }
+
+  private reportExit(): void {
+    if (this.exited) return;
+    this.exited = true;
+    this.outputRead = undefined;
+    this.deps.events.onExit(this, this.exitCode, this.exitSignal);
     this.finish();
   }
 

@@ -59,6 +59,7 @@ export class Supervisor {
     this.events = {
       onSpawn: (handle) => this.onSpawn(handle),
       onDaemonized: (handle, daemons) => this.say(daemonNotice(handle.spec.name, daemons)),
+      onProgramExit: (handle) => this.onProgramExit(handle),
       onExit: (handle, code, signal) => this.onExit(handle, code, signal),
       onDone: (handle) => this.onDone(handle),
     };
@@ -171,6 +172,7 @@ export class Supervisor {
       maxLineBytes: this.options.maxLineBytes,
       events: this.events,
       keepDaemons: true,
+      timers: this.timers,
     });
     slot.handle = handle;
     slot.state = slot.spec.ready ? 'starting' : 'running';
@@ -206,6 +208,14 @@ export class Supervisor {
     this.live.startWaiting();
   }
 
+  /** Its program exited; tf reports it once the output before has been read. */
+  private onProgramExit(handle: ProcessHandle): void {
+    // Its group is tf's no longer: the watchdog must not kill that number once the kernel reuses it.
+    if (handle.pid !== undefined) this.watchdog?.forget(handle.pid);
+    // What the dead shell left running is orphaned: killed now, its pipes end and the exit is reported at once.
+    if (this.phase === 'running') handle.kill();
+  }
+
   private onExit(handle: ProcessHandle, code: number | null, signal: NodeJS.Signals | null): void {
     const slot = this.slots.find((s) => s.handle === handle);
     const status = exitStatus(code, signal);
@@ -213,8 +223,6 @@ export class Supervisor {
     if (!slot) return;
     slot.cancelReadiness();
     slot.recordExit(status, signal, this.phase === 'running' ? slot.intent : 'stop');
-    // Its group is tf's no longer: the watchdog must not kill that number once the kernel reuses it.
-    if (handle.pid !== undefined) this.watchdog?.forget(handle.pid);
     if (this.phase !== 'running') {
       this.firstExitStatus ??= status;
       slot.exited();

@@ -1,7 +1,12 @@
-import { createServer, type Server } from 'node:net';
+import { execFileSync, spawn } from 'node:child_process';
+import { closeSync, constants, existsSync, openSync, readFileSync } from 'node:fs';
+import { createServer, Socket, type Server } from 'node:net';
+import { join } from 'node:path';
 import { describe, expect, it, onTestFinished } from 'vitest';
+import { newTag, TAG_VARIABLE, expectNoSurvivors } from '../helpers/processes.js';
 import { fixture, tmpApp } from '../helpers/tmp-app.js';
-import { runTf, startTf } from '../helpers/tf.js';
+import { cleanEnv, runTf, startTf, TF_BIN } from '../helpers/tf.js';
+import { waitFor } from '../helpers/wait.js';
 
 describe('crash policies', () => {
   it('restart: restarts with growing backoff, then gives up and shows the last lines', async () => {
@@ -36,6 +41,42 @@ describe('crash policies', () => {
     expect(shown).toEqual(['390', '391', '392', '393', '394', '395', '396', '397', '398', '399']);
     tf.signal('SIGTERM');
     await tf.result();
+  });
+
+  it('an exit is reported after the output printed before it, even when tf reads that output late', async () => {
+    // tf's stdout is a real pipe (64 kB) nobody reads yet: tf pauses the process's pipe with its last
+    // lines still in it, and the process exits before tf has read them.
+    const root = tmpApp({
+      Procfile: `late: sh -c 'i=0; while [ $i -lt 1000 ]; do printf "%0100d\\n" $i; i=$((i+1)); done; echo the very last line; echo $$ > exited.txt; exit 3'\n`,
+      'tf.yml': 'processes:\n  late:\n    restart: { policy: restart, limit: 1, window: 1m }\n',
+    });
+    const fifo = join(root, 'tf-stdout');
+    execFileSync('mkfifo', [fifo]);
+    // A socket on it would start reading at once: it is made only when the test reads.
+    const readEnd = openSync(fifo, constants.O_RDONLY | constants.O_NONBLOCK);
+    const writer = openSync(fifo, constants.O_WRONLY);
+    const tag = newTag();
+    const tf = spawn(process.execPath, [TF_BIN, 'start', '--no-timestamps'], { cwd: root, env: cleanEnv({ [TAG_VARIABLE]: tag }), stdio: ['ignore', writer, 'inherit'] });
+    closeSync(writer);
+    const exited = new Promise((resolve) => tf.once('exit', resolve));
+    onTestFinished(() => expectNoSurvivors(tag));
+    const pidFile = join(root, 'exited.txt');
+    const pid = await waitFor(() => (existsSync(pidFile) ? Number(readFileSync(pidFile, 'utf8')) || undefined : undefined), 'the process to print everything');
+    await waitFor(() => !existsSync(`/proc/${pid}`), 'the process to be reaped');
+    // One round trip through tf's event loop (or tf has already stopped): the exit has reached tf by now.
+    await runTf(['ps'], { cwd: root });
+    let stdout = '';
+    const reader = new Socket({ fd: readEnd, readable: true, writable: false });
+    reader.setEncoding('utf8').on('data', (text: string) => (stdout += text));
+    await new Promise((resolve) => reader.once('end', resolve));
+    const code = await exited;
+    const lines = stdout.split('\n');
+    const last = lines.indexOf('late.1 | the very last line');
+    expect(last).toBeGreaterThan(0);
+    expect(lines[last + 1]).toBe('system | late.1 exited with code 3');
+    expect(lines[last + 2]).toBe('system | late.1 crashed once within 1m; not restarting it. Its last lines:');
+    expect(lines[last + 12]).toBe('system |   the very last line');
+    expect(code).toBe(3);
   });
 
   it('--restart TYPE turns on restarts from the command line', async () => {

@@ -37,6 +37,8 @@ describe('depends_on at every start', () => {
       const result = await runTf(['restart'], { cwd: root });
       expect(result.stdout).toBe('restarted db.1, app.1\n');
       expect(result.code).toBe(0);
+      // tf's own stdout may reach this test a moment after the reply on the control socket.
+      await tf.waitForLines(/\| app\.1 started/, run + 1);
       const after = linesAfter(tf.stdout, /^sending SIGTERM to/, run);
       const at = (pattern: RegExp) => after.findIndex((l) => pattern.test(l));
       expect(at(/^app\.1 started/)).toBeGreaterThan(at(/^db\.1 is ready/));
