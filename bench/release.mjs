@@ -52,12 +52,12 @@ export async function benchRelease(ctx) {
   const cpKiB = duKiB(join(base, 'copy'));
 
   const tfArgs = (...args) => [ctx.tf, 'release', ...args, '-d', app];
-  const first = timed(ctx.node, tfArgs('create', '-m', 'first'), base);
+  const first = timed(ctx.node, tfArgs('create', '--message', 'first'), base);
   ctx.check('release: first create exits 0', first.status === 0, first.stderr.trim());
   const store = join(app, 'releases');
   const firstKiB = duKiB(store);
 
-  const second = timed(ctx.node, tfArgs('create', '-m', 'unchanged'), base);
+  const second = timed(ctx.node, tfArgs('create', '--message', 'unchanged'), base);
   ctx.check('release: second create exits 0 and reuses the build', second.status === 0 && second.stdout.includes('(unchanged, reused)'), `${second.stdout.trim()} ${second.stderr.trim()}`);
   const secondExtraKiB = duKiB(store) - firstKiB;
 

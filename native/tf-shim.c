@@ -2,7 +2,7 @@
  * tf-shim: sits between tf and one process tree (tini -s style), so tf can contain that tree with
  * what the kernel records instead of what a process might erase.
  *
- *   tf-shim [--foreground] [--pipes] -- PROGRAM ARGS...
+ *   tf-shim [--foreground] [--pipes [--pipe-size BYTES]] -- PROGRAM ARGS...
  *
  * - It is a child subreaper (PR_SET_CHILD_SUBREAPER): every orphan of the tree re-parents to it, so
  *   a daemon that double-forks, calls setsid and overwrites its environ is still its child.
@@ -10,7 +10,8 @@
  *   Ctrl-C reaches the one-off directly) and execs it.
  * - With --pipes, PROGRAM's stdout and stderr are pipe(2)s (Node can only make socketpairs, and
  *   open("/dev/stdout") fails on a socket). The shim keeps the read ends open; tf opens them through
- *   /proc/SHIM/fd/N, which gives tf its own file description of the same pipe.
+ *   /proc/SHIM/fd/N, which gives tf its own file description of the same pipe. --pipe-size sets
+ *   their capacity (tf sizes them to its formation: src/supervisor/spawner.ts).
  * - Identity without races: it signals only its own unreaped children (their PIDs cannot be reused
  *   while they are unreaped) and process groups that one of its unreaped children belongs to (a
  *   PGID cannot be reused while a member exists, even a zombie). Everything deeper is reached by
@@ -48,8 +49,9 @@
 #define MAX_CHILDREN 65536
 /* How long a process that exited 0 may take to finish daemonizing (its child calling setsid). */
 #define SETTLE_MS 50
-#define PIPE_BYTES (256 * 1024)
 
+/* Set with --pipe-size (tf sizes them to its formation); the kernel's 64 KiB without it. */
+static int pipe_bytes;
 static pid_t main_pid;
 static int main_reaped;
 static int main_status;
@@ -298,11 +300,11 @@ static void start_program(char **argv, int pipes, sigset_t *blocked) {
     say("error %s\n", strerror(errno));
     _exit(111);
   }
-  if (pipes) {
-    /* As much buffer as the socketpairs Node made before (~200 KiB): a chatty process blocks (and
-       switches) as rarely as it did. Best effort: a lower fs.pipe-max-size just keeps the default. */
-    fcntl(out[1], F_SETPIPE_SZ, PIPE_BYTES);
-    fcntl(err[1], F_SETPIPE_SZ, PIPE_BYTES);
+  if (pipes && pipe_bytes > 0) {
+    /* A bigger buffer: a chatty process blocks (and switches) less often. Best effort: a lower
+       fs.pipe-max-size, or a user over fs.pipe-user-pages-soft, just keeps the default. */
+    fcntl(out[1], F_SETPIPE_SZ, pipe_bytes);
+    fcntl(err[1], F_SETPIPE_SZ, pipe_bytes);
   }
   main_pid = fork();
   if (main_pid < 0) {
@@ -345,10 +347,11 @@ int main(int argc, char **argv) {
   for (; i < argc && strcmp(argv[i], "--") != 0; i++) {
     if (strcmp(argv[i], "--foreground") == 0) foreground = 1;
     else if (strcmp(argv[i], "--pipes") == 0) pipes = 1;
+    else if (strcmp(argv[i], "--pipe-size") == 0 && i + 1 < argc) pipe_bytes = atoi(argv[++i]);
     else break;
   }
   if (i >= argc || strcmp(argv[i], "--") != 0 || i + 1 >= argc || fcntl(CTL, F_SETFD, FD_CLOEXEC) < 0) {
-    fprintf(stderr, "usage: tf-shim [--foreground] [--pipes] -- PROGRAM ARGS... (with a control channel on fd 3)\n");
+    fprintf(stderr, "usage: tf-shim [--foreground] [--pipes [--pipe-size BYTES]] -- PROGRAM ARGS... (with a control channel on fd 3)\n");
     return 111;
   }
   if (prctl(PR_SET_CHILD_SUBREAPER, 1) < 0) {

@@ -10,6 +10,8 @@ export interface ContainRequest {
   output: 'pipe' | 'ignore' | 'inherit';
   /** Stay in tf's process group, so the terminal's Ctrl-C reaches the program directly (tf run). */
   foreground?: boolean;
+  /** The capacity of each output pipe (Linux, with the shim); the kernel's default otherwise. */
+  pipeBytes?: number;
 }
 
 /** A process the program started that lives on outside its group after it exited 0. */

@@ -12,7 +12,8 @@ import { signalName, signalNumber } from './signals.js';
  * closes and the shim SIGKILLs the whole tree.
  */
 export function containWithShim(shimPath: string, request: ContainRequest, events: ContainedEvents): Contained {
-  const flags = [...(request.foreground ? ['--foreground'] : []), ...(request.output === 'pipe' ? ['--pipes'] : [])];
+  const pipes = request.output === 'pipe' ? ['--pipes', ...(request.pipeBytes ? ['--pipe-size', String(request.pipeBytes)] : [])] : [];
+  const flags = [...(request.foreground ? ['--foreground'] : []), ...pipes];
   const io = request.output === 'inherit' ? 'inherit' : 'ignore';
   const shim = spawn(shimPath, [...flags, '--', request.file, ...request.args], {
     cwd: request.cwd,

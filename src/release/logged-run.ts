@@ -4,7 +4,7 @@ import type { Environment } from '../config/env.js';
 import { shouldColor } from '../output/color.js';
 import { Multiplexer } from '../output/multiplexer.js';
 import { ProcessHandle } from '../supervisor/process-handle.js';
-import { spawnContained } from '../supervisor/spawner.js';
+import { pipeBytesFor, spawnContained } from '../supervisor/spawner.js';
 import { exitStatus } from '../supervisor/stop-reason.js';
 import { SECRET_MODE } from './fs-util.js';
 import type { Interruption } from './interrupt.js';
@@ -40,6 +40,7 @@ export async function runLogged(run: LoggedRun): Promise<number> {
     spawn: spawnContained,
     output,
     extraEnv: {},
+    pipeBytes: pipeBytesFor(1),
     events: {
       onExit: (h) => h.kill(),
       onDone: () => done(),

@@ -33,6 +33,8 @@ export interface HandleDeps {
    */
   keepDaemons?: boolean;
   timers?: Timers;
+  /** The capacity of its output pipes (spawner.ts pipeBytesFor). */
+  pipeBytes?: number;
 }
 
 const RECENT_LINES = 10;
@@ -84,7 +86,7 @@ export class ProcessHandle {
     this.startedAt = now;
     const env = spawnEnvironment(this.spec.env, this.deps.extraEnv);
     this.contained = this.deps.spawn(
-      { command: this.spec.command, cwd: this.spec.cwd, env },
+      { command: this.spec.command, cwd: this.spec.cwd, env, pipeBytes: this.deps.pipeBytes },
       {
         onSpawn: (pid, stdout, stderr) => this.spawned(pid, stdout, stderr),
         onError: (error) => (this.spawnError = error),

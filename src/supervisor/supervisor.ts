@@ -9,7 +9,7 @@ import { startReadiness } from './readiness.js';
 import { Slot, type ProcessInfo, type ProcessState } from './slot.js';
 import { dependencyGraph, deriveSpecFactory } from './slot-set.js';
 import type { SupervisorOptions } from './options.js';
-import { spawnContained } from './spawner.js';
+import { pipeBytesFor, spawnContained } from './spawner.js';
 import { Stopper } from './stopper.js';
 import { StopSequence } from './stop-sequence.js';
 import type { TypeDeps } from './order.js';
@@ -173,6 +173,7 @@ export class Supervisor {
       events: this.events,
       keepDaemons: true,
       timers: this.timers,
+      pipeBytes: pipeBytesFor(this.slots.length),
     });
     slot.handle = handle;
     slot.state = slot.spec.ready ? 'starting' : 'running';

@@ -26,6 +26,16 @@ describe.skipIf(!hasShim)('containment with the shim', () => {
     expect(result.code).toBe(0);
   });
 
+  it('sizes the pipes to the formation: 1 MiB each for one process, less as the formation grows', async () => {
+    const probe = `python3 -c 'import fcntl, sys; print("pipes", fcntl.fcntl(1, fcntl.F_GETPIPE_SZ), fcntl.fcntl(2, fcntl.F_GETPIPE_SZ))'`;
+    const root = tmpApp({ Procfile: `probe: ${probe}\n`, 'tf.yml': 'processes:\n  probe: { restart: ignore }\n' });
+    const one = await runTf(['start', '--no-timestamps'], { cwd: root });
+    expect(one.stdout).toMatch(/^probe\.1 +\| pipes 1048576 1048576$/m);
+    // 16 MiB for all the pipes of one tf start: 9 processes get 512 KiB each.
+    const nine = await runTf(['start', '--no-timestamps', '-m', 'probe=9'], { cwd: root });
+    expect(nine.stdout.match(/^probe\.\d +\| pipes 524288 524288$/gm)).toHaveLength(9);
+  });
+
   it('says when a process daemonizes, shows it in tf ps, and stops it with the others', async () => {
     const root = tmpApp({ Procfile: `d: ${DAEMON}\nweb: ${fixture('drain', '50')}\n` });
     const tf = startTf(['start', '--no-timestamps'], { cwd: root });
