@@ -51,6 +51,11 @@ export function procStat(pid: number): ProcStat | undefined {
   return { pid, state: fields[0]!, ppid: Number(fields[1]), pgid: Number(fields[2]), start: Number(fields[19]) };
 }
 
+/** The program a process runs now (/proc/PID/comm); undefined if it is gone or there is no /proc. */
+export function commandName(pid: number): string | undefined {
+  return readOrEmpty(`/proc/${pid}/comm`).toString().trimEnd() || undefined;
+}
+
 /** A zombie has exited and only waits to be reaped; it holds no resources and cannot be killed. */
 export function isZombie(pid: number): boolean {
   const stat = procStat(pid);

@@ -4,6 +4,7 @@ import { lineText, type Source, type StreamName } from '../output/format.js';
 import { DEFAULT_MAX_LINE_BYTES, LineSplitter } from '../output/line-splitter.js';
 import type { Multiplexer } from '../output/multiplexer.js';
 import type { Contained, Daemon } from '../platform/containment.js';
+import { commandName } from '../platform/proc.js';
 import { spawnEnvironment, type Spawn } from './spawner.js';
 import { realTimers, type Timers } from './timers.js';
 
@@ -192,6 +193,12 @@ export class ProcessHandle {
       this.finish();
     });
     stream.on('error', () => {});
+  }
+
+  /** What its first daemon runs now: it may have exec'd another program since the shim named it. */
+  get daemonCommand(): string | undefined {
+    const daemon = this.daemons[0];
+    return daemon && (commandName(daemon.pid) ?? daemon.command);
   }
 
   /** Calls `check` with each line printed from now on until it returns true (or is replaced). */

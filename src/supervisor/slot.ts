@@ -93,7 +93,7 @@ export class Slot {
       lastExit: this.lastExit,
       lastExitReason: this.lastExitReason,
       lastExitSignal: this.lastExitSignal,
-      ...(live && this.handle!.daemons.length > 0 ? { daemon: this.handle!.daemons[0]!.command } : {}),
+      ...(live && this.handle!.daemons.length > 0 ? { daemon: this.handle!.daemonCommand } : {}),
     };
   }
 

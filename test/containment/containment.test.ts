@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { cleanEnv, runTf, startTf, TF_BIN } from '../helpers/tf.js';
@@ -40,9 +40,15 @@ describe.skipIf(!hasShim)('containment with the shim', () => {
     const root = tmpApp({ Procfile: `d: ${DAEMON}\nweb: ${fixture('drain', '50')}\n` });
     const tf = startTf(['start', '--no-timestamps'], { cwd: root });
     const notice = await tf.waitForLine('d.1 daemonized');
-    const daemon = Number(readFileSync(join(root, 'daemon.pid'), 'utf8'));
-    expect(notice).toMatch(new RegExp(`d\\.1 daemonized \\(pid ${daemon} sleep still running\\); tf will stop it with the others\\. To supervise it directly, run it in the foreground \\(.+\\)\\.`));
-    const ps = await runTf(['ps'], { cwd: root });
+    const pidFile = join(root, 'daemon.pid');
+    const daemon = await waitFor(() => existsSync(pidFile) && (Number(readFileSync(pidFile, 'utf8')) || undefined), 'the daemon to write its pid');
+    // The name is what ran when the shim looked: env, setsid and sh exec one another on the way to sleep.
+    expect(notice).toMatch(new RegExp(`d\\.1 daemonized \\(pid ${daemon} (?:env|setsid|sh|sleep) still running\\); tf will stop it with the others\\. To supervise it directly, run it in the foreground \\(.+\\)\\.`));
+    // tf ps reads the name afresh: by now it is sleep.
+    const ps = await waitFor(async () => {
+      const result = await runTf(['ps'], { cwd: root });
+      return result.stdout.includes('(daemon sleep)') && result;
+    }, 'tf ps to show the daemon as sleep');
     expect(ps.stdout).toMatch(new RegExp(`^d\\.1 +${daemon} +\\d+ +running \\(daemon sleep\\)`, 'm'));
     tf.signal('SIGINT');
     const result = await tf.result();
