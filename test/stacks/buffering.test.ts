@@ -45,7 +45,7 @@ async function expectNothingLost(tf: TfProcess, record: string): Promise<void> {
 describe.skipIf(skipWithout('the Python buffering checks', 'python3'))('a Python loop that prints without flush', () => {
   it('reaches tf\'s output within 2 s of its first print, and every printed line is there after Ctrl-C', async () => {
     requireServers('python3');
-    const { tf, record } = ticker(33000, 'py');
+    const { tf, record } = ticker(13000, 'py');
     // Both halves are checked even when the first fails: they are two different losses.
     const late = await expectPromptFirstLine(tf, record).then(() => undefined, (error: Error) => error);
     await expectNothingLost(tf, record);
@@ -56,7 +56,7 @@ describe.skipIf(skipWithout('the Python buffering checks', 'python3'))('a Python
 describe.skipIf(skipWithout('the Ruby buffering checks', 'ruby'))('a Ruby puts loop', () => {
   it('without $stdout.sync, arrives only when Ruby exits, all of it (the README says why)', async () => {
     requireServers('ruby');
-    const { tf, record } = ticker(33100, 'rb');
+    const { tf, record } = ticker(13100, 'rb');
     await whileRunning(tf, waitFor(() => recorded(record).length >= 3, 'three ticks', 30_000));
     // Three lines printed, none written: Ruby holds them in its buffer (stdout is not a terminal).
     expect(tf.stdout).not.toMatch(/ticker\.1 +\| tick/);
@@ -65,7 +65,7 @@ describe.skipIf(skipWithout('the Ruby buffering checks', 'ruby'))('a Ruby puts l
 
   it('with $stdout.sync = true, reaches tf\'s output within 2 s of its first print', async () => {
     requireServers('ruby');
-    const { tf, record } = ticker(33200, 'rb', 'sync');
+    const { tf, record } = ticker(13200, 'rb', 'sync');
     await expectPromptFirstLine(tf, record);
     await expectNothingLost(tf, record);
   }, 60_000);

@@ -8,7 +8,7 @@ import { alive, cmdline, expectGone, killSeen, portOpen, requireServers, skipWit
 
 // Issue 9: real servers left to daemonize themselves (nginx's default `daemon on`, redis-server
 // --daemonize yes) leave tf's process group and rewrite their environment. tf must still stop
-// them on every way it can end, and say that they daemonized. Ports 35000-35700, one per test.
+// them on every way it can end, and say that they daemonized. Ports 15000-15700, one per test.
 
 interface Daemon {
   type: 'nginx' | 'redis';
@@ -70,7 +70,7 @@ for (const [index, daemon] of [NGINX, REDIS].entries()) {
     for (const [stopIndex, [how, signal]] of STOPS.entries()) {
       it(`is stopped when tf gets ${how}, and tf says it daemonized`, async () => {
         requireServers(daemon.server);
-        const port = 35000 + 400 * index + 100 * stopIndex;
+        const port = 15000 + 400 * index + 100 * stopIndex;
         const root = tmpApp(daemon.files(port));
         killDaemonAtEnd(root, daemon);
         const tf = startTf(['start', '--no-timestamps', '-p', String(port)], { cwd: root });

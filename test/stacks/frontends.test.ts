@@ -3,12 +3,12 @@ import { expectGone, http, recipeApp, requireServers, skipWithout, stackPids, st
 
 // The recipe's nginx and gunicorn (test/stacks/recipes), each alone: both log where twelve-factor
 // apps are told to, /dev/stdout and /dev/stderr, which must open under tf as in a terminal.
-// Ports 32000-32599 and 32300-32899 (each test uses its own type's).
+// Ports 12000-12599 and 12300-12899 (each test uses its own type's).
 
 describe.skipIf(skipWithout('the nginx checks', 'nginx'))('nginx, for real', () => {
   it('runs in the foreground, logs each request to /dev/stdout as an nginx.1 line, and stops on SIGQUIT', async () => {
     requireServers('nginx');
-    const stack = recipeApp(32000);
+    const stack = recipeApp(12000);
     const tf = startStack(stack, ['nginx']);
     await whileRunning(tf, tf.waitForLine(/^system +\| nginx\.1 is ready/, 30_000));
     expect(await http(stack.ports.nginx, '/nginx-health')).toEqual({ status: 200, text: 'ok\n' });
@@ -27,7 +27,7 @@ describe.skipIf(skipWithout('the nginx checks', 'nginx'))('nginx, for real', () 
 describe.skipIf(skipWithout('the gunicorn checks', 'gunicorn', 'flask'))('gunicorn, for real', () => {
   it('starts with --error-logfile /dev/stderr, serves the Flask app, logs the request, and stops', async () => {
     requireServers('gunicorn', 'flask');
-    const stack = recipeApp(32300);
+    const stack = recipeApp(12300);
     const tf = startStack(stack, ['api']);
     await whileRunning(tf, tf.waitForLine(/^system +\| api\.1 is ready/, 30_000));
     // gunicorn's own log lines reach tf through /dev/stderr.

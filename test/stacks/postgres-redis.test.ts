@@ -3,7 +3,7 @@ import { runTf } from '../helpers/tf.js';
 import { countLines, expectGone, http, lineAt, migrate, recipeApp, requireServers, skipWithout, stackPids, startStack, tail, whileRunning } from './stack.js';
 
 // The README's recipe (test/stacks/recipes) on real PostgreSQL and redis: web and worker depend on
-// both. Ports 31000-31399 and 31500-31899.
+// both. Ports 11000-11399 and 11500-11899.
 
 const SERVERS = ['postgres', 'redis-server'];
 const DEPENDENTS = ['postgres', 'redis', 'web', 'worker'];
@@ -18,7 +18,7 @@ function expectBefore(text: string, dependency: RegExp, dependent: RegExp, nth =
 describe.skipIf(skipWithout('the postgres + redis stack checks', ...SERVERS))('postgres, redis, web and worker, for real', () => {
   it('starts web and worker once postgres and redis are ready, serves a row from postgres, stops dependents first on Ctrl-C, and postgres shuts down clean', async () => {
     requireServers(...SERVERS);
-    const stack = recipeApp(31000);
+    const stack = recipeApp(11000);
     const tf = startStack(stack, DEPENDENTS);
     await whileRunning(tf, tf.waitForLine(/^system +\| web\.1 is ready/, 90_000));
     await whileRunning(tf, tf.waitForLine(/^worker\.1 +\| worker waiting for jobs$/));
@@ -64,7 +64,7 @@ describe.skipIf(skipWithout('the postgres + redis stack checks', ...SERVERS))('p
 
   it('tf restart brings web and worker back only once postgres and redis are ready again, 10 of 10 times', async () => {
     requireServers(...SERVERS);
-    const stack = recipeApp(31500);
+    const stack = recipeApp(11500);
     const tf = startStack(stack, DEPENDENTS);
     await whileRunning(tf, tf.waitForLine(/^system +\| web\.1 is ready/, 90_000));
     await migrate(stack);

@@ -38,7 +38,7 @@ describe('README recipes', () => {
   });
 
   it('is a valid app: tf check accepts it and shows dependents starting after, and stopping before, postgres and redis', async () => {
-    const { root } = recipeApp(37000);
+    const { root } = recipeApp(17000);
     const check = await runTf(['check', '-e', '.env'], { cwd: root });
     expect(check.stderr).toBe('');
     expect(check.code).toBe(0);

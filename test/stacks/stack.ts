@@ -56,6 +56,12 @@ export interface Stack {
 }
 
 /**
+ * Linux gives outgoing connections local ports from 32768 up (net.ipv4.ip_local_port_range): a
+ * server told to listen there can find its port taken by a client of another test. Test ports stay below.
+ */
+export const EPHEMERAL_PORTS_FROM = 32768;
+
+/**
  * A copy of the recipe in a temp app, plus `.env.test`, which moves the ports the recipe's .env
  * names to `base` and puts this machine's PostgreSQL folder on PATH.
  */
@@ -64,6 +70,7 @@ export function recipeApp(base: number): Stack {
   cpSync(RECIPES, root, { recursive: true });
   const types = readFileSync(join(root, 'Procfile'), 'utf8').split('\n').map((l) => /^([\w-]+):/.exec(l)?.[1]).filter((t): t is string => !!t && t !== 'release');
   const ports = Object.fromEntries(types.map((type, i) => [type, base + 100 * i])) as Record<StackType, number>;
+  if (base + 100 * types.length > EPHEMERAL_PORTS_FROM) throw new Error(`recipeApp(${base}): its ports reach Linux's ephemeral range; choose a base below ${EPHEMERAL_PORTS_FROM - 100 * types.length}`);
   const pgBin = postgresBin() ?? '/usr/lib/postgresql/15/bin';
   writeFileSync(join(root, '.env.test'), `PATH=${pgBin}:$PATH\nPGPORT=${ports.postgres}\nREDIS_PORT=${ports.redis}\nWEB_PORT=${ports.web}\n`);
   return { root, base, ports };

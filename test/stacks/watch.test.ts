@@ -7,7 +7,7 @@ import { countLines, expectGone, http, migrate, recipeApp, requireServers, skipW
 
 // tf start --watch on what a real app folder holds: data files servers rewrite (git ignores them),
 // tf's own output redirected into the root, and a source edit that concerns one type.
-// Ports 34000-34399 and 34500-34699.
+// Ports 14000-14399 and 14500-14699.
 
 /** A git checkout, so that "files git ignores" means the same to every way of asking git. */
 function gitInit(root: string): void {
@@ -20,7 +20,7 @@ const CHANGED = /changed, (restarting|reloading)/;
 describe.skipIf(skipWithout('the --watch stack checks', 'postgres', 'redis-server', 'git'))('tf start --watch on the recipe, for real', () => {
   it('restarts only web when web.js changes; postgres and redis writing their data files restart nothing', async () => {
     requireServers('postgres', 'redis-server', 'git');
-    const stack = recipeApp(34000);
+    const stack = recipeApp(14000);
     gitInit(stack.root);
     const tf = startStack(stack, ['postgres', 'redis', 'web', 'worker'], { watch: true });
     await whileRunning(tf, tf.waitForLine(/^system +\| watching /, 60_000));
@@ -59,7 +59,7 @@ describe.skipIf(skipWithout('the --watch checks', 'git'))('tf start --watch > ou
     });
     gitInit(root);
     // Like `tf start --watch > out.log` in a shell: tf's output is a file under the root it watches.
-    const tf = new TfToFile(['start', '--no-timestamps', '-p', '34500', '--watch'], root, join(root, 'out.log'));
+    const tf = new TfToFile(['start', '--no-timestamps', '-p', '14500', '--watch'], root, join(root, 'out.log'));
     await tf.waitForLine(/^system +\| watching /);
     await tf.waitForLine(/^web\.1 +\| READY web\.1/);
     // Fifty rewrites, 100 ms apart: five seconds of changes to a file git ignores.

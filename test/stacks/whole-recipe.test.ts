@@ -3,7 +3,7 @@ import type { TfProcess } from '../helpers/tf.js';
 import { countLines, expectGone, http, migrate, recipeApp, requireServers, skipWithout, stackPids, startStack, tail, whileRunning, type Stack } from './stack.js';
 
 // Every type of the README's recipe (test/stacks/recipes) at once, as a user runs it: `tf start`.
-// Ports 36000-36599 and 38000-38599.
+// Ports 16000-16599 and 18000-18599.
 
 const SERVERS = ['postgres', 'redis-server', 'nginx', 'gunicorn', 'flask'];
 
@@ -18,7 +18,7 @@ async function startAll(stack: Stack): Promise<TfProcess> {
 describe.skipIf(skipWithout('the whole recipe check', ...SERVERS))('the whole recipe, for real', () => {
   it('runs every type: a request through nginx reaches web and postgres, gunicorn serves, Ctrl-C leaves nothing', async () => {
     requireServers(...SERVERS);
-    const stack = recipeApp(36000);
+    const stack = recipeApp(16000);
     const tf = await startAll(stack);
     await migrate(stack);
     expect(await http(stack.ports.nginx, '/')).toEqual({ status: 200, text: 'hello from postgres\n' });
@@ -34,7 +34,7 @@ describe.skipIf(skipWithout('the whole recipe check', ...SERVERS))('the whole re
 
   it('leaves no server running when tf is killed with kill -9', async () => {
     requireServers(...SERVERS);
-    const stack = recipeApp(38000);
+    const stack = recipeApp(18000);
     const tf = await startAll(stack);
     const pids = await stackPids(stack.root);
     tf.signal('SIGKILL');
