@@ -1,6 +1,7 @@
 import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { runTf } from '../helpers/tf.js';
 import { FIXTURES, fixture, tmpApp } from '../helpers/tmp-app.js';
 import { waitFor } from '../helpers/wait.js';
 import { compileDaemon } from './c-daemon.js';
@@ -40,6 +41,11 @@ const STOP_PATHS: Record<string, { stop: StopPath; code: number | null }> = {
   'crash policy stop': {
     stop: async (_tf, root) => writeFileSync(join(root, 'crash.now'), ''),
     code: 3,
+  },
+  // From another terminal (outside the namespace: the control socket is a file of the app's).
+  'tf quit': {
+    stop: async (_tf, root) => expect((await runTf(['quit'], { cwd: root })).code).toBe(0),
+    code: 143,
   },
   'kill -9 of tf': { stop: (tf) => tf.signal('SIGKILL'), code: null },
 };
