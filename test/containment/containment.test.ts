@@ -112,13 +112,17 @@ describe.skipIf(!hasShim)('containment with the shim', () => {
     }
   });
 
+  // tf waits up to a second for its shims to report their trees gone; on a loaded machine a shim may
+  // still be killing the storm when tf exits (it goes on without tf). Wait, bounded, for the namespace
+  // to hold only its init (sh) and the subshell, ls and grep that count.
+  const COUNT_UNTIL_EMPTY = `i=0; while n=$(ls /proc | grep -c '^[0-9]'); [ $n -gt 4 ] && [ $i -lt 200 ]; do i=$((i+1)); sleep 0.05; done; echo $n`;
+
   it.skipIf(!hasPidNamespaces)('contains a relay fork storm (setsid, fork, exit) inside a PID namespace', async () => {
     const root = tmpApp({ Procfile: `storm: sh ${resolve(import.meta.dirname, 'relay.sh')}\n` });
-    const script = `node ${TF_BIN} start --no-timestamps -t 1 > tf.log 2>&1 & tf=$!; until grep -q READY tf.log; do sleep 0.05; done; sleep 1; kill -INT $tf; wait $tf; ls /proc | grep -c '^[0-9]'`;
+    const script = `node ${TF_BIN} start --no-timestamps -t 1 > tf.log 2>&1 & tf=$!; until grep -q READY tf.log; do sleep 0.05; done; sleep 1; kill -INT $tf; wait $tf; ${COUNT_UNTIL_EMPTY}`;
     // The storm runs for a second (a fixed sleep on purpose: how long it runs is the workload, not a wait).
     const result = await run('unshare', ['-Upfr', '--mount-proc', 'sh', '-c', script], root, cleanEnv());
-    // Left in the namespace: its init (sh) and the ls and grep that counted.
-    expect(Number(result.stdout.trim()), `${result.stderr}\n${readFileSync(join(root, 'tf.log'), 'utf8').slice(-2000)}`).toBeLessThanOrEqual(3);
+    expect(Number(result.stdout.trim()), `${result.stderr}\n${readFileSync(join(root, 'tf.log'), 'utf8').slice(-2000)}`).toBeLessThanOrEqual(4);
   });
 });
 
