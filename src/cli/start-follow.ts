@@ -21,13 +21,15 @@ export interface FollowSetup {
  * set, tf release rollback), the running formation rolls onto the new release. Moves that come
  * while a roll runs are taken one after the other, ending on the latest.
  */
-export function followCurrent(setup: FollowSetup): { close(): Promise<void> } {
+export function followCurrent(setup: FollowSetup): { close(): void } {
   const store = openStore(storeDir(setup.location));
   let queue: Promise<void> = Promise.resolve();
   let wanted = setup.release;
   const watcher = watchCurrent(store, setup.release, (id) => {
     wanted = id;
-    queue = queue.then(() => (wanted === id ? rollTo(id) : undefined));
+    queue = queue
+      .then(() => (wanted === id ? rollTo(id) : undefined))
+      .catch((error: unknown) => setup.say(`could not roll onto ${id}, the processes stay as they are: ${error instanceof Error ? error.message : String(error)}`));
   });
   const rollTo = async (id: string): Promise<void> => {
     let target;
@@ -48,10 +50,6 @@ export function followCurrent(setup: FollowSetup): { close(): Promise<void> } {
       setup.mark.set(running());
     }
   };
-  return {
-    close: async () => {
-      watcher.close();
-      await queue;
-    },
-  };
+  // A roll under way when tf stops sees the supervisor stopping and changes nothing more.
+  return { close: () => watcher.close() };
 }

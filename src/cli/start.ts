@@ -82,7 +82,7 @@ export async function start(items: string[], flags: StartFlags): Promise<number>
     const status = await running;
     stopListening();
     stopJobControl();
-    await follower?.close();
+    follower?.close();
     await watcher?.close();
     await output.flush();
     return outputFailed() ? OUTPUT_FAILED_STATUS : status;

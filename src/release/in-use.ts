@@ -1,4 +1,4 @@
-import { readdirSync, readFileSync, unlinkSync, writeFileSync } from 'node:fs';
+import { readdirSync, readFileSync, renameSync, unlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { isAlive } from './fs-util.js';
 import type { Store } from './store.js';
@@ -28,7 +28,11 @@ export interface InUseMark {
  */
 export function markInUse(store: Store, id: string, follows = false): InUseMark {
   const file = join(store.inUse, String(process.pid));
-  const write = (ids: string[]): void => writeFileSync(file, [...ids, ...(follows ? [FOLLOW_LINE] : [])].map((line) => `${line}\n`).join(''), { mode: 0o600 });
+  // Renamed into place: a command reading it while a roll rewrites it sees the old list or the new, never an empty file.
+  const write = (ids: string[]): void => {
+    writeFileSync(`${file}.new`, [...ids, ...(follows ? [FOLLOW_LINE] : [])].map((line) => `${line}\n`).join(''), { mode: 0o600 });
+    renameSync(`${file}.new`, file);
+  };
   write([id]);
   process.once('exit', () => {
     try {

@@ -75,10 +75,14 @@ describe('tf start --release follows current', () => {
     await running.waitForLines(/UP v1 info/, 2);
     const set = ok(await tf(root, ['config', 'set', 'LOG_LEVEL=warn']));
     expect(set.stdout + set.stderr).toMatch(new RegExp(`tf ${running.pid} is pinned to v1 \\(--release v1\\): it stays on v1`));
-    // The running tf watches nothing: a create after it and its own ps both show v1.
+    // A follower beside it rolls onto v3; by then the pinned one has had the same news and ignored it.
+    const follower = startTf(['start', '--release', '-p', '28250', '--control-socket', join(root, 'follower.sock')], { cwd: root });
+    await follower.waitForLines(/UP v2 warn/, 2);
     ok(await tf(root, ['release', 'create']));
-    await waitForPs(root, (rows) => rows.length === 2, 'two processes');
+    await follower.waitForLine(/now running v3/);
     expect(await releases(root)).toEqual({ 'web.1': 'v1', 'worker.1': 'v1' });
+    follower.signal('SIGTERM');
+    await follower.result();
     expect(running.stdout).not.toMatch(/is current/);
     running.signal('SIGTERM');
     expect((await running.result()).code).toBe(143);
@@ -98,6 +102,24 @@ describe('tf start --release follows current', () => {
     await running.waitForLine(/web now run v3; worker stays on the release it ran/);
     expect(await releases(root)).toEqual({ 'web.1': 'v3', 'worker.1': 'v2' });
     await waitForPs(root, (rows) => rows.find((r) => r.name === 'worker.1')?.state === 'running', 'worker.1 running again');
+    running.signal('SIGTERM');
+    expect((await running.result()).code).toBe(143);
+  });
+});
+
+describe('a new release that does not get ready', () => {
+  it('its ready check times out: that type goes back, one instance tried, the other never stopped', async () => {
+    const root = followApp({ 'tf.yml': 'processes:\n  web:\n    ready: port\n    ready_timeout: 1s\n' });
+    ok(await tf(root, ['release', 'create']));
+    const running = startTf(['start', '--release', '-p', '28700', 'web=2', 'worker=0'], { cwd: root });
+    await running.waitForLines(/web\.\d is ready/, 2);
+    writeFileSync(join(root, 'web.js'), 'console.log("NOT LISTENING", process.env.TF_RELEASE); setInterval(() => {}, 1000);\n');
+    ok(await tf(root, ['release', 'create']));
+    await running.waitForLine(/web\.1 did not get ready on v2: rolling web back to v1/);
+    await running.waitForLine(/v2 not rolled out: web stays on the release it ran/);
+    await waitForPs(root, (rows) => rows.every((r) => r.state === 'ready'), 'both web ready again');
+    expect(await releases(root)).toEqual({ 'web.1': 'v1', 'web.2': 'v1' });
+    expect(running.stdout).not.toMatch(/sending SIGTERM to web\.2/);
     running.signal('SIGTERM');
     expect((await running.result()).code).toBe(143);
   });
