@@ -36,7 +36,7 @@ function followers(store: Store, id: string): string {
   return storeUsers(store)
     .map((user) => {
       const runs = user.ids.join(', ');
-      if (!user.follows) return `tf: tf ${user.pid} is pinned to ${runs} (--release ${runs}): it stays on ${runs}\n`;
+      if (!user.follows) return `tf: tf ${user.pid} is pinned to ${runs}: it stays on ${runs}\n`;
       // A follower quick to notice already lists the new release beside the one it leaves.
       const from = user.ids.filter((each) => each !== id);
       return from.length > 0 ? `tf: tf ${user.pid} (running ${from.join(', ')}) follows current: it rolls onto ${id}\n` : `tf: tf ${user.pid} follows current: it runs ${id}\n`;

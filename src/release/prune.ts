@@ -33,7 +33,7 @@ function protection(current: string | undefined, users: StoreUser[]): Map<string
   const why = new Map<string, string>();
   for (const user of users) {
     for (const id of user.ids) {
-      const by = `in use by a running tf (pid ${user.pid}, ${user.follows ? 'follows current' : `pinned with --release ${id}`})`;
+      const by = `in use by a running tf (pid ${user.pid}, ${user.follows ? 'follows current' : `pinned to ${id}`})`;
       why.set(id, why.has(id) ? `${why.get(id)}; ${by}` : by);
     }
   }

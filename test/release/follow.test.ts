@@ -74,7 +74,7 @@ describe('tf start --release follows current', () => {
     const running = startTf(['start', '--release', 'v1', '-p', '28200'], { cwd: root });
     await running.waitForLines(/UP v1 info/, 2);
     const set = ok(await tf(root, ['config', 'set', 'LOG_LEVEL=warn']));
-    expect(set.stdout + set.stderr).toMatch(new RegExp(`tf ${running.pid} is pinned to v1 \\(--release v1\\): it stays on v1`));
+    expect(set.stdout + set.stderr).toMatch(new RegExp(`tf ${running.pid} is pinned to v1: it stays on v1`));
     // A follower beside it rolls onto v3; by then the pinned one has had the same news and ignored it.
     const follower = startTf(['start', '--release', '-p', '28250', '--control-socket', join(root, 'follower.sock')], { cwd: root });
     await follower.waitForLines(/UP v2 warn/, 2);
@@ -147,7 +147,7 @@ describe('which releases run', () => {
     expect(Object.fromEntries(listed.map((r) => [r.id, r.inUse]))).toEqual({ v1: [{ pid: pinned.pid, follows: false }], v2: [], v3: [], v4: [{ pid: follower.pid, follows: true }] });
     const pruned = ok(await tf(root, ['release', 'prune', '--keep', '0'])).stdout;
     expect(pruned).toMatch(/^tf: removed v2, v3; kept v1, v4$/m);
-    expect(pruned).toContain(`tf: kept v1 beyond --keep 0: in use by a running tf (pid ${pinned.pid}, pinned with --release v1)\n`);
+    expect(pruned).toContain(`tf: kept v1 beyond --keep 0: in use by a running tf (pid ${pinned.pid}, pinned to v1)\n`);
     expect(pruned).toContain(`tf: kept v4 beyond --keep 0: current; in use by a running tf (pid ${follower.pid}, follows current)\n`);
     pinned.signal('SIGTERM');
     follower.signal('SIGTERM');
