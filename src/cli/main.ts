@@ -27,9 +27,9 @@ function declareRun(tf: Command, lazy: Lazy): void {
 }
 
 function declareCheck(tf: Command, lazy: Lazy): void {
-  addFormationOptions(addPortOption(addAppOptions(tf.command('check').description('validate the Procfile, env files and tf.yml, and print the formation'))))
+  addFormationOptions(addReleaseOption(addPortOption(addAppOptions(tf.command('check').description('validate the Procfile, env files and tf.yml, and print the formation')))))
     .argument('[formation...]', 'the formation to check, as for start')
-    .examples('tf check', 'tf check web=2 worker -f Procfile.dev', 'tf check -e .env.production')
+    .examples('tf check', 'tf check web=2 worker -f Procfile.dev', 'tf check -e .env.production', 'tf check --release v3      # as tf start --release v3 would run it')
     .action(lazy(() => (require('./check.js') as typeof import('./check.js')).check));
 }
 

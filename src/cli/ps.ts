@@ -11,10 +11,19 @@ export async function ps(flags: ControlFlags & { json?: boolean }): Promise<numb
 
 const HEADER = ['NAME', 'PID', 'PORT', 'STATE', 'UPTIME', 'RESTARTS', 'LAST EXIT'];
 
+/** The RELEASE column sits after PORT, and only for a tf running releases (the working tree has none). */
+const RELEASE_AT = 3;
+
 export function renderTable(processes: ProcessInfo[]): string {
   if (processes.length === 0) return 'no processes (scale one up with tf scale TYPE=N)\n';
-  const rows = processes.map((p) => [p.name, p.pid ?? '-', p.port, p.daemon ? `${p.state} (daemon ${p.daemon})` : p.state, p.uptimeMs === null ? '-' : uptime(p.uptimeMs), p.restarts, lastExit(p)].map(String));
-  return alignColumns([HEADER, ...rows]).map((line) => `${line}\n`).join('');
+  const withRelease = processes.some((p) => p.release);
+  const rows = processes.map((p) => {
+    const row = [p.name, p.pid ?? '-', p.port, p.daemon ? `${p.state} (daemon ${p.daemon})` : p.state, p.uptimeMs === null ? '-' : uptime(p.uptimeMs), p.restarts, lastExit(p)].map(String);
+    if (withRelease) row.splice(RELEASE_AT, 0, p.release ?? '-');
+    return row;
+  });
+  const header = withRelease ? [...HEADER.slice(0, RELEASE_AT), 'RELEASE', ...HEADER.slice(RELEASE_AT)] : HEADER;
+  return alignColumns([header, ...rows]).map((line) => `${line}\n`).join('');
 }
 
 /**

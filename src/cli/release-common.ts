@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import type { EnvSnapshot } from '../release/env-snapshot.js';
 import type { Manifest } from '../release/manifest.js';
+import { storeUsers } from '../release/in-use.js';
 import { readCurrent } from '../release/pointer.js';
 import { RELEASE_LOG } from '../release/releases.js';
 import { locateStore, openStore, storeDir, type Store } from '../release/store.js';
@@ -26,7 +27,21 @@ export function announce(store: Store, manifest: Manifest, previous: string | un
   const now = readCurrent(store);
   const pointer = now === manifest.id ? `current -> ${manifest.id}` : `current stays ${now}, which is newer`;
   process.stdout.write(`tf: ${manifest.id} created${manifest.description ? ` (${manifest.description})` : ''}: ${detail}; ${pointer}\n`);
+  if (now === manifest.id) process.stdout.write(followers(store, manifest.id));
   return 0;
+}
+
+/** One line for each running tf: whether it rolls onto the new current release or stays where it is. */
+function followers(store: Store, id: string): string {
+  return storeUsers(store)
+    .map((user) => {
+      const runs = user.ids.join(', ');
+      if (!user.follows) return `tf: tf ${user.pid} is pinned to ${runs}: it stays on ${runs}\n`;
+      // A follower quick to notice already lists the new release beside the one it leaves.
+      const from = user.ids.filter((each) => each !== id);
+      return from.length > 0 ? `tf: tf ${user.pid} (running ${from.join(', ')}) follows current: it rolls onto ${id}\n` : `tf: tf ${user.pid} follows current: it runs ${id}\n`;
+    })
+    .join('');
 }
 
 /** An env snapshot as indented KEY=VALUE lines. */

@@ -41,6 +41,7 @@ export async function prune(flags: PruneFlags): Promise<number> {
   const result = await pruneStore(store, keep);
   const removed = result.removed.length ? result.removed.join(', ') : 'nothing';
   process.stdout.write(`tf: removed ${removed}; kept ${result.kept.join(', ') || 'nothing'}\n`);
+  for (const [id, why] of Object.entries(result.protectedWhy)) process.stdout.write(`tf: kept ${id} beyond --keep ${keep}: ${why}\n`);
   if (result.skippedObjects) process.stdout.write(`tf: builds and files were not collected: ${result.skippedObjects}; prune again later\n`);
   else process.stdout.write(`tf: freed ${result.builds} builds and ${result.objects} files (${(result.bytes / 1024 / 1024).toFixed(1)} MiB)\n`);
   return 0;

@@ -1,6 +1,7 @@
 import { diffReleases } from '../release/diff.js';
 import { mask } from '../release/env-snapshot.js';
 import type { Manifest } from '../release/manifest.js';
+import { storeUsers } from '../release/in-use.js';
 import { readCurrent } from '../release/pointer.js';
 import { readAll, readEnvSnapshot, readManifest, resolveRelease } from '../release/releases.js';
 import type { StoreFlags } from './options.js';
@@ -16,8 +17,10 @@ export async function list(flags: ListFlags): Promise<number> {
   const store = openFor(flags);
   const current = readCurrent(store);
   const releases = readAll(store);
+  const users = storeUsers(store);
+  const usersOf = (id: string): Array<{ pid: number; follows: boolean }> => users.filter((u) => u.ids.includes(id)).map((u) => ({ pid: u.pid, follows: u.follows }));
   if (flags.json) {
-    const rows = releases.map((m) => ({ id: m.id, seq: m.seq, createdAt: m.createdAt, current: m.id === current, status: m.status, description: m.description, kind: m.kind, from: m.from, source: m.source, build: m.build, envDigest: m.env.digest }));
+    const rows = releases.map((m) => ({ id: m.id, seq: m.seq, createdAt: m.createdAt, current: m.id === current, status: m.status, description: m.description, kind: m.kind, from: m.from, source: m.source, build: m.build, envDigest: m.env.digest, inUse: usersOf(m.id) }));
     process.stdout.write(`${JSON.stringify(rows, null, 2)}\n`);
     return 0;
   }
@@ -25,8 +28,11 @@ export async function list(flags: ListFlags): Promise<number> {
     process.stdout.write('no releases yet (tf release create makes one)\n');
     return 0;
   }
-  const rows = releases.map((m) => [m.id === current ? '*' : ' ', m.id, localTime(m.createdAt), m.status, sourceText(m), m.description]);
-  process.stdout.write(table([[' ', 'ID', 'CREATED', 'STATUS', 'SOURCE', 'DESCRIPTION'], ...rows]));
+  // The IN USE column only when a tf runs a release: otherwise the table stays as it was.
+  const inUse = users.length > 0 ? (id: string): string[] => [usersOf(id).map((u) => `tf ${u.pid} (${u.follows ? 'follows' : 'pinned'})`).join(', ') || '-'] : (): string[] => [];
+  const rows = releases.map((m) => [m.id === current ? '*' : ' ', m.id, localTime(m.createdAt), m.status, sourceText(m), ...inUse(m.id), m.description]);
+  const header = [' ', 'ID', 'CREATED', 'STATUS', 'SOURCE', ...(users.length > 0 ? ['IN USE'] : []), 'DESCRIPTION'];
+  process.stdout.write(table([header, ...rows]));
   return 0;
 }
 

@@ -10,7 +10,7 @@ import { listenForJobControl } from '../supervisor/job-control.js';
 import { Supervisor } from '../supervisor/supervisor.js';
 import { TfError } from '../util/errors.js';
 import { isReaderGone, OUTPUT_FAILED_STATUS, writeProblem } from '../output/write-error.js';
-import { formationRequest, loadAppFor } from './app-flags.js';
+import { formationRequest, loadAppFor, loadMarkedApp } from './app-flags.js';
 import type { FormationFlags, ReleaseFlags } from './options.js';
 
 export interface StartFlags extends ReleaseFlags, FormationFlags {
@@ -38,7 +38,9 @@ function reportOutputFailure(output: Multiplexer): () => boolean {
 
 export async function start(items: string[], flags: StartFlags): Promise<number> {
   if (flags.watch && flags.release !== undefined) throw new TfError('--watch cannot be used with --release: a release never changes', 'drop one of them');
-  const app = await loadAppFor(flags);
+  // --release without an ID follows `current`; with one it stays pinned.
+  const follows = flags.release === true;
+  const { app, mark } = await loadMarkedApp(flags, follows);
   const request = formationRequest(items, flags);
   const { specs, specFor, types } = planRun(app, request);
   // The socket lives in the working root, also for a release (whose build is read-only).
@@ -66,9 +68,21 @@ export async function start(items: string[], flags: StartFlags): Promise<number>
           ignore: control.path ? [control.path] : [],
         })
       : undefined;
+    const follower =
+      follows && mark && app.release
+        ? (require('./start-follow.js') as typeof import('./start-follow.js')).followCurrent({
+            location: locateStore(flags),
+            release: app.release,
+            request,
+            supervisor,
+            mark,
+            say: (text) => output.system(text),
+          })
+        : undefined;
     const status = await running;
     stopListening();
     stopJobControl();
+    follower?.close();
     await watcher?.close();
     await output.flush();
     return outputFailed() ? OUTPUT_FAILED_STATUS : status;

@@ -31,6 +31,8 @@ export interface App {
   settings: Settings;
   /** Shell env layered under the env files, with each variable's origin. */
   environment: Environment;
+  /** The release it is (tf start --release), absent for the working tree. */
+  release?: string;
 }
 
 export const SETTINGS_FILE = 'tf.yml';

@@ -25,6 +25,8 @@ export interface ProcessSpec {
   readyTimeoutMs?: number;
   /** Types that must be ready before this one starts (tf.yml depends_on). */
   dependsOn?: string[];
+  /** The release it runs (tf start --release), absent for the working tree. */
+  release?: string;
 }
 
 export interface FormationInput {
@@ -39,6 +41,8 @@ export interface FormationInput {
   /** Types whose crash policy is `restart` by --restart, over tf.yml. */
   restartTypes?: ReadonlySet<string>;
   restartPolicy?: RestartPolicy;
+  /** The release the app is, if it is one. */
+  release?: string;
 }
 
 export const DEFAULT_BASE_PORT = 5000;
@@ -106,6 +110,7 @@ export function specFactory(input: Omit<FormationInput, 'scale'>): SpecFactory {
       ...(settings.ready ? { ready: settings.ready } : {}),
       ...(settings.readyTimeoutMs !== undefined ? { readyTimeoutMs: settings.readyTimeoutMs } : {}),
       ...(settings.dependsOn?.length ? { dependsOn: settings.dependsOn } : {}),
+      ...(input.release ? { release: input.release } : {}),
     };
   };
 }

@@ -58,6 +58,7 @@ export function formationInput(app: App, request: FormationRequest = {}): Format
     drainMs: request.timeout === undefined ? (app.settings.drainMs ?? DEFAULT_DRAIN_MS) : drainTimeout(request.timeout),
     restartTypes,
     restartPolicy: { kind: 'restart', limit: DEFAULT_RESTART_LIMIT, windowMs: DEFAULT_RESTART_WINDOW_MS },
+    ...(app.release ? { release: app.release } : {}),
   };
 }
 

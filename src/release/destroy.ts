@@ -2,7 +2,7 @@ import { realpathSync, renameSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { TfError } from '../util/errors.js';
 import { removeTree } from './fs-util.js';
-import { storeUsers } from './in-use.js';
+import { describeUsers } from './in-use.js';
 import { withLock } from './lock.js';
 import { liveStagings } from './staging.js';
 import type { Store } from './store.js';
@@ -18,7 +18,7 @@ export async function destroyStore(store: Store): Promise<void> {
   const dir = realpathSync(store.dir);
   const trash = join(dirname(dir), `.${basename(dir)}.destroying-${process.pid}`);
   await withLock(store, () => {
-    const users = storeUsers(store);
+    const users = describeUsers(store);
     if (users.length > 0) throw new TfError(`${store.shown} is in use by tf ${users.join(', ')}`, 'stop it first; tf release destroy removes nothing meanwhile');
     const making = liveStagings(store);
     if (making.length > 0) throw new TfError(`a release is being made in ${store.shown} (${making.join(', ')})`, 'wait for it to finish');

@@ -2,7 +2,7 @@ import { lstatSync, readdirSync, unlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { readIndex } from './build-index.js';
 import { moveFolder, removeTree } from './fs-util.js';
-import { inUseIds } from './in-use.js';
+import { storeUsers, type StoreUser } from './in-use.js';
 import { objectName } from './objects.js';
 import { withLock } from './lock.js';
 import { readCurrent } from './pointer.js';
@@ -16,6 +16,8 @@ export interface PruneResult {
   builds: number;
   objects: number;
   bytes: number;
+  /** Why each release older than the newest `keep` was kept anyway: current, or run by a live tf. */
+  protectedWhy: Record<string, string>;
   /** Set when objects were not collected because a create was in progress. */
   skippedObjects?: string;
 }
@@ -24,6 +26,19 @@ export interface PruneResult {
 export function releasesToRemove(ids: readonly string[], keep: number, protectedIds: ReadonlySet<string>): string[] {
   const newest = new Set(ids.slice(Math.max(0, ids.length - keep)));
   return ids.filter((id) => !newest.has(id) && !protectedIds.has(id));
+}
+
+/** The releases prune must keep, each with why: current, or in use by a running tf. */
+function protection(current: string | undefined, users: StoreUser[]): Map<string, string> {
+  const why = new Map<string, string>();
+  for (const user of users) {
+    for (const id of user.ids) {
+      const by = `in use by a running tf (pid ${user.pid}, ${user.follows ? 'follows current' : `pinned to ${id}`})`;
+      why.set(id, why.has(id) ? `${why.get(id)}; ${by}` : by);
+    }
+  }
+  if (current) why.set(current, why.has(current) ? `current; ${why.get(current)}` : 'current');
+  return why;
 }
 
 /**
@@ -36,8 +51,8 @@ export async function prune(store: Store, keep: number): Promise<PruneResult> {
     removeAbandoned(store);
     const ids = store.listIds();
     const current = readCurrent(store);
-    const protectedIds = new Set([...inUseIds(store), ...(current ? [current] : [])]);
-    const removed = releasesToRemove(ids, keep, protectedIds);
+    const why = protection(current, storeUsers(store));
+    const removed = releasesToRemove(ids, keep, new Set(why.keys()));
     for (const id of removed) {
       // Renamed away first, so a crash half-way leaves debris for removeAbandoned, not a broken vN.
       const trash = join(store.tmp, `${process.pid}-${id}`);
@@ -45,7 +60,9 @@ export async function prune(store: Store, keep: number): Promise<PruneResult> {
       removeTree(trash);
     }
     const kept = ids.filter((id) => !removed.includes(id));
-    const result: PruneResult = { removed, kept, builds: 0, objects: 0, bytes: 0 };
+    const pastKeep = new Set(releasesToRemove(ids, keep, new Set()));
+    const protectedWhy = Object.fromEntries([...why].filter(([id]) => pastKeep.has(id)));
+    const result: PruneResult = { removed, kept, protectedWhy, builds: 0, objects: 0, bytes: 0 };
     const live = liveStagings(store);
     if (live.length > 0) {
       result.skippedObjects = `a release is being created (${live.join(', ')})`;

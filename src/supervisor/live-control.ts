@@ -161,7 +161,12 @@ export class LiveControl {
     }
   }
 
-  private async restartSome(slots: Slot[]): Promise<void> {
+  /**
+   * Drains SLOTS and starts them again (each once its dependencies are up); resolves when each is
+   * up or failed. RESPEC gives a slot the spec of its next run (a follow roll onto another
+   * release): swapped after the drain, so the old run stops with its own stop signal and timeout.
+   */
+  async restartSome(slots: Slot[], respec?: (slot: Slot) => ProcessSpec): Promise<void> {
     // A waiting process starts when its dependencies are ready; restarting it means nothing yet.
     const chosen = slots.filter((slot) => slot.state !== 'waiting');
     if (!this.deps.running()) return;
@@ -173,6 +178,7 @@ export class LiveControl {
       slot.crashes = undefined;
       slot.restarts++;
       slot.intent = undefined;
+      if (respec) slot.spec = respec(slot);
       this.requeue(slot);
     }
     await Promise.all(slots.map((slot) => this.upOrStuck(slot)));
@@ -197,12 +203,19 @@ export class LiveControl {
     return result;
   }
 
-  private async remove(slots: Slot[]): Promise<void> {
+  /** Drains SLOTS and drops them from the formation (a type the new release no longer has). */
+  async remove(slots: Slot[]): Promise<void> {
     await this.drainInOrder(slots, 'remove');
     // Shutting down meanwhile: the slots stay, for the shutdown to stop and sweep.
     if (!this.deps.running()) return;
     const gone = new Set(slots);
     this.deps.setSlots(this.deps.slots().filter((s) => !gone.has(s)));
+  }
+
+  /** Adds processes and starts them (a type a new release brings). */
+  add(specs: ProcessSpec[]): void {
+    for (const spec of specs) this.addSlot(spec);
+    this.startWaiting();
   }
 
   private addSlot(spec: ProcessSpec): Slot {

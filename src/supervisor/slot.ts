@@ -27,6 +27,8 @@ export interface ProcessInfo {
   lastExitSignal: NodeJS.Signals | null;
   /** It exited 0 leaving this program running outside its group (pid is then the daemon's). */
   daemon?: string;
+  /** The release it runs (tf start --release), null for the working tree. */
+  release: string | null;
 }
 
 /**
@@ -55,10 +57,16 @@ export class Slot {
   intent: Intent | undefined;
   /** tf has said that it waits for its dependencies. */
   noticed = false;
+  /**
+   * Its run is a trial on a new release (a follow roll): an exit is the roll's to judge (it rolls
+   * the type back), not the crash policy's, so a bad release cannot stop the whole formation.
+   */
+  trial = false;
   private exitWaiters: Array<() => void> = [];
   private settleWaiters: Array<() => void> = [];
 
-  constructor(readonly spec: ProcessSpec) {}
+  /** Replaced when the slot moves onto another release. */
+  constructor(public spec: ProcessSpec) {}
 
   /** Its run ended or is being stopped: a pending ready check can no longer pass. */
   cancelReadiness(): void {
@@ -93,6 +101,7 @@ export class Slot {
       lastExit: this.lastExit,
       lastExitReason: this.lastExitReason,
       lastExitSignal: this.lastExitSignal,
+      release: this.spec.release ?? null,
       ...(live && this.handle!.daemons.length > 0 ? { daemon: this.handle!.daemonCommand } : {}),
     };
   }

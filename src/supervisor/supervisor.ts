@@ -1,5 +1,6 @@
 import type { ProcessSpec, SpecFactory } from '../formation/formation.js';
 import { decideOnCrash } from './crash-policy.js';
+import { rollOnto, type RollResult, type RollTarget } from './roll.js';
 import { LiveControl, type RestartResult, type ScaleResult } from './live-control.js';
 import { ProcessHandle, type HandleEvents } from './process-handle.js';
 import { containmentMode } from '../platform/containment.js';
@@ -17,7 +18,7 @@ import { describeExit, describeStop, exitStatus, exitStatusOf, isKill, type Stop
 import { realTimers, type Timers } from './timers.js';
 import { Watchdog } from './watchdog.js';
 
-export type { ProcessInfo, ProcessState, RestartResult, ScaleResult, SupervisorOptions };
+export type { ProcessInfo, ProcessState, RestartResult, RollResult, RollTarget, ScaleResult, SupervisorOptions };
 
 type Phase = 'idle' | 'running' | 'draining' | 'stopped';
 
@@ -129,6 +130,21 @@ export class Supervisor {
     return this.live.reload(specs, specFor ?? deriveSpecFactory(specs), types ?? [...new Set(specs.map((s) => s.type))]);
   }
 
+  /** Moves the formation onto another release (tf start --release following `current`). */
+  roll(target: RollTarget): Promise<RollResult> {
+    return rollOnto(target, {
+      slots: () => this.slots,
+      running: () => this.phase === 'running',
+      formation: () => ({ specFor: this.specFor, types: this.types }),
+      setFormation: (specFor, types) => ((this.specFor = specFor), (this.types = types)),
+      restartSome: (slots, respec) => this.live.restartSome(slots, respec),
+      remove: (slots) => this.live.remove(slots),
+      add: (specs) => this.live.add(specs),
+      delay: (ms) => new Promise((resolve) => this.timers.setTimeout(resolve, ms)),
+      say: (text) => this.say(text),
+    });
+  }
+
   /**
    * Stops everything (idempotent). A second signal while draining, or `tf kill` at any time, kills
    * what is left at once.
@@ -232,6 +248,8 @@ export class Supervisor {
     this.cleanUpGroup(slot, handle);
     // An intent (restart, stop, remove) stays until the next launch: a restart checks it was not stopped meanwhile.
     if (slot.intent) slot.state = 'stopped';
+    // A failed trial on a new release: the roll takes it back to the old one.
+    else if (slot.trial && status !== 0) slot.state = 'crashed';
     else {
       this.firstExitStatus ??= status;
       this.applyPolicy(slot, handle, status);
