@@ -39,9 +39,13 @@ describe.skipIf(!hasShim)('containment with the shim', () => {
     expect(nine.stdout.match(/^probe\.\d +\| pipes 524288 524288$/gm)).toHaveLength(9);
   });
 
-  it('says when a process daemonizes, shows it in tf ps, and stops it with the others', async () => {
+  // tf ps names the daemon from /proc, or from ps (the macOS path, forced).
+  it.each([
+    { table: '/proc', env: {} },
+    { table: 'ps', env: { TF_PROCESS_TABLE: 'ps' } },
+  ])('says when a process daemonizes, shows it in tf ps, and stops it with the others ($table)', async ({ env }) => {
     const root = tmpApp({ Procfile: `d: ${DAEMON}\nweb: ${fixture('drain', '50')}\n` });
-    const tf = startTf(['start', '--no-timestamps'], { cwd: root });
+    const tf = startTf(['start', '--no-timestamps'], { cwd: root, env });
     const notice = await tf.waitForLine('d.1 daemonized');
     const pidFile = join(root, 'daemon.pid');
     const daemon = await waitFor(() => existsSync(pidFile) && (Number(readFileSync(pidFile, 'utf8')) || undefined), 'the daemon to write its pid');
