@@ -45,12 +45,7 @@ export function commandName(pid: number): string | undefined {
   return processTable().command(pid);
 }
 
-/** A zombie has exited and only waits to be reaped; it holds no resources and cannot be killed. */
-export function isZombie(pid: number): boolean {
-  const stat = procStat(pid);
-  return stat !== undefined && isGone(stat);
-}
-
+/** A zombie has exited and only waits to be reaped: it cannot be killed, and its PID is not yet free. */
 function isGone(stat: ProcStat): boolean {
   return stat.state.startsWith('Z') || stat.state.startsWith('X');
 }
@@ -58,16 +53,6 @@ function isGone(stat: ProcStat): boolean {
 /** True while STAT is still the very process IDENTITY named (same start time), and not a zombie. */
 function isStill(identity: Identity, stat: ProcStat | undefined): boolean {
   return stat !== undefined && stat.start === identity.start && !isGone(stat);
-}
-
-/** True while PID is still the very process IDENTITY named (same start time), and not a zombie. */
-export function stillRunning(identity: Identity): boolean {
-  return isStill(identity, procStat(identity.pid));
-}
-
-/** Sends SIGNAL to IDENTITY if it is still that process; false if it is gone (or was never there). */
-export function signalIdentity(identity: Identity, signal: NodeJS.Signals): boolean {
-  return signalIdentities([identity], signal) === 1;
 }
 
 /** Sends SIGNAL to each of IDENTITIES that is still that process, re-checked in one read; how many were signalled. */
