@@ -1,6 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import type { Contained, ContainedEvents, ContainRequest } from './contained.js';
-import { allProcesses, descendants, procStat, signalIdentities, type Identity } from './proc.js';
+import { allProcesses, descendants, flushIdentities, identifySoon, signalIdentities, type Identity } from './proc.js';
 
 /**
  * Containment without the shim (macOS, an architecture without a shim binary, TF_CONTAINMENT=portable):
@@ -23,7 +23,7 @@ export function containPortably(request: ContainRequest, events: ContainedEvents
 
 class PortableProcess implements Contained {
   private exited = false;
-  private readonly leader: Identity | undefined;
+  private leader: Identity | undefined;
   /** What was left of the tree when the leader exited. */
   private leftovers: Identity[] = [];
 
@@ -33,8 +33,7 @@ class PortableProcess implements Contained {
     events: ContainedEvents,
   ) {
     const pid = child.pid;
-    const stat = pid === undefined ? undefined : procStat(pid);
-    this.leader = stat && { pid: stat.pid, start: stat.start };
+    if (pid !== undefined) identifySoon(pid, (stat) => (this.leader = stat && { pid: stat.pid, start: stat.start }));
     child.once('error', (error) => {
       this.exited = true;
       events.onError(error);
@@ -73,6 +72,8 @@ class PortableProcess implements Contained {
 
   /** The leader's group members and descendants, each with its start time (empty if the table cannot be read). */
   private tree(): Identity[] {
+    // Killed in the same run of code that started it: its identity is read now.
+    flushIdentities();
     if (!this.leader) return [];
     const stats = allProcesses();
     const group = this.foreground ? [] : stats.filter((s) => s.pgid === this.leader!.pid && s.start >= this.leader!.start && s.pid !== this.leader!.pid);

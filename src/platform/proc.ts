@@ -35,6 +35,28 @@ export function ownStart(): number {
   return (own ??= procStat(process.pid)?.start ?? 0);
 }
 
+const pending = new Map<number, Array<(stat: ProcStat | undefined) => void>>();
+
+/**
+ * Reads PID from the table together with every other PID asked for in this synchronous run of
+ * code (a formation starting: one ps for all, not one per process), and calls DONE with it. It
+ * runs before the event loop moves on, so before Node can reap the process; flushIdentities()
+ * reads at once.
+ */
+export function identifySoon(pid: number, done: (stat: ProcStat | undefined) => void): void {
+  if (pending.size === 0) queueMicrotask(flushIdentities);
+  pending.set(pid, [...(pending.get(pid) ?? []), done]);
+}
+
+/** Reads every PID identifySoon was asked for, now. */
+export function flushIdentities(): void {
+  if (pending.size === 0) return;
+  const batch = [...pending];
+  pending.clear();
+  const stats = processTable().stats(batch.map(([pid]) => pid));
+  for (const [pid, callbacks] of batch) for (const done of callbacks) done(stats.get(pid));
+}
+
 /** One process from the table; undefined if it is gone (or cannot be seen). */
 export function procStat(pid: number): ProcStat | undefined {
   return processTable().stats([pid]).get(pid);

@@ -11,9 +11,18 @@ export const PS_ENVIRONMENT_FLAG = process.platform === 'darwin' ? '-E' : 'e';
 /** The process table from `ps` (one run per call) and port owners from `lsof` (macOS, or TF_PROCESS_TABLE=ps). */
 export class PsTable implements ProcessTable {
   readonly kind = 'ps';
+  private snapshot: ProcStat[] | undefined;
 
+  /**
+   * Kept until the event loop turns: when many processes end at once (a shutdown), Node reports
+   * their exits in one turn, and each looks for what its process left behind; one ps serves them
+   * all. Only finding uses it: every signal re-checks its target afresh (stats).
+   */
   all(): ProcStat[] {
-    return parsePs(ps(['-A', '-o', `${FIELDS},comm=`])).map((row) => row.stat);
+    if (this.snapshot) return this.snapshot;
+    this.snapshot = parsePs(ps(['-A', '-o', `${FIELDS},comm=`])).map((row) => row.stat);
+    setImmediate(() => (this.snapshot = undefined)).unref();
+    return this.snapshot;
   }
 
   stats(pids: number[]): Map<number, ProcStat> {
