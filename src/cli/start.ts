@@ -1,7 +1,7 @@
 import { appRoot } from '../config/app-root.js';
 import { ControlSession } from '../control/session.js';
 import { locateStore } from '../release/store.js';
-import { planRun } from '../formation/plan.js';
+import { basePort, planRun } from '../formation/plan.js';
 import { shouldColor } from '../output/color.js';
 import { Multiplexer } from '../output/multiplexer.js';
 import { ensurePortsFree } from '../supervisor/port-check.js';
@@ -47,7 +47,7 @@ export async function start(items: string[], flags: StartFlags): Promise<number>
   const control = await ControlSession.open(appRoot(flags), flags.controlSocket);
   try {
     // A `ready: port` check must not be satisfied by somebody else's server on that port.
-    await ensurePortsFree(specs.filter((spec) => spec.type === 'web' || spec.ready?.kind === 'port').map((spec) => spec.port));
+    await ensurePortsFree(specs.filter((spec) => spec.type === 'web' || spec.ready?.kind === 'port').map((spec) => spec.port), basePort(app, request.port));
     const color = !flags.json && shouldColor(Boolean(process.stdout.isTTY), process.env);
     const output = new Multiplexer(process.stdout, { json: Boolean(flags.json), color, timestamps: flags.timestamps });
     const outputFailed = reportOutputFailure(output);

@@ -6,8 +6,13 @@ import { TfError, errnoCode } from '../util/errors.js';
 import { securePrivateDir } from '../util/fs.js';
 
 export const CONTROL_DIR = '.tf';
-/** sun_path holds 108 bytes on Linux (104 on macOS), the terminating NUL included. */
-const MAX_SOCKET_PATH_BYTES = process.platform === 'linux' ? 107 : 103;
+/**
+ * The longest socket path PLATFORM takes: sun_path holds 108 bytes on Linux, 104 on macOS and the
+ * BSDs, the terminating NUL included.
+ */
+export function maxSocketPathBytes(platform: NodeJS.Platform = process.platform): number {
+  return (platform === 'linux' ? 108 : 104) - 1;
+}
 const SOCKET_NAME = 'control.sock';
 
 /** Where a control socket lives; `dir` is the private folder tf makes for it (not for a named path). */
@@ -26,18 +31,18 @@ export interface SocketPlace {
  * deep), a short path every command derives the same way from the root alone:
  * $XDG_RUNTIME_DIR/tf/HASH.sock when that folder is the user's, else TMPDIR/tf-UID/HASH.sock.
  */
-export function socketPlace(root: string, flag?: string, env: NodeJS.ProcessEnv = process.env): SocketPlace {
+export function socketPlace(root: string, flag?: string, env: NodeJS.ProcessEnv = process.env, platform: NodeJS.Platform = process.platform): SocketPlace {
   if (flag) return { path: resolve(flag) };
   const abs = resolve(root);
   const own = join(abs, CONTROL_DIR, SOCKET_NAME);
-  const short = shortPlace(abs, env);
-  return fits(own) ? { path: own, dir: dirname(own), instead: short } : short;
+  const short = shortPlace(abs, env, platform);
+  return fits(own, platform) ? { path: own, dir: dirname(own), instead: short } : short;
 }
 
-function shortPlace(root: string, env: NodeJS.ProcessEnv): SocketPlace {
+function shortPlace(root: string, env: NodeJS.ProcessEnv, platform: NodeJS.Platform): SocketPlace {
   const name = `${createHash('sha256').update(root).digest('hex').slice(0, 24)}.sock`;
   const runtime = env.XDG_RUNTIME_DIR;
-  if (runtime && isAbsolute(runtime) && ownFolder(runtime) && fits(join(runtime, 'tf', name))) return { path: join(runtime, 'tf', name), dir: join(runtime, 'tf'), short: true };
+  if (runtime && isAbsolute(runtime) && ownFolder(runtime) && fits(join(runtime, 'tf', name), platform)) return { path: join(runtime, 'tf', name), dir: join(runtime, 'tf'), short: true };
   const userDir = join(tmpdir(), `tf-${process.getuid?.() ?? 'user'}`);
   return { path: join(userDir, name), dir: userDir, short: true };
 }
@@ -86,14 +91,15 @@ function ownFolder(dir: string): boolean {
   }
 }
 
-function fits(path: string): boolean {
-  return Buffer.byteLength(path) <= MAX_SOCKET_PATH_BYTES;
+function fits(path: string, platform: NodeJS.Platform): boolean {
+  return Buffer.byteLength(path) <= maxSocketPathBytes(platform);
 }
 
-export function checkLength(path: string): void {
+export function checkLength(path: string, platform: NodeJS.Platform = process.platform): void {
   const bytes = Buffer.byteLength(path);
-  if (bytes > MAX_SOCKET_PATH_BYTES) {
-    throw new TfError(`the control socket path is too long for a Unix socket (${bytes} bytes, at most ${MAX_SOCKET_PATH_BYTES}): ${path}`, 'choose a shorter one with --control-socket or TF_CONTROL_SOCKET');
+  const max = maxSocketPathBytes(platform);
+  if (bytes > max) {
+    throw new TfError(`the control socket path is too long for a Unix socket (${bytes} bytes, at most ${max}): ${path}`, 'choose a shorter one with --control-socket or TF_CONTROL_SOCKET');
   }
 }
 

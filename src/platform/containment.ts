@@ -2,6 +2,7 @@ import { accessSync, constants } from 'node:fs';
 import { join } from 'node:path';
 import type { ContainedEvents, Contained, ContainRequest } from './contained.js';
 import { containPortably } from './portable.js';
+import { processTable } from './process-table.js';
 import { containWithShim } from './shim.js';
 
 export type { Contained, ContainedEvents, ContainRequest, Daemon } from './contained.js';
@@ -42,8 +43,8 @@ export function containmentMode(): ContainmentMode {
 /** One line for `tf check`: which mechanism contains processes here, and what that means. */
 export function describeContainment(): string {
   if (containmentMode() === 'shim') return 'shim (subreaper: daemons and orphans stay contained; stdout and stderr are pipes)';
-  if (process.platform === 'linux') return 'portable (process groups and /proc; a daemon that calls setsid can escape; see README "Containment")';
-  return 'portable (process groups; a daemon that calls setsid can escape; see README "Containment")';
+  const table = processTable().kind === 'procfs' ? '/proc' : 'ps';
+  return `portable (process groups and ${table}; a daemon that calls setsid can escape; see README "Containment")`;
 }
 
 /** Starts REQUEST's program contained, with the best mechanism this machine has. */

@@ -1,13 +1,14 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import type { Contained, ContainedEvents, ContainRequest } from './contained.js';
-import { allProcesses, descendants, procStat, signalIdentity, type Identity } from './proc.js';
+import { allProcesses, descendants, flushIdentities, identifySoon, signalIdentities, type Identity } from './proc.js';
 
 /**
  * Containment without the shim (macOS, an architecture without a shim binary, TF_CONTAINMENT=portable):
  * the program leads a new process group (unless foreground). Its group is signalled only while the
  * leader is unreaped: Node reaps it and runs the 'exit' callback in the same turn, so while
  * `exited` is false the PGID cannot belong to anyone else. After that, only processes identified
- * at that moment (PID and start time, from /proc) are signalled, each re-checked first.
+ * at that moment (PID and start time, from the process table: /proc, or ps where there is none)
+ * are signalled, each re-checked first.
  */
 export function containPortably(request: ContainRequest, events: ContainedEvents): Contained {
   const output = request.output === 'pipe' ? 'pipe' : request.output;
@@ -22,8 +23,8 @@ export function containPortably(request: ContainRequest, events: ContainedEvents
 
 class PortableProcess implements Contained {
   private exited = false;
-  private readonly leader: Identity | undefined;
-  /** What was left of the tree when the leader exited (Linux; nothing where there is no /proc). */
+  private leader: Identity | undefined;
+  /** What was left of the tree when the leader exited. */
   private leftovers: Identity[] = [];
 
   constructor(
@@ -32,8 +33,7 @@ class PortableProcess implements Contained {
     events: ContainedEvents,
   ) {
     const pid = child.pid;
-    const stat = pid === undefined ? undefined : procStat(pid);
-    this.leader = stat && { pid: stat.pid, start: stat.start };
+    if (pid !== undefined) identifySoon(pid, (stat) => (this.leader = stat && { pid: stat.pid, start: stat.start }));
     child.once('error', (error) => {
       this.exited = true;
       events.onError(error);
@@ -51,14 +51,14 @@ class PortableProcess implements Contained {
 
   signal(signal: NodeJS.Signals): void {
     if (!this.exited && this.child.pid !== undefined) this.signalLeader(signal);
-    else for (const identity of this.leftovers) signalIdentity(identity, signal);
+    else signalIdentities(this.leftovers, signal);
   }
 
-  /** SIGKILLs the group and every descendant found by parent PID (no `ps` per process, unlike tree-kill). */
+  /** SIGKILLs the group and every descendant found by parent PID (one table read, not one `ps` per process as tree-kill). */
   kill(): void {
     const tree = this.exited ? this.leftovers : this.tree();
     if (!this.exited) this.signalLeader('SIGKILL');
-    for (const identity of tree) signalIdentity(identity, 'SIGKILL');
+    signalIdentities(tree, 'SIGKILL');
   }
 
   private signalLeader(signal: NodeJS.Signals): void {
@@ -70,8 +70,10 @@ class PortableProcess implements Contained {
     }
   }
 
-  /** The leader's group members and descendants, each with its start time (empty without /proc). */
+  /** The leader's group members and descendants, each with its start time (empty if the table cannot be read). */
   private tree(): Identity[] {
+    // Killed in the same run of code that started it: its identity is read now.
+    flushIdentities();
     if (!this.leader) return [];
     const stats = allProcesses();
     const group = this.foreground ? [] : stats.filter((s) => s.pgid === this.leader!.pid && s.start >= this.leader!.start && s.pid !== this.leader!.pid);

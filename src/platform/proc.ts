@@ -1,21 +1,14 @@
-import { readdirSync, readFileSync } from 'node:fs';
+import { processTable, type ProcStat } from './process-table.js';
+
+export type { ProcStat } from './process-table.js';
 
 /**
  * Every process tf starts carries this variable with a value unique to that tf. In portable mode
  * (no shim), a daemon that double-forks and calls setsid leaves both its parent's tree and its
  * process group, but usually keeps its environment, so this is how tf (and its watchdog) still
- * finds it. Linux only (/proc). It is a hint, never a licence: see markedProcesses.
+ * finds it. It is a hint, never a licence: see markedProcesses.
  */
 export const MARKER_VARIABLE = 'TF_SUPERVISOR_ID';
-
-/** A process as /proc/PID/stat shows it. `start` (clock ticks since boot) tells it from a later one with the same PID. */
-export interface ProcStat {
-  pid: number;
-  ppid: number;
-  pgid: number;
-  state: string;
-  start: number;
-}
 
 /** A process identified for good: its PID together with its start time. */
 export interface Identity {
@@ -29,68 +22,89 @@ export interface Identity {
  * one tf started, whatever variable it copied.
  */
 export function markedProcesses(marker: string, since: number): Identity[] {
-  const needle = Buffer.from(`${MARKER_VARIABLE}=${marker}\0`);
-  const inside = Buffer.concat([Buffer.from('\0'), needle]);
-  const found: Identity[] = [];
-  for (const pid of processIds()) {
-    if (pid === process.pid) continue;
-    const environ = readOrEmpty(`/proc/${pid}/environ`);
-    if (environ.indexOf(needle) !== 0 && environ.indexOf(inside) === -1) continue;
-    const stat = procStat(pid);
-    if (stat && !isGone(stat) && stat.start >= since) found.push({ pid, start: stat.start });
-  }
-  return found;
+  return processTable()
+    .withEnvironment(`${MARKER_VARIABLE}=${marker}`)
+    .filter((stat) => stat.pid !== process.pid && !isGone(stat) && stat.start >= since)
+    .map(({ pid, start }) => ({ pid, start }));
 }
 
-/** /proc/PID/stat, parsed; undefined if the process is gone (or there is no /proc). */
+let own: number | undefined;
+
+/** When tf itself started, as the table counts (0 if it cannot be read): nothing older is tf's. */
+export function ownStart(): number {
+  return (own ??= procStat(process.pid)?.start ?? 0);
+}
+
+const pending = new Map<number, Array<(stat: ProcStat | undefined) => void>>();
+
+/**
+ * Reads PID from the table together with every other PID asked for in this synchronous run of
+ * code (a formation starting: one ps for all, not one per process), and calls DONE with it. It
+ * runs before the event loop moves on, so before Node can reap the process; flushIdentities()
+ * reads at once.
+ */
+export function identifySoon(pid: number, done: (stat: ProcStat | undefined) => void): void {
+  if (pending.size === 0) queueMicrotask(flushIdentities);
+  pending.set(pid, [...(pending.get(pid) ?? []), done]);
+}
+
+/** Reads every PID identifySoon was asked for, now. */
+export function flushIdentities(): void {
+  if (pending.size === 0) return;
+  const batch = [...pending];
+  pending.clear();
+  const stats = processTable().stats(batch.map(([pid]) => pid));
+  for (const [pid, callbacks] of batch) for (const done of callbacks) done(stats.get(pid));
+}
+
+/** One process from the table; undefined if it is gone (or cannot be seen). */
 export function procStat(pid: number): ProcStat | undefined {
-  const text = readOrEmpty(`/proc/${pid}/stat`).toString();
-  // The command (field 2) may hold spaces and parentheses: the fields after it start at the last ')'.
-  const fields = text.slice(text.lastIndexOf(')') + 2).split(' ');
-  if (fields.length < 20) return undefined;
-  return { pid, state: fields[0]!, ppid: Number(fields[1]), pgid: Number(fields[2]), start: Number(fields[19]) };
+  return processTable().stats([pid]).get(pid);
 }
 
-/** The program a process runs now (/proc/PID/comm); undefined if it is gone or there is no /proc. */
+/** The program a process runs now; undefined if it is gone or cannot be seen. */
 export function commandName(pid: number): string | undefined {
-  return readOrEmpty(`/proc/${pid}/comm`).toString().trimEnd() || undefined;
+  return processTable().command(pid);
 }
 
-/** A zombie has exited and only waits to be reaped; it holds no resources and cannot be killed. */
-export function isZombie(pid: number): boolean {
-  const stat = procStat(pid);
-  return stat !== undefined && isGone(stat);
-}
-
+/** A zombie has exited and only waits to be reaped: it cannot be killed, and its PID is not yet free. */
 function isGone(stat: ProcStat): boolean {
-  return stat.state === 'Z' || stat.state === 'X';
+  return stat.state.startsWith('Z') || stat.state.startsWith('X');
 }
 
-/** True while PID is still the very process IDENTITY named (same start time), and not a zombie. */
-export function stillRunning(identity: Identity): boolean {
-  const stat = procStat(identity.pid);
+/** True while STAT is still the very process IDENTITY named (same start time), and not a zombie. */
+function isStill(identity: Identity, stat: ProcStat | undefined): boolean {
   return stat !== undefined && stat.start === identity.start && !isGone(stat);
 }
 
-/** Sends SIGNAL to IDENTITY if it is still that process; false if it is gone (or was never there). */
-export function signalIdentity(identity: Identity, signal: NodeJS.Signals): boolean {
-  if (!stillRunning(identity)) return false;
-  try {
-    process.kill(identity.pid, signal);
-    return true;
-  } catch {
-    return false;
+/** Sends SIGNAL to each of IDENTITIES that is still that process, re-checked in one read; how many were signalled. */
+export function signalIdentities(identities: Identity[], signal: NodeJS.Signals): number {
+  if (identities.length === 0) return 0;
+  const stats = processTable().stats(identities.map((identity) => identity.pid));
+  let signalled = 0;
+  for (const identity of identities) {
+    if (!isStill(identity, stats.get(identity.pid))) continue;
+    try {
+      process.kill(identity.pid, signal);
+      signalled++;
+    } catch {
+      // gone since the read
+    }
   }
+  return signalled;
 }
 
-/** Every live process, parsed once: what the walks below look through. */
+/** The processes among PIDS that are stopped (state T, or t: traced), in one read. */
+export function stoppedProcesses(pids: number[]): Set<number> {
+  const stats = processTable().stats(pids);
+  return new Set([...stats.values()].filter((stat) => /^[Tt]/.test(stat.state)).map((stat) => stat.pid));
+}
+
+/** Every live process, read once: what the walks below look through. */
 export function allProcesses(): ProcStat[] {
-  const stats: ProcStat[] = [];
-  for (const pid of processIds()) {
-    const stat = procStat(pid);
-    if (stat && !isGone(stat)) stats.push(stat);
-  }
-  return stats;
+  return processTable()
+    .all()
+    .filter((stat) => !isGone(stat));
 }
 
 /**
@@ -112,22 +126,4 @@ export function descendants(roots: Identity[], stats: ProcStat[] = allProcesses(
     }
   }
   return found;
-}
-
-/** Every process id in /proc (none where there is no /proc). */
-export function processIds(): number[] {
-  try {
-    return readdirSync('/proc').filter((entry) => /^\d+$/.test(entry)).map(Number);
-  } catch {
-    return [];
-  }
-}
-
-/** A /proc file, or nothing if the process is gone or hidden. */
-export function readOrEmpty(path: string): Buffer {
-  try {
-    return readFileSync(path);
-  } catch {
-    return Buffer.alloc(0);
-  }
 }

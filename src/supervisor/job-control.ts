@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { stoppedProcesses } from '../platform/proc.js';
 
 /**
  * Ctrl-Z for a whole formation. Each process runs in its own process group, so the terminal's
@@ -27,7 +27,8 @@ export function listenForJobControl(target: JobControlTarget): () => void {
     for (const p of processes) p.signal('SIGTSTP');
     target.say(`Ctrl-Z: suspending ${processes.length} process${processes.length === 1 ? '' : 'es'} and tf (fg or bg continues them)`);
     setTimeout(() => {
-      for (const p of processes) if (p.pid === undefined || !isStopped(p.pid)) p.signal('SIGSTOP');
+      const stopped = stoppedProcesses(processes.flatMap((p) => (p.pid === undefined ? [] : [p.pid])));
+      for (const p of processes) if (p.pid === undefined || !stopped.has(p.pid)) p.signal('SIGSTOP');
       stopping = false;
       process.kill(process.pid, 'SIGSTOP');
     }, TSTP_GRACE_MS);
@@ -43,15 +44,4 @@ export function listenForJobControl(target: JobControlTarget): () => void {
     process.off('SIGTSTP', onTstp);
     process.off('SIGCONT', onCont);
   };
-}
-
-/** Linux: /proc/PID/stat's state is T (stopped) or t (traced). Elsewhere: unknown, so not stopped. */
-function isStopped(pid: number): boolean {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'latin1');
-    const state = stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3);
-    return state === 'T' || state === 't';
-  } catch {
-    return false;
-  }
 }

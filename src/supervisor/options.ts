@@ -14,7 +14,7 @@ export interface SupervisorOptions {
   timers?: Timers;
   /** Unique per supervisor; every child carries it in TF_SUPERVISOR_ID. */
   marker?: string;
-  /** Start the watchdog that cleans up if tf itself is SIGKILLed (Linux; default on). */
+  /** Start the watchdog that cleans up if tf itself is SIGKILLed (portable mode; default on, except on Windows). */
   watchdog?: boolean;
   /** Extra variables for every child (FORCE_COLOR when tf colors). */
   extraEnv?: Record<string, string>;

@@ -1,20 +1,29 @@
-import { existsSync, readdirSync, readlinkSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { TfError, errnoCode } from '../util/errors.js';
-import { processIds, readOrEmpty } from '../platform/proc.js';
+import { allProcesses, descendants, procStat } from '../platform/proc.js';
+import { processTable } from '../platform/process-table.js';
+
+/** The base port foreman, honcho and tf default to, which AirPlay Receiver holds on recent macOS. */
+const AIRPLAY_PORT = 5000;
 
 /**
  * Fails early, before anything starts, when a port a web process or a `ready: port` process will
- * get is taken, naming the holder when /proc can tell: "port 5000 is in use (pid 1234, node)".
+ * get is taken, naming the holder when the platform can tell: "port 5000 is in use (pid 1234, node)".
  */
-export async function ensurePortsFree(ports: number[]): Promise<void> {
+export async function ensurePortsFree(ports: number[], basePort: number): Promise<void> {
   for (const port of ports) {
     if (await portFree(port)) continue;
-    throw new TfError(`port ${port} is in use${describeHolder(port)}`, 'stop that process, or choose another base port with -p');
+    throw portInUse(port, basePort, describeHolder(port));
   }
 }
 
-/** " (pid 1234, node)" when /proc can tell who listens on PORT, else nothing. */
+/** The error for a taken PORT; it suggests the next base port explicitly (and, for 5000 on macOS, says why it is taken). */
+export function portInUse(port: number, basePort: number, holder: string, platform: NodeJS.Platform = process.platform): TfError {
+  const airplay = port === AIRPLAY_PORT && platform === 'darwin' ? '; on macOS, AirPlay Receiver listens on 5000 (System Settings > General > AirDrop & Handoff)' : '';
+  return new TfError(`port ${port} is in use${holder}`, `stop that process, or choose another base port: -p ${basePort + 100}${airplay}`);
+}
+
+/** " (pid 1234, node)" when the platform can tell who listens on PORT, else nothing. */
 export function describeHolder(port: number): string {
   const holder = portHolder(port);
   return holder ? ` (pid ${holder.pid}, ${holder.command})` : '';
@@ -23,15 +32,18 @@ export function describeHolder(port: number): string {
 /**
  * Whether the listener on PORT belongs to process ROOT or one of its descendants (a shell's
  * child, a server's workers), so a `ready: port` check is not satisfied by somebody else's
- * server. Undefined where the platform cannot tell (no /proc): the caller then trusts the port,
- * which was checked to be free before the start.
+ * server. Undefined where the platform cannot tell (no /proc/net/tcp, no lsof): the caller then
+ * trusts the port, which was checked to be free before the start.
  */
 export function listenerIsOurs(port: number, root: number): boolean | undefined {
-  if (!existsSync('/proc/net/tcp')) return undefined;
-  const inodes = listeningSockets(port);
-  if (inodes.size === 0) return undefined;
-  for (const pid of processTree(root)) if (socketInodes(pid).some((inode) => inodes.has(inode))) return true;
-  return false;
+  const listeners = processTable().listeners(port);
+  if (listeners === undefined) return undefined;
+  // Somebody answered the connect, yet no process tf may see holds the port: not ours.
+  if (listeners.length === 0) return false;
+  const self = procStat(root);
+  if (!self) return false;
+  const tree = new Set([root, ...descendants([self], allProcesses()).map((identity) => identity.pid)]);
+  return listeners.some((pid) => tree.has(pid));
 }
 
 export function portFree(port: number): Promise<boolean> {
@@ -51,61 +63,9 @@ export interface PortHolder {
   command: string;
 }
 
-/** The process listening on a TCP port, from /proc (Linux); undefined elsewhere or if hidden. */
+/** The process listening on a TCP port; undefined where the platform cannot tell or it is hidden. */
 export function portHolder(port: number): PortHolder | undefined {
-  const inodes = listeningSockets(port);
-  if (inodes.size === 0) return undefined;
-  const pid = processIds().find((id) => socketInodes(id).some((inode) => inodes.has(inode)));
-  return pid === undefined ? undefined : { pid, command: readOrEmpty(`/proc/${pid}/comm`).toString().trim() || 'unknown' };
-}
-
-function listeningSockets(port: number): Set<string> {
-  return new Set([...listeningInodes('/proc/net/tcp', port), ...listeningInodes('/proc/net/tcp6', port)]);
-}
-
-/** The inodes of the sockets a process has open (none if it is gone or not ours to read). */
-function socketInodes(pid: number): string[] {
-  return safeList(`/proc/${pid}/fd`).flatMap((fd) => /^socket:\[(\d+)\]$/.exec(safeReadlink(`/proc/${pid}/fd/${fd}`) ?? '')?.[1] ?? []);
-}
-
-/** ROOT and every process descended from it, from the parent pids in /proc. */
-function processTree(root: number): number[] {
-  const children = new Map<number, number[]>();
-  for (const pid of processIds()) {
-    const stat = readOrEmpty(`/proc/${pid}/stat`).toString();
-    const parent = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
-    children.set(parent, [...(children.get(parent) ?? []), pid]);
-  }
-  const tree = [root];
-  for (let i = 0; i < tree.length; i++) tree.push(...(children.get(tree[i]!) ?? []));
-  return tree;
-}
-
-const LISTEN = '0A';
-
-function listeningInodes(table: string, port: number): string[] {
-  const hexPort = port.toString(16).toUpperCase().padStart(4, '0');
-  return readOrEmpty(table)
-    .toString()
-    .split('\n')
-    .slice(1)
-    .map((line) => line.trim().split(/\s+/))
-    .filter((cols) => cols[1]?.endsWith(`:${hexPort}`) && cols[3] === LISTEN)
-    .map((cols) => cols[9] ?? '');
-}
-
-function safeList(path: string): string[] {
-  try {
-    return readdirSync(path);
-  } catch {
-    return [];
-  }
-}
-
-function safeReadlink(path: string): string | undefined {
-  try {
-    return readlinkSync(path);
-  } catch {
-    return undefined;
-  }
+  const table = processTable();
+  const pid = table.listeners(port)?.[0];
+  return pid === undefined ? undefined : { pid, command: table.command(pid) ?? 'unknown' };
 }

@@ -79,7 +79,7 @@ export function startReadiness(spec: ProcessSpec, handle: ProcessHandle, deps: R
 type Probe = (done: (ok: boolean) => void) => { cancel(): void };
 
 /**
- * One TCP connect to 127.0.0.1:PORT (only the loopback address, never the network). Where /proc
+ * One TCP connect to 127.0.0.1:PORT (only the loopback address, never the network). Where the platform
  * tells who listens, the listener must be the process or one of its descendants: another
  * program's server on that port is not this process being ready.
  */

@@ -1,6 +1,6 @@
 import { formatDuration } from '../config/duration.js';
 import type { ProcessHandle } from './process-handle.js';
-import { markedProcesses, procStat, signalIdentity } from '../platform/proc.js';
+import { markedProcesses, ownStart, signalIdentities } from '../platform/proc.js';
 import type { Intent, Slot } from './slot.js';
 import type { Timers } from './timers.js';
 
@@ -85,7 +85,8 @@ export class Stopper {
    * than tf (daemons that left their group and tree; nothing older than tf can be one of them).
    */
   killMarked(): void {
-    const since = procStat(process.pid)?.start ?? Number.MAX_SAFE_INTEGER;
-    for (const identity of markedProcesses(this.marker, since)) signalIdentity(identity, 'SIGKILL');
+    // Without tf's own start, no age can be trusted: nothing is swept.
+    const since = ownStart() || Number.MAX_SAFE_INTEGER;
+    signalIdentities(markedProcesses(this.marker, since), 'SIGKILL');
   }
 }

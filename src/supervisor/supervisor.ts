@@ -86,7 +86,7 @@ export class Supervisor {
     const done = new Promise<number>((resolve) => (this.finished = resolve));
     this.phase = 'running';
     // With the shim, a dead tf closes each shim's control channel and the shim kills its tree itself.
-    if ((this.options.watchdog ?? process.platform === 'linux') && containmentMode() === 'portable') this.watchdog = new Watchdog(this.marker);
+    if ((this.options.watchdog ?? process.platform !== 'win32') && containmentMode() === 'portable') this.watchdog = new Watchdog(this.marker);
     this.live.startWaiting();
     if (this.slots.length === 0) this.shutdown({ kind: 'all-exited', status: 0 });
     return done;

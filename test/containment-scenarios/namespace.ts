@@ -24,13 +24,21 @@ let support: string | undefined;
  * tf's containment modes (README "Containment"): the default (the shim where it is available) and
  * the portable fallback. What tf promises in both (never signal a stranger) is tested in both.
  */
-export const MODES: Record<string, Record<string, string>> = { default: {}, portable: { TF_CONTAINMENT: 'portable' } };
+export const MODES: Record<string, Record<string, string>> = {
+  default: {},
+  portable: { TF_CONTAINMENT: 'portable' },
+  // The portable mode with ps and lsof instead of /proc (what runs on macOS), forced on Linux.
+  'portable, ps': { TF_CONTAINMENT: 'portable', TF_PROCESS_TABLE: 'ps' },
+};
 
 /**
  * TF_SCENARIO_CONTAINMENT=portable runs every scenario with TF_CONTAINMENT=portable, to see what
  * the fallback contains (several scenarios are expected to fail there: see README "Containment").
  */
-const FORCED_MODE = process.env.TF_SCENARIO_CONTAINMENT ? { TF_CONTAINMENT: process.env.TF_SCENARIO_CONTAINMENT } : {};
+const FORCED_MODE = {
+  ...(process.env.TF_SCENARIO_CONTAINMENT ? { TF_CONTAINMENT: process.env.TF_SCENARIO_CONTAINMENT } : {}),
+  ...(process.env.TF_PROCESS_TABLE ? { TF_PROCESS_TABLE: process.env.TF_PROCESS_TABLE } : {}),
+};
 
 /** Why PID namespaces cannot be used here, or undefined when they can. */
 export function namespaceUnsupported(): string | undefined {

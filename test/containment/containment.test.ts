@@ -10,7 +10,10 @@ import { expectGone, run } from './support.js';
 const SHIM = resolve(import.meta.dirname, `../../dist/native/tf-shim-linux-${process.arch}`);
 const hasShim = process.platform === 'linux' && spawnSync(SHIM, []).status === 111;
 const hasPidNamespaces = process.platform === 'linux' && spawnSync('unshare', ['-Upfr', '--mount-proc', 'true']).status === 0;
-const MODES = hasShim ? (['shim', 'portable'] as const) : (['portable'] as const);
+// ps: the portable mode reading ps and lsof instead of /proc (what runs on macOS), forced here.
+const MODES = hasShim ? (['shim', 'portable', 'ps'] as const) : (['portable', 'ps'] as const);
+type Mode = (typeof MODES)[number];
+const MODE_ENV: Record<Mode, Record<string, string>> = { shim: {}, portable: { TF_CONTAINMENT: 'portable' }, ps: { TF_CONTAINMENT: 'portable', TF_PROCESS_TABLE: 'ps' } };
 
 // A daemon as redis --daemonize yes or nginx make one: it leaves tf's environment (env -i), its
 // session and group (setsid), and its parent (the shell exits), and records its pid in a file.
@@ -36,9 +39,13 @@ describe.skipIf(!hasShim)('containment with the shim', () => {
     expect(nine.stdout.match(/^probe\.\d +\| pipes 524288 524288$/gm)).toHaveLength(9);
   });
 
-  it('says when a process daemonizes, shows it in tf ps, and stops it with the others', async () => {
+  // tf ps names the daemon from /proc, or from ps (the macOS path, forced).
+  it.each([
+    { table: '/proc', env: {} },
+    { table: 'ps', env: { TF_PROCESS_TABLE: 'ps' } },
+  ])('says when a process daemonizes, shows it in tf ps, and stops it with the others ($table)', async ({ env }) => {
     const root = tmpApp({ Procfile: `d: ${DAEMON}\nweb: ${fixture('drain', '50')}\n` });
-    const tf = startTf(['start', '--no-timestamps'], { cwd: root });
+    const tf = startTf(['start', '--no-timestamps'], { cwd: root, env });
     const notice = await tf.waitForLine('d.1 daemonized');
     const pidFile = join(root, 'daemon.pid');
     const daemon = await waitFor(() => existsSync(pidFile) && (Number(readFileSync(pidFile, 'utf8')) || undefined), 'the daemon to write its pid');
@@ -133,7 +140,7 @@ describe.skipIf(!hasPidNamespaces)('a stranger that reuses a PID tf knew is neve
   ]);
   it.each(cases)('$mode mode, $path path', async ({ mode, path, d }) => {
     const root = tmpApp({ Procfile: `stubborn: ${fixture('stubborn')}\nd: ${d}\n`, 'tf.yml': 'processes:\n  d:\n    restart: ignore\n' });
-    const env = cleanEnv(mode === 'portable' ? { TF_CONTAINMENT: 'portable' } : {});
+    const env = cleanEnv(MODE_ENV[mode]);
     // The watchdog path needs tf still draining (stubborn ignores SIGTERM) when it is killed.
     const drain = path === 'watchdog' ? '30' : '1';
     const result = await run('unshare', ['-Upfr', '--mount-proc', 'sh', resolve(import.meta.dirname, 'pid-reuse.sh'), TF_BIN, path, drain], root, env);
@@ -145,15 +152,29 @@ describe.skipIf(!hasPidNamespaces)('a stranger that reuses a PID tf knew is neve
 });
 
 describe.each(MODES)('%s mode', (mode) => {
-  const env = mode === 'portable' ? { TF_CONTAINMENT: 'portable' } : {};
+  const env = MODE_ENV[mode];
 
   it('tf check names the containment mode', async () => {
     const root = tmpApp({ Procfile: 'web: true\n' });
     const result = await runTf(['check'], { cwd: root, env });
-    expect(result.stdout).toMatch(new RegExp(`^contain +${mode} \\(`, 'm'));
+    const expected = { shim: 'shim \\(', portable: 'portable \\(process groups and /proc;', ps: 'portable \\(process groups and ps;' }[mode];
+    expect(result.stdout).toMatch(new RegExp(`^contain +${expected}`, 'm'));
   });
 
-  it('SIGKILLs a whole tree that ignores SIGTERM after the drain, without ps', async () => {
+  it.skipIf(mode === 'shim')('kill -9 of tf: the watchdog kills the trees and a marked daemon that left them', async () => {
+    // This daemon keeps tf's environment (so its marker): setsid takes it out of its group and tree.
+    const marked = `sh -c 'setsid sh -c "echo \\$\\$ > marked.pid; exec sleep 600" </dev/null >/dev/null 2>&1 & sleep 600'`;
+    const root = tmpApp({ Procfile: `tree: ${fixture('tree')}\nd: ${marked}\n` });
+    const tf = startTf(['start', '--no-timestamps'], { cwd: root, env });
+    const tree = (await tf.waitForLine('READY tree')).replace(/.*pids=/, '').split(',').map(Number);
+    const pidFile = join(root, 'marked.pid');
+    const daemon = await waitFor(() => existsSync(pidFile) && (Number(readFileSync(pidFile, 'utf8')) || undefined), 'the marked daemon to write its pid');
+    tf.signal('SIGKILL');
+    await tf.exited;
+    await expectGone([daemon, ...tree], 10_000);
+  });
+
+  it('SIGKILLs a whole tree that ignores SIGTERM after the drain (one table read, no ps per process)', async () => {
     const root = tmpApp({ Procfile: `tree: ${fixture('tree')}\n` });
     const tf = startTf(['start', '--no-timestamps', '-t', '1'], { cwd: root, env });
     const tree = (await tf.waitForLine('READY tree')).replace(/.*pids=/, '').split(',').map(Number);

@@ -27,13 +27,17 @@ function state(pid: number): string {
 }
 
 describe.skipIf(!hasTmux)('Ctrl-Z', () => {
-  it('suspends every process group, those that ignore SIGTSTP too, and fg continues them', async () => {
+  // Whether a group stopped is read from /proc, or from ps (the macOS path, forced).
+  it.each([
+    { table: '/proc', env: '' },
+    { table: 'ps', env: 'TF_PROCESS_TABLE=ps ' },
+  ])('suspends every process group, those that ignore SIGTSTP too, and fg continues them ($table)', async ({ env }) => {
     const tag = newTag();
     onTestFinished(() => expectNoSurvivors(tag));
     // sh execs sleep with SIGTSTP still ignored: only SIGSTOP can stop it.
     const root = tmpApp({ Procfile: `web: ${fixture('drain', '20')}\nstubborn: trap "" TSTP; exec sleep 600\n` });
     const { keys, screen } = terminal(root);
-    keys(`env ${TAG_VARIABLE}=${tag} NO_COLOR=1 ${process.execPath} ${TF_BIN} start --no-timestamps -p 27500`, 'Enter');
+    keys(`env ${env}${TAG_VARIABLE}=${tag} NO_COLOR=1 ${process.execPath} ${TF_BIN} start --no-timestamps -p 27500`, 'Enter');
     const pids = await waitFor(() => {
       const found = [...screen().matchAll(/(?:web|stubborn)\.1 started \(pid (\d+)/g)].map((m) => Number(m[1]));
       return found.length === 2 && screen().includes('READY web.1') ? found : undefined;

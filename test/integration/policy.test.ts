@@ -111,7 +111,7 @@ describe('start-up checks', () => {
     expect(result.code).toBe(1);
     // The holder is this test's own process; its name is node, whatever title vitest gave it.
     expect(result.stderr.startsWith(`tf: port ${port} is in use (pid ${process.pid}, node`)).toBe(true);
-    expect(result.stderr.endsWith('(stop that process, or choose another base port with -p)\n')).toBe(true);
+    expect(result.stderr.endsWith(`(stop that process, or choose another base port: -p ${port + 100})\n`)).toBe(true);
     expect(result.stderr.split('\n')).toHaveLength(2);
     expect(result.stdout).toBe('');
   });

@@ -8,6 +8,12 @@ import { runTf, startTf } from '../helpers/tf.js';
 
 const server = (delayMs: number) => fixture('server', String(delayMs));
 
+/** Who holds a port comes from /proc, or from ps and lsof (the macOS path, forced here so it cannot rot). */
+const TABLES = [
+  { table: '/proc', env: {} },
+  { table: 'ps and lsof', env: { TF_PROCESS_TABLE: 'ps' } },
+];
+
 describe('ready checks and depends_on', () => {
   it('starts a type only once its dependencies are ready: port, line and cmd checks', async () => {
     const root = tmpApp({
@@ -84,12 +90,12 @@ describe('ready checks and depends_on', () => {
     await tf.result();
   });
 
-  it('a ready: port check is not satisfied by another program listening on that port', async () => {
+  it.each(TABLES)('a ready: port check is not satisfied by another program listening on that port ($table)', async ({ env }) => {
     const root = tmpApp({
       Procfile: `web: sh -c '${fixture('server', '0').replaceAll("'", '')}; true'\ndb: sh -c 'echo up; exec sleep 600'\n`,
       'tf.yml': 'processes:\n  web: { ready: port }\n  db: { ready: port, ready_timeout: 1500ms, depends_on: [web] }\n',
     });
-    const tf = startTf(['start', '--no-timestamps', '-p', '24900'], { cwd: root });
+    const tf = startTf(['start', '--no-timestamps', '-p', '24900'], { cwd: root, env });
     // Somebody else's server takes db's port after tf checked it was free, before db starts.
     await tf.waitForLine('web.1 started');
     const other = createServer();
@@ -106,14 +112,14 @@ describe('ready checks and depends_on', () => {
     await tf.result();
   });
 
-  it('refuses to start when a ready: port type would get a port in use, naming the holder', async () => {
+  it.each(TABLES)('refuses to start when a ready: port type would get a port in use, naming the holder ($table)', async ({ env }) => {
     const other = createServer();
     await new Promise<void>((listening) => other.listen(25100, '127.0.0.1', listening));
     try {
       const root = tmpApp({ Procfile: `db: ${server(0)}\n`, 'tf.yml': 'processes:\n  db: { ready: port }\n' });
-      const result = await runTf(['start', '--no-timestamps', '-p', '25100'], { cwd: root });
+      const result = await runTf(['start', '--no-timestamps', '-p', '25100'], { cwd: root, env });
       expect(result.code).toBe(1);
-      expect(result.stderr).toMatch(new RegExp(`^tf: port 25100 is in use \\(pid ${process.pid}, .+\\) \\(stop that process, or choose another base port with -p\\)\n$`));
+      expect(result.stderr).toMatch(new RegExp(`^tf: port 25100 is in use \\(pid ${process.pid}, .+\\) \\(stop that process, or choose another base port: -p 25200\\)\n$`));
       expect(result.stdout).toBe('');
     } finally {
       other.close();

@@ -1,0 +1,100 @@
+import { existsSync, readdirSync, readFileSync, readlinkSync } from 'node:fs';
+import type { ProcessTable, ProcStat } from './process-table.js';
+
+/** The process table read from /proc (Linux). */
+export class ProcfsTable implements ProcessTable {
+  readonly kind = 'procfs';
+
+  all(): ProcStat[] {
+    return this.list(processIds());
+  }
+
+  stats(pids: number[]): Map<number, ProcStat> {
+    return new Map(this.list(pids).map((stat) => [stat.pid, stat]));
+  }
+
+  command(pid: number): string | undefined {
+    return readOrEmpty(`/proc/${pid}/comm`).toString().trimEnd() || undefined;
+  }
+
+  withEnvironment(entry: string): ProcStat[] {
+    const needle = Buffer.from(`${entry}\0`);
+    const inside = Buffer.concat([Buffer.from('\0'), needle]);
+    return this.list(
+      processIds().filter((pid) => {
+        const environ = readOrEmpty(`/proc/${pid}/environ`);
+        return environ.indexOf(needle) === 0 || environ.indexOf(inside) !== -1;
+      }),
+    );
+  }
+
+  listeners(port: number): number[] | undefined {
+    if (!existsSync('/proc/net/tcp')) return undefined;
+    const inodes = new Set([...listeningInodes('/proc/net/tcp', port), ...listeningInodes('/proc/net/tcp6', port)]);
+    // A listener in another network namespace, or hidden: nobody can be named.
+    if (inodes.size === 0) return undefined;
+    return processIds().filter((pid) => socketInodes(pid).some((inode) => inodes.has(inode)));
+  }
+
+  private list(pids: number[]): ProcStat[] {
+    return pids.flatMap((pid) => procStat(pid) ?? []);
+  }
+}
+
+/** /proc/PID/stat, parsed; undefined if the process is gone. */
+function procStat(pid: number): ProcStat | undefined {
+  const text = readOrEmpty(`/proc/${pid}/stat`).toString();
+  // The command (field 2) may hold spaces and parentheses: the fields after it start at the last ')'.
+  const fields = text.slice(text.lastIndexOf(')') + 2).split(' ');
+  if (fields.length < 20) return undefined;
+  return { pid, state: fields[0]!, ppid: Number(fields[1]), pgid: Number(fields[2]), start: Number(fields[19]) };
+}
+
+function processIds(): number[] {
+  try {
+    return readdirSync('/proc').filter((entry) => /^\d+$/.test(entry)).map(Number);
+  } catch {
+    return [];
+  }
+}
+
+/** A /proc file, or nothing if the process is gone or hidden. */
+function readOrEmpty(path: string): Buffer {
+  try {
+    return readFileSync(path);
+  } catch {
+    return Buffer.alloc(0);
+  }
+}
+
+const LISTEN = '0A';
+
+function listeningInodes(table: string, port: number): string[] {
+  const hexPort = port.toString(16).toUpperCase().padStart(4, '0');
+  return readOrEmpty(table)
+    .toString()
+    .split('\n')
+    .slice(1)
+    .map((line) => line.trim().split(/\s+/))
+    .filter((cols) => cols[1]?.endsWith(`:${hexPort}`) && cols[3] === LISTEN)
+    .map((cols) => cols[9] ?? '');
+}
+
+/** The inodes of the sockets a process has open (none if it is gone or not ours to read). */
+function socketInodes(pid: number): string[] {
+  let fds: string[];
+  try {
+    fds = readdirSync(`/proc/${pid}/fd`);
+  } catch {
+    return [];
+  }
+  return fds.flatMap((fd) => /^socket:\[(\d+)\]$/.exec(safeReadlink(`/proc/${pid}/fd/${fd}`) ?? '')?.[1] ?? []);
+}
+
+function safeReadlink(path: string): string | undefined {
+  try {
+    return readlinkSync(path);
+  } catch {
+    return undefined;
+  }
+}
