@@ -9,6 +9,8 @@ import { listenForSignals } from '../supervisor/signal-source.js';
 import { listenForJobControl } from '../supervisor/job-control.js';
 import { Supervisor } from '../supervisor/supervisor.js';
 import { TfError } from '../util/errors.js';
+import { ttyUnavailable, type TerminalSize } from '../platform/containment.js';
+import { DEFAULT_TERMINAL_SIZE } from '../supervisor/terminal.js';
 import { isReaderGone, OUTPUT_FAILED_STATUS, writeProblem } from '../output/write-error.js';
 import { formationRequest, loadAppFor } from './app-flags.js';
 import type { FormationFlags, ReleaseFlags } from './options.js';
@@ -19,6 +21,8 @@ export interface StartFlags extends ReleaseFlags, FormationFlags {
   /** --watch alone is true: watch every file. */
   watch?: string[] | true;
   controlSocket?: string;
+  /** Every type on terminals, as tf.yml's tty: true. */
+  tty?: boolean;
 }
 
 /**
@@ -36,11 +40,19 @@ function reportOutputFailure(output: Multiplexer): () => boolean {
   return () => failed;
 }
 
+/** tf's own terminal size (stdout's, which Node keeps up to date on SIGWINCH), when it has one. */
+function ownTerminalSize(): TerminalSize | undefined {
+  const { columns, rows } = process.stdout;
+  return process.stdout.isTTY && columns > 0 && rows > 0 ? { rows, cols: columns } : undefined;
+}
+
 export async function start(items: string[], flags: StartFlags): Promise<number> {
   if (flags.watch && flags.release !== undefined) throw new TfError('--watch cannot be used with --release: a release never changes', 'drop one of them');
   const app = await loadAppFor(flags);
-  const request = formationRequest(items, flags);
+  const request = { ...formationRequest(items, flags), ...(flags.tty ? { tty: true } : {}) };
   const { specs, specFor, types } = planRun(app, request);
+  const noTty = specs.some((spec) => spec.tty) ? ttyUnavailable() : undefined;
+  if (noTty) throw new TfError(noTty, flags.tty ? 'run without --tty' : 'remove tty: true from tf.yml');
   // The socket lives in the working root, also for a release (whose build is read-only).
   const control = await ControlSession.open(appRoot(flags), flags.controlSocket);
   try {
@@ -49,7 +61,9 @@ export async function start(items: string[], flags: StartFlags): Promise<number>
     const color = !flags.json && shouldColor(Boolean(process.stdout.isTTY), process.env);
     const output = new Multiplexer(process.stdout, { json: Boolean(flags.json), color, timestamps: flags.timestamps });
     const outputFailed = reportOutputFailure(output);
-    const supervisor = new Supervisor({ specs, specFor, types, output, extraEnv: color ? { FORCE_COLOR: '1' } : {} });
+    const supervisor = new Supervisor({ specs, specFor, types, output, extraEnv: color ? { FORCE_COLOR: '1' } : {}, terminalSize: ownTerminalSize });
+    const onResize = (): void => supervisor.resizeTerminals(ownTerminalSize() ?? DEFAULT_TERMINAL_SIZE);
+    process.stdout.on('resize', onResize);
     control.attach(supervisor, output);
     const stopListening = listenForSignals((signal) => supervisor.shutdown({ kind: 'signal', signal }));
     const stopJobControl = listenForJobControl({ processes: () => supervisor.running(), say: (text) => output.system(text) });
@@ -69,6 +83,7 @@ export async function start(items: string[], flags: StartFlags): Promise<number>
     const status = await running;
     stopListening();
     stopJobControl();
+    process.stdout.off('resize', onResize);
     await watcher?.close();
     await output.flush();
     return outputFailed() ? OUTPUT_FAILED_STATUS : status;

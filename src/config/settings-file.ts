@@ -82,7 +82,7 @@ function parseBuildCommand(value: Json, fail: Fail): string {
   return value;
 }
 
-const TYPE_KEYS = ['stop_signal', 'drain', 'restart', 'ready', 'ready_timeout', 'depends_on', 'watch'];
+const TYPE_KEYS = ['stop_signal', 'drain', 'restart', 'ready', 'ready_timeout', 'depends_on', 'watch', 'tty'];
 
 function parseTypes(value: Json, fail: Fail): Map<string, TypeSettings> {
   const out = new Map<string, TypeSettings>();
@@ -98,6 +98,7 @@ function parseTypes(value: Json, fail: Fail): Map<string, TypeSettings> {
       else if (key === 'ready') settings.ready = parseReady(raw, at, fail);
       else if (key === 'depends_on') settings.dependsOn = parseStrings(raw, at, fail, 'a list of process types, e.g. depends_on: [web]');
       else if (key === 'watch') settings.watch = raw === false ? [] : parseStrings(raw, at, fail, "a list of globs, e.g. watch: ['src/**/*.js'], or false");
+      else if (key === 'tty') settings.tty = typeof raw === 'boolean' ? raw : fail(at, `${JSON.stringify(raw)} is not true or false`, 'write tty: true to run each of its processes on a terminal');
       else fail(at, 'unknown setting', `known settings: ${TYPE_KEYS.join(', ')}`);
     }
     out.set(type, settings);

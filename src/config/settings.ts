@@ -17,6 +17,8 @@ export interface TypeSettings {
   dependsOn?: string[];
   /** Globs (relative to the root) whose changes restart this type under `tf start --watch`. */
   watch?: string[];
+  /** Each process runs on its own pseudo-terminal (tty mode). */
+  tty?: boolean;
 }
 
 export interface Settings {

@@ -16,6 +16,8 @@ export interface FormationRequest {
   timeout?: string;
   /** --restart TYPE,... : these types restart with backoff when they exit. */
   restart?: string[];
+  /** --tty: every type runs on terminals. */
+  tty?: boolean;
 }
 
 export const DEFAULT_DRAIN_MS = 5000;
@@ -58,6 +60,7 @@ export function formationInput(app: App, request: FormationRequest = {}): Format
     drainMs: request.timeout === undefined ? (app.settings.drainMs ?? DEFAULT_DRAIN_MS) : drainTimeout(request.timeout),
     restartTypes,
     restartPolicy: { kind: 'restart', limit: DEFAULT_RESTART_LIMIT, windowMs: DEFAULT_RESTART_WINDOW_MS },
+    ...(request.tty ? { ttyAll: true } : {}),
   };
 }
 
