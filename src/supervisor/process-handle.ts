@@ -105,7 +105,10 @@ export class ProcessHandle {
   private spawned(pid: number, stdout: Readable | undefined, stderr: Readable | undefined, input: Writable | undefined): void {
     this.pid = pid;
     this.source.pid = pid;
-    if (input) this.terminal = new Terminal((size) => this.contained?.resize?.(size), input);
+    if (input) {
+      const notice = `${this.spec.name} is waiting for input (tf attach ${this.spec.name})`;
+      this.terminal = new Terminal((size) => this.contained?.resize?.(size), input, () => this.deps.output.system(notice, this.source));
+    }
     if (stdout) this.read(stdout, 'stdout');
     if (stderr) this.read(stderr, 'stderr');
     this.deps.events.onSpawn?.(this);

@@ -7,6 +7,8 @@ export const DEFAULT_TERMINAL_SIZE: TerminalSize = { rows: 24, cols: 80 };
 /** Enough raw output for the last screenful of a tall terminal (`tf attach` replays it). */
 const TAIL_BYTES = 64 * 1024;
 const LF = 0x0a;
+/** A prompt left this long with nobody attached gets a notice (a debugger is not a hang). */
+const PROMPT_IDLE_MS = 1000;
 
 /** Someone attached to a process's terminal: it gets the raw output as it comes. */
 export type Viewer = (data: Buffer) => void;
@@ -21,14 +23,21 @@ export class Terminal {
   private readonly viewers: Viewer[] = [];
   private readonly ends = new Map<Viewer, () => void>();
   private closed = false;
+  private idle: NodeJS.Timeout | undefined;
 
   constructor(
     private readonly resizer: (size: TerminalSize) => void,
     private readonly input: Writable,
+    /** Called when output ending without a newline (a prompt) was followed by a second of silence, nobody attached. */
+    private readonly onPrompt: () => void = () => {},
   ) {}
 
   /** Raw output just read from the terminal. */
   output(chunk: Buffer): void {
+    clearTimeout(this.idle);
+    if (chunk.length > 0 && chunk[chunk.length - 1] !== LF) {
+      this.idle = setTimeout(() => !this.attached && !this.closed && this.onPrompt(), PROMPT_IDLE_MS).unref();
+    }
     this.tail = this.tail.length + chunk.length <= TAIL_BYTES ? Buffer.concat([this.tail, chunk]) : Buffer.concat([this.tail, chunk]).subarray(-TAIL_BYTES);
     for (const viewer of this.viewers) viewer(chunk);
   }
@@ -73,6 +82,7 @@ export class Terminal {
   /** The process is gone: nobody can type to it any more. */
   close(): void {
     this.closed = true;
+    clearTimeout(this.idle);
     this.input.destroy();
     for (const end of [...this.ends.values()]) end();
     this.ends.clear();

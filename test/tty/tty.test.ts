@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { expectOneLineError } from '../helpers/errors.js';
-import { expectNoSurvivors } from '../helpers/processes.js';
-import { runTf, startTf } from '../helpers/tf.js';
+import { expectNoSurvivors, newTag, TAG_VARIABLE } from '../helpers/processes.js';
+import { runTf, startTf, TF_BIN } from '../helpers/tf.js';
 import { tmpApp } from '../helpers/tmp-app.js';
 import { attachCommand, hasTmux, tmuxPane } from './helpers.js';
 
@@ -65,6 +65,14 @@ describe.runIf(shim)('tty mode', () => {
     await expectNoSurvivors(tf.tag, 10_000);
   });
 
+  it('says when a tty process waits at a prompt and nobody is attached', async () => {
+    const root = tmpApp({ Procfile: "app: python3 -c \"input('name? ')\"\n", 'tf.yml': TTY_YML });
+    const tf = startTf(['start'], { cwd: root });
+    await tf.waitForLine(/system +\| app\.1 is waiting for input \(tf attach app\.1\)$/);
+    tf.signal('SIGTERM');
+    await tf.result();
+  });
+
   it('tf attach to a piped process is a one-line error naming tty: true', async () => {
     const root = tmpApp({ Procfile: "web: sh -c 'echo up; sleep 600'\n" });
     const tf = startTf(['start'], { cwd: root });
@@ -104,6 +112,19 @@ describe.runIf(shim)('tty mode', () => {
     expect(tf.child.exitCode).toBeNull();
     tf.signal('SIGTERM');
     await tf.result();
+  });
+
+  it.runIf(hasTmux)("the terminal has tf's size and follows its resize; Ctrl-C in tf's terminal stops everything", async () => {
+    const script = "import os, signal, time\nsignal.signal(signal.SIGWINCH, lambda *a: print('size %dx%d' % tuple(os.get_terminal_size())))\nprint('size %dx%d' % tuple(os.get_terminal_size()))\nwhile True:\n    time.sleep(1)\n";
+    const root = tmpApp({ Procfile: 'app: python3 size.py\n', 'size.py': script, 'tf.yml': TTY_YML });
+    const tag = newTag();
+    const pane = tmuxPane(root, `env -u PYTHONUNBUFFERED ${TAG_VARIABLE}=${tag} ${[process.execPath, TF_BIN, 'start'].map((a) => `'${a}'`).join(' ')}; echo tf-exit=$?`);
+    await pane.waitFor(/app\.1 +\| size 120x40$/m, "tf's size");
+    pane.resize(100, 30);
+    await pane.waitFor(/app\.1 +\| size 100x30$/m, 'the new size');
+    pane.keys('C-c');
+    await pane.waitFor(/tf-exit=130/, 'tf to stop');
+    await expectNoSurvivors(tag);
   });
 
   it.runIf(hasTmux)('two attachers both see the output; the most recent one types', async () => {
