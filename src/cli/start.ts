@@ -11,6 +11,7 @@ import { Supervisor } from '../supervisor/supervisor.js';
 import { TfError } from '../util/errors.js';
 import { ttyUnavailable, type TerminalSize } from '../platform/containment.js';
 import { DEFAULT_TERMINAL_SIZE } from '../supervisor/terminal.js';
+import type { ProcessSpec } from '../formation/formation.js';
 import { isReaderGone, OUTPUT_FAILED_STATUS, writeProblem } from '../output/write-error.js';
 import { formationRequest, loadAppFor } from './app-flags.js';
 import type { FormationFlags, ReleaseFlags } from './options.js';
@@ -46,6 +47,20 @@ function ownTerminalSize(): TerminalSize | undefined {
   return process.stdout.isTTY && columns > 0 && rows > 0 ? { rows, cols: columns } : undefined;
 }
 
+/**
+ * interactive: true: what is typed in tf's terminal goes to that process. The terminal stays in its
+ * normal (line) mode, so Ctrl-C and Ctrl-Z still reach tf as before. Nothing when stdin is not a terminal.
+ */
+function forwardKeyboard(specs: ProcessSpec[], supervisor: Supervisor): () => void {
+  if (!specs.some((spec) => spec.interactive) || !process.stdin.isTTY) return () => {};
+  const onKeys = (data: Buffer): void => supervisor.keyboard(data);
+  process.stdin.on('data', onKeys);
+  return () => {
+    process.stdin.off('data', onKeys);
+    process.stdin.pause();
+  };
+}
+
 export async function start(items: string[], flags: StartFlags): Promise<number> {
   if (flags.watch && flags.release !== undefined) throw new TfError('--watch cannot be used with --release: a release never changes', 'drop one of them');
   const app = await loadAppFor(flags);
@@ -64,6 +79,7 @@ export async function start(items: string[], flags: StartFlags): Promise<number>
     const supervisor = new Supervisor({ specs, specFor, types, output, extraEnv: color ? { FORCE_COLOR: '1' } : {}, terminalSize: ownTerminalSize });
     const onResize = (): void => supervisor.resizeTerminals(ownTerminalSize() ?? DEFAULT_TERMINAL_SIZE);
     process.stdout.on('resize', onResize);
+    const stopKeyboard = forwardKeyboard(specs, supervisor);
     control.attach(supervisor, output);
     const stopListening = listenForSignals((signal) => supervisor.shutdown({ kind: 'signal', signal }));
     const stopJobControl = listenForJobControl({ processes: () => supervisor.running(), say: (text) => output.system(text) });
@@ -84,6 +100,7 @@ export async function start(items: string[], flags: StartFlags): Promise<number>
     stopListening();
     stopJobControl();
     process.stdout.off('resize', onResize);
+    stopKeyboard();
     await watcher?.close();
     await output.flush();
     return outputFailed() ? OUTPUT_FAILED_STATUS : status;

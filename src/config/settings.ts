@@ -19,6 +19,8 @@ export interface TypeSettings {
   watch?: string[];
   /** Each process runs on its own pseudo-terminal (tty mode). */
   tty?: boolean;
+  /** tf start's own keyboard goes to its (first) process; implies tty. At most one type. */
+  interactive?: boolean;
 }
 
 export interface Settings {

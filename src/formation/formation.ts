@@ -27,6 +27,8 @@ export interface ProcessSpec {
   dependsOn?: string[];
   /** It runs on its own pseudo-terminal (tf.yml tty, tf start --tty). */
   tty?: boolean;
+  /** tf start's keyboard goes to it (tf.yml interactive; always with tty). */
+  interactive?: boolean;
 }
 
 export interface FormationInput {
@@ -103,7 +105,8 @@ export function specFactory(input: Omit<FormationInput, 'scale'>): SpecFactory {
     const type = input.types[typeIndex];
     if (!type) throw unknownType(typeName, input.types.map((t) => t.name));
     const settings = input.settings.types.get(type.name) ?? {};
-    const tty = input.ttyAll === true || settings.tty === true;
+    const interactive = settings.interactive === true;
+    const tty = input.ttyAll === true || settings.tty === true || interactive;
     const restart = input.restartTypes?.has(type.name) && input.restartPolicy ? input.restartPolicy : (settings.restart ?? { kind: 'stop' as const });
     return {
       ...instanceParts(type.name, instance, portFor(input.basePort, typeIndex, instance), input.environment, tty),
@@ -118,6 +121,7 @@ export function specFactory(input: Omit<FormationInput, 'scale'>): SpecFactory {
       ...(settings.readyTimeoutMs !== undefined ? { readyTimeoutMs: settings.readyTimeoutMs } : {}),
       ...(settings.dependsOn?.length ? { dependsOn: settings.dependsOn } : {}),
       ...(tty ? { tty } : {}),
+      ...(interactive ? { interactive } : {}),
     };
   };
 }

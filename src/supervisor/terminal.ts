@@ -70,8 +70,8 @@ export class Terminal {
     return this.viewers.length > 0;
   }
 
-  /** Keystrokes: only the most recent attacher's reach the process. */
-  write(from: Viewer, data: Buffer): void {
+  /** Keystrokes: only the most recent attacher's reach the process; tf start's own (FROM undefined) only while nobody is attached. */
+  write(from: Viewer | undefined, data: Buffer): void {
     if (this.viewers.at(-1) === from && this.input.writable) this.input.write(data);
   }
 

@@ -127,6 +127,19 @@ describe.runIf(shim)('tty mode', () => {
     await expectNoSurvivors(tag);
   });
 
+  it.runIf(hasTmux)("interactive: true: tf start's keyboard goes to that process; Ctrl-C still stops the formation", async () => {
+    const script = "name = input('name? ')\nprint('hi', name)\nimport time\nwhile True:\n    time.sleep(1)\n";
+    const root = tmpApp({ Procfile: 'app: python3 ask.py\nother: sleep 600\n', 'ask.py': script, 'tf.yml': 'processes:\n  app:\n    interactive: true\n' });
+    const tag = newTag();
+    const pane = tmuxPane(root, `env -u PYTHONUNBUFFERED ${TAG_VARIABLE}=${tag} ${[process.execPath, TF_BIN, 'start'].map((a) => `'${a}'`).join(' ')}; echo tf-exit=$?`);
+    await pane.waitFor(/app\.1 is waiting for input/, 'the prompt notice');
+    pane.keys('bob', 'Enter');
+    await pane.waitFor(/app\.1 +\| name\? bob\n(.*\n)*.*app\.1 +\| hi bob$/m, 'the answer');
+    pane.keys('C-c');
+    await pane.waitFor(/tf-exit=130/, 'tf to stop');
+    await expectNoSurvivors(tag);
+  });
+
   it.runIf(hasTmux)('two attachers both see the output; the most recent one types', async () => {
     const script = "print('ready')\nwhile True:\n    line = input('> ')\n    print('got', line)\n";
     const root = tmpApp({ Procfile: 'app: python3 echo.py\n', 'echo.py': script, 'tf.yml': TTY_YML });
