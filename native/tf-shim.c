@@ -2,7 +2,7 @@
  * tf-shim: sits between tf and one process tree (tini -s style), so tf can contain that tree with
  * what the kernel records instead of what a process might erase.
  *
- *   tf-shim [--foreground] [--pipes [--pipe-size BYTES]] -- PROGRAM ARGS...
+ *   tf-shim [--foreground] [--pipes [--pipe-size BYTES] | --tty ROWS COLS] -- PROGRAM ARGS...
  *
  * - It is a child subreaper (PR_SET_CHILD_SUBREAPER): every orphan of the tree re-parents to it, so
  *   a daemon that double-forks, calls setsid and overwrites its environ is still its child.
@@ -12,17 +12,26 @@
  *   open("/dev/stdout") fails on a socket). The shim keeps the read ends open; tf opens them through
  *   /proc/SHIM/fd/N, which gives tf its own file description of the same pipe. --pipe-size sets
  *   their capacity (tf sizes them to its formation: src/supervisor/spawner.ts).
+ * - With --tty, PROGRAM runs on a pseudo-terminal of ROWS x COLS: it calls setsid, makes the
+ *   terminal its controlling one (TIOCSCTTY), and has it as stdin, stdout and stderr, so the pty's
+ *   session leader is the process group tf signals. tf cannot open the master itself (opening
+ *   /proc/SHIM/fd/N of /dev/ptmx allocates a new pty), so the shim relays: what the master reads
+ *   goes into an output pipe, what tf writes into an input pipe goes to the master; tf opens the
+ *   pipes' other ends through /proc as with --pipes. The relay reads the master only once the pipe
+ *   took the last read, so a slow tf still pauses the program. When no process holds the terminal
+ *   any more (the master reads EIO), the output pipe is closed: tf reads EOF.
  * - Identity without races: it signals only its own unreaped children (their PIDs cannot be reused
  *   while they are unreaped) and process groups that one of its unreaped children belongs to (a
  *   PGID cannot be reused while a member exists, even a zombie). Everything deeper is reached by
  *   re-parenting: SIGKILL every child, reap, repeat until none is left.
  *
  * Control channel, fd 3 (lines):
- *   shim -> tf: "pid N [OUT ERR]", "error ERRNO-NAME" (exec failed), "daemon PID COMM",
+ *   shim -> tf: "pid N [OUT ERR]" ("pid N OUT IN" with --tty: tf reads OUT and writes IN), "error ERRNO-NAME" (exec failed), "daemon PID COMM",
  *               "exit code N" | "exit signal N", "gone code N" | "gone signal N" (nothing left).
  *   tf -> shim: "opened" (tf holds its own read ends: the shim may close its own and exit when
  *               nothing is left), "signal N" (to the program's group and to each re-parented
- *               descendant), "kill" (SIGKILL everything, then "gone").
+ *               descendant), "kill" (SIGKILL everything, then "gone"), "resize ROWS COLS"
+ *               (--tty: the terminal's new size; the kernel sends SIGWINCH to its foreground group).
  *   EOF (tf died, even by SIGKILL): SIGKILL everything.
  * The shim ignores the terminal's signals: tf drives it over fd 3.
  */
@@ -36,6 +45,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <sys/prctl.h>
 #include <sys/signalfd.h>
 #include <sys/wait.h>
@@ -63,6 +73,14 @@ static pid_t children[MAX_CHILDREN];
 /* The read ends of the output pipes, held until tf says it has opened its own (or tf dies). */
 static int pipe_ends[2] = {-1, -1};
 static int finish_pending;
+
+/* --tty: the master, and the relay between it and tf's two pipes (-1 once closed). */
+static int master = -1;
+static int relay_out = -1; /* the shim's write end of the output pipe */
+static int relay_in = -1;  /* the shim's read end of the input pipe */
+static int master_hung;    /* no process holds the terminal any more */
+static char out_buf[65536], in_buf[4096];
+static size_t out_len, out_off, in_len, in_off;
 
 static const int IGNORED[] = {SIGINT, SIGQUIT, SIGTERM, SIGHUP, SIGTSTP, SIGTTIN, SIGTTOU, SIGPIPE};
 
@@ -198,7 +216,7 @@ static int reap(int flags) {
 
 /* Exits once nothing is left; with pipes, only after tf has opened them (else their output is lost). */
 static void finish(void) {
-  if (pipe_ends[0] >= 0) {
+  if (pipe_ends[0] >= 0 || relay_out >= 0) {
     finish_pending = 1;
     return;
   }
@@ -228,7 +246,12 @@ static void kill_all(int tf_gone) {
     }
   }
   if (!had_main) say_status("exit", main_status);
-  if (tf_gone) pipes_opened();
+  if (tf_gone) {
+    /* Nobody reads the output any more. */
+    if (relay_out >= 0) close(relay_out);
+    relay_out = -1;
+    pipes_opened();
+  }
   finish();
 }
 
@@ -264,8 +287,15 @@ static void main_exited(void) {
   say_status("exit", main_status);
 }
 
+static void set_size(int rows, int cols) {
+  struct winsize size = {.ws_row = (unsigned short)rows, .ws_col = (unsigned short)cols};
+  if (master >= 0 && rows > 0 && cols > 0) ioctl(master, TIOCSWINSZ, &size);
+}
+
 static void command(char *line) {
+  int rows, cols;
   if (strcmp(line, "kill") == 0) kill_all(0);
+  else if (sscanf(line, "resize %d %d", &rows, &cols) == 2) set_size(rows, cols);
   else if (strcmp(line, "opened") == 0) pipes_opened();
   else if (strncmp(line, "signal ", 7) == 0) signal_all(atoi(line + 7));
 }
@@ -289,14 +319,79 @@ static void read_commands(void) {
   if (used == sizeof buffer - 1) used = 0; /* a line that long is no command */
 }
 
+/* The relay's output side is drained and the terminal hung up: tf reads EOF. */
+static void close_output(void) {
+  if (relay_out >= 0) close(relay_out);
+  relay_out = -1;
+  if (finish_pending) finish();
+}
+
+/* Moves bytes master -> output pipe and input pipe -> master, as far as each side takes them. */
+static void relay(struct pollfd *fds) {
+  /* Input for a terminal nobody holds any more goes nowhere (and would wake poll at once). */
+  if (fds[2].revents & (POLLHUP | POLLERR)) in_len = 0;
+  if (fds[2].revents & POLLIN || (fds[2].revents & (POLLHUP | POLLERR) && out_len == 0)) {
+    ssize_t n = read(master, out_buf, sizeof out_buf);
+    if (n > 0) out_len = (size_t)n, out_off = 0;
+    else if (n == 0 || (errno != EINTR && errno != EAGAIN)) master_hung = 1; /* EIO: no process holds the terminal */
+  }
+  if (out_len > 0 && relay_out >= 0) {
+    ssize_t n = write(relay_out, out_buf + out_off, out_len - out_off);
+    if (n > 0 && (out_off += (size_t)n) == out_len) out_len = 0;
+    /* tf closed its end: keep draining the terminal so the program never blocks on it. */
+    if (n < 0 && errno == EPIPE) close_output();
+  }
+  if (relay_out < 0) out_len = 0;
+  if (master_hung && out_len == 0 && relay_out >= 0) close_output();
+  if (fds[4].revents & (POLLIN | POLLHUP | POLLERR) && in_len == 0) {
+    ssize_t n = read(relay_in, in_buf, sizeof in_buf);
+    if (n > 0) in_len = (size_t)n, in_off = 0;
+    else if (n == 0 || (errno != EINTR && errno != EAGAIN)) close(relay_in), relay_in = -1;
+  }
+  if (in_len > 0) {
+    ssize_t n = write(master, in_buf + in_off, in_len - in_off);
+    if ((n > 0 && (in_off += (size_t)n) == in_len) || (n < 0 && errno != EAGAIN && errno != EINTR)) in_len = 0;
+  }
+}
+
+/* What the relay waits for: fds 2..4 of the poll set (master, output pipe, input pipe). */
+static void relay_events(struct pollfd *fds) {
+  fds[2].fd = master_hung ? -1 : master;
+  fds[2].events = (short)((out_len == 0 ? POLLIN : 0) | (in_len > 0 ? POLLOUT : 0));
+  if (fds[2].events == 0) fds[2].fd = -1;
+  fds[3].fd = out_len > 0 ? relay_out : -1;
+  fds[3].events = POLLOUT;
+  fds[4].fd = in_len == 0 ? relay_in : -1;
+  fds[4].events = POLLIN;
+}
+
+/*
+ * A pty of ROWS x COLS and the two pipes tf reads and writes. Returns the slave, which the shim
+ * holds until the program runs: a master whose slave was never opened reads EIO at once.
+ */
+static int open_tty(int rows, int cols, int out[2], int in[2]) {
+  master = posix_openpt(O_RDWR | O_NOCTTY | O_CLOEXEC);
+  if (master < 0 || grantpt(master) < 0 || unlockpt(master) < 0) return -1;
+  const char *name = ptsname(master);
+  int slave = name ? open(name, O_RDWR | O_NOCTTY | O_CLOEXEC) : -1;
+  if (slave < 0 || pipe2(out, O_CLOEXEC) < 0 || pipe2(in, O_CLOEXEC) < 0) return -1;
+  set_size(rows, cols);
+  /* Only the shim's own ends: tf's are separate file descriptions, opened through /proc. */
+  fcntl(master, F_SETFL, O_NONBLOCK | O_RDWR);
+  fcntl(out[1], F_SETFL, O_NONBLOCK | O_WRONLY);
+  fcntl(in[0], F_SETFL, O_NONBLOCK | O_RDONLY);
+  return slave;
+}
+
 /*
  * Forks and execs the program. Returns only once it runs (or failed to): until the child has
  * called setsid and reset its signals, a stop signal for its group would be lost, so tf learns the
  * pid only then. The child tells an exec failure through a close-on-exec pipe; EOF means it ran.
  */
-static void start_program(char **argv, int pipes, sigset_t *blocked) {
-  int out[2] = {-1, -1}, err[2] = {-1, -1}, sync[2];
-  if ((pipes && (pipe2(out, O_CLOEXEC) < 0 || pipe2(err, O_CLOEXEC) < 0)) || pipe2(sync, O_CLOEXEC) < 0) {
+static void start_program(char **argv, int pipes, int rows, int cols, sigset_t *blocked) {
+  int out[2] = {-1, -1}, err[2] = {-1, -1}, sync[2], slave = -1;
+  int tty = rows > 0;
+  if ((tty && (slave = open_tty(rows, cols, out, err)) < 0) || (pipes && (pipe2(out, O_CLOEXEC) < 0 || pipe2(err, O_CLOEXEC) < 0)) || pipe2(sync, O_CLOEXEC) < 0) {
     say("error %s\n", strerror(errno));
     _exit(111);
   }
@@ -313,6 +408,13 @@ static void start_program(char **argv, int pipes, sigset_t *blocked) {
   }
   if (main_pid == 0) {
     if (!foreground) setsid();
+    if (tty) {
+      /* The pty's session leader is the group tf signals; its Ctrl-C reaches that group alone. */
+      ioctl(slave, TIOCSCTTY, 0);
+      dup2(slave, 0);
+      dup2(slave, 1);
+      dup2(slave, 2);
+    }
     if (pipes) {
       dup2(out[1], 1);
       dup2(err[1], 2);
@@ -329,7 +431,14 @@ static void start_program(char **argv, int pipes, sigset_t *blocked) {
   int error = 0;
   while (read(sync[0], &error, sizeof error) < 0 && errno == EINTR) {}
   close(sync[0]);
-  if (pipes) {
+  if (tty) {
+    close(slave);
+    relay_out = out[1];
+    relay_in = err[0];
+    pipe_ends[0] = out[0];
+    pipe_ends[1] = err[1];
+    say("pid %d %d %d\n", main_pid, out[0], err[1]);
+  } else if (pipes) {
     close(out[1]);
     close(err[1]);
     pipe_ends[0] = out[0];
@@ -343,15 +452,16 @@ static void start_program(char **argv, int pipes, sigset_t *blocked) {
 }
 
 int main(int argc, char **argv) {
-  int pipes = 0, i = 1;
+  int pipes = 0, rows = 0, cols = 0, i = 1;
   for (; i < argc && strcmp(argv[i], "--") != 0; i++) {
     if (strcmp(argv[i], "--foreground") == 0) foreground = 1;
     else if (strcmp(argv[i], "--pipes") == 0) pipes = 1;
     else if (strcmp(argv[i], "--pipe-size") == 0 && i + 1 < argc) pipe_bytes = atoi(argv[++i]);
+    else if (strcmp(argv[i], "--tty") == 0 && i + 2 < argc) rows = atoi(argv[++i]), cols = atoi(argv[++i]);
     else break;
   }
-  if (i >= argc || strcmp(argv[i], "--") != 0 || i + 1 >= argc || fcntl(CTL, F_SETFD, FD_CLOEXEC) < 0) {
-    fprintf(stderr, "usage: tf-shim [--foreground] [--pipes [--pipe-size BYTES]] -- PROGRAM ARGS... (with a control channel on fd 3)\n");
+  if (i >= argc || strcmp(argv[i], "--") != 0 || i + 1 >= argc || (rows > 0 && (pipes || cols <= 0)) || fcntl(CTL, F_SETFD, FD_CLOEXEC) < 0) {
+    fprintf(stderr, "usage: tf-shim [--foreground] [--pipes [--pipe-size BYTES] | --tty ROWS COLS] -- PROGRAM ARGS... (with a control channel on fd 3)\n");
     return 111;
   }
   if (prctl(PR_SET_CHILD_SUBREAPER, 1) < 0) {
@@ -369,11 +479,14 @@ int main(int argc, char **argv) {
     say("error signalfd: %s\n", strerror(errno));
     return 111;
   }
-  start_program(argv + i + 1, pipes, &blocked);
-  struct pollfd fds[2] = {{.fd = CTL, .events = POLLIN}, {.fd = sigfd, .events = POLLIN}};
+  start_program(argv + i + 1, pipes, rows, cols, &blocked);
+  struct pollfd fds[5] = {{.fd = CTL, .events = POLLIN}, {.fd = sigfd, .events = POLLIN}, {.fd = -1}, {.fd = -1}, {.fd = -1}};
   for (;;) {
-    if (poll(fds, 2, -1) < 0 && errno != EINTR) kill_all(1);
+    relay_events(fds);
+    for (int k = 0; k < 5; k++) fds[k].revents = 0;
+    if (poll(fds, 5, -1) < 0 && errno != EINTR) kill_all(1);
     if (fds[0].revents) read_commands();
+    if (master >= 0) relay(fds);
     if (fds[1].revents) {
       struct signalfd_siginfo info;
       while (read(sigfd, &info, sizeof info) == sizeof info) {}

@@ -31,6 +31,11 @@ export function addControlCommands(tf: Command, lazy: Lazy): void {
   addControlOptions(tf.command('kill').description('stop the whole running tf start now: SIGKILL every process group, no drain'))
     .examples('tf kill                 # when tf quit is taking too long')
     .action(lazy(() => (require('./quit.js') as typeof import('./quit.js')).quitCommand('kill')));
+  addControlOptions(tf.command('attach').description('connect this terminal to a tty-mode process (tty: true): its output, your keystrokes'))
+    .argument('<process>', 'a process name like web.1, or a type that runs one process')
+    .option('--detach-keys <key>', 'the key that detaches, leaving the process running', 'ctrl-]')
+    .examples('tf attach dbg.1          # Ctrl-] detaches', 'tf attach web --detach-keys ctrl-q')
+    .action(lazy(() => (require('./attach.js') as typeof import('./attach.js')).attach));
   addControlOptions(tf.command('logs').description('print the last lines of the running tf start, then follow it (Ctrl-C detaches)'))
     .argument('[targets...]', 'only these processes (web.2) or types (web); default: everything, tf\'s own lines too')
     .option('-n, --lines <count>', 'how many earlier lines to print first (default 200)')

@@ -9,6 +9,9 @@ import { listenForSignals } from '../supervisor/signal-source.js';
 import { listenForJobControl } from '../supervisor/job-control.js';
 import { Supervisor } from '../supervisor/supervisor.js';
 import { TfError } from '../util/errors.js';
+import { ttyUnavailable, type TerminalSize } from '../platform/containment.js';
+import { DEFAULT_TERMINAL_SIZE } from '../supervisor/terminal.js';
+import type { ProcessSpec } from '../formation/formation.js';
 import { isReaderGone, OUTPUT_FAILED_STATUS, writeProblem } from '../output/write-error.js';
 import { formationRequest, loadAppFor, loadMarkedApp } from './app-flags.js';
 import type { FormationFlags, ReleaseFlags } from './options.js';
@@ -19,6 +22,8 @@ export interface StartFlags extends ReleaseFlags, FormationFlags {
   /** --watch alone is true: watch every file. */
   watch?: string[] | true;
   controlSocket?: string;
+  /** Every type on terminals, as tf.yml's tty: true. */
+  tty?: boolean;
 }
 
 /**
@@ -36,13 +41,35 @@ function reportOutputFailure(output: Multiplexer): () => boolean {
   return () => failed;
 }
 
+/** tf's own terminal size (stdout's, which Node keeps up to date on SIGWINCH), when it has one. */
+function ownTerminalSize(): TerminalSize | undefined {
+  const { columns, rows } = process.stdout;
+  return process.stdout.isTTY && columns > 0 && rows > 0 ? { rows, cols: columns } : undefined;
+}
+
+/**
+ * interactive: true: what is typed in tf's terminal goes to that process. The terminal stays in its
+ * normal (line) mode, so Ctrl-C and Ctrl-Z still reach tf as before. Nothing when stdin is not a terminal.
+ */
+function forwardKeyboard(specs: ProcessSpec[], supervisor: Supervisor): () => void {
+  if (!specs.some((spec) => spec.interactive) || !process.stdin.isTTY) return () => {};
+  const onKeys = (data: Buffer): void => supervisor.keyboard(data);
+  process.stdin.on('data', onKeys);
+  return () => {
+    process.stdin.off('data', onKeys);
+    process.stdin.pause();
+  };
+}
+
 export async function start(items: string[], flags: StartFlags): Promise<number> {
   if (flags.watch && flags.release !== undefined) throw new TfError('--watch cannot be used with --release: a release never changes', 'drop one of them');
   // --release without an ID follows `current`; with one it stays pinned.
   const follows = flags.release === true;
   const { app, mark } = await loadMarkedApp(flags, follows);
-  const request = formationRequest(items, flags);
+  const request = { ...formationRequest(items, flags), ...(flags.tty ? { tty: true } : {}) };
   const { specs, specFor, types } = planRun(app, request);
+  const noTty = specs.some((spec) => spec.tty) ? ttyUnavailable() : undefined;
+  if (noTty) throw new TfError(noTty, flags.tty ? 'run without --tty' : 'remove tty: true from tf.yml');
   // The socket lives in the working root, also for a release (whose build is read-only).
   const control = await ControlSession.open(appRoot(flags), flags.controlSocket);
   try {
@@ -51,7 +78,10 @@ export async function start(items: string[], flags: StartFlags): Promise<number>
     const color = !flags.json && shouldColor(Boolean(process.stdout.isTTY), process.env);
     const output = new Multiplexer(process.stdout, { json: Boolean(flags.json), color, timestamps: flags.timestamps });
     const outputFailed = reportOutputFailure(output);
-    const supervisor = new Supervisor({ specs, specFor, types, output, extraEnv: color ? { FORCE_COLOR: '1' } : {} });
+    const supervisor = new Supervisor({ specs, specFor, types, output, extraEnv: color ? { FORCE_COLOR: '1' } : {}, terminalSize: ownTerminalSize });
+    const onResize = (): void => supervisor.resizeTerminals(ownTerminalSize() ?? DEFAULT_TERMINAL_SIZE);
+    process.stdout.on('resize', onResize);
+    const stopKeyboard = forwardKeyboard(specs, supervisor);
     control.attach(supervisor, output);
     const stopListening = listenForSignals((signal) => supervisor.shutdown({ kind: 'signal', signal }));
     const stopJobControl = listenForJobControl({ processes: () => supervisor.running(), say: (text) => output.system(text) });
@@ -83,6 +113,8 @@ export async function start(items: string[], flags: StartFlags): Promise<number>
     stopListening();
     stopJobControl();
     follower?.close();
+    process.stdout.off('resize', onResize);
+    stopKeyboard();
     await watcher?.close();
     await output.flush();
     return outputFailed() ? OUTPUT_FAILED_STATUS : status;

@@ -82,7 +82,7 @@ function parseBuildCommand(value: Json, fail: Fail): string {
   return value;
 }
 
-const TYPE_KEYS = ['stop_signal', 'drain', 'restart', 'ready', 'ready_timeout', 'depends_on', 'watch'];
+const TYPE_KEYS = ['stop_signal', 'drain', 'restart', 'ready', 'ready_timeout', 'depends_on', 'watch', 'tty', 'interactive'];
 
 function parseTypes(value: Json, fail: Fail): Map<string, TypeSettings> {
   const out = new Map<string, TypeSettings>();
@@ -98,11 +98,15 @@ function parseTypes(value: Json, fail: Fail): Map<string, TypeSettings> {
       else if (key === 'ready') settings.ready = parseReady(raw, at, fail);
       else if (key === 'depends_on') settings.dependsOn = parseStrings(raw, at, fail, 'a list of process types, e.g. depends_on: [web]');
       else if (key === 'watch') settings.watch = raw === false ? [] : parseStrings(raw, at, fail, "a list of globs, e.g. watch: ['src/**/*.js'], or false");
+      else if (key === 'tty') settings.tty = typeof raw === 'boolean' ? raw : fail(at, `${JSON.stringify(raw)} is not true or false`, 'write tty: true to run each of its processes on a terminal');
+      else if (key === 'interactive') settings.interactive = typeof raw === 'boolean' ? raw : fail(at, `${JSON.stringify(raw)} is not true or false`, "write interactive: true to give it tf start's keyboard");
       else fail(at, 'unknown setting', `known settings: ${TYPE_KEYS.join(', ')}`);
     }
     out.set(type, settings);
   }
   checkCycles(out, fail);
+  const interactive = [...out].filter(([, settings]) => settings.interactive).map(([type]) => type);
+  if (interactive.length > 1) fail(`processes.${interactive[1]}.interactive`, `${interactive.join(' and ')} are both interactive`, "tf start has one keyboard: set interactive: true for one type only");
   return out;
 }
 

@@ -17,6 +17,10 @@ export interface TypeSettings {
   dependsOn?: string[];
   /** Globs (relative to the root) whose changes restart this type under `tf start --watch`. */
   watch?: string[];
+  /** Each process runs on its own pseudo-terminal (tty mode). */
+  tty?: boolean;
+  /** tf start's own keyboard goes to its (first) process; implies tty. At most one type. */
+  interactive?: boolean;
 }
 
 export interface Settings {

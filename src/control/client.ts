@@ -25,7 +25,13 @@ export interface ControlTarget {
  * socket, or a stale one nobody listens on), one that stays silent (stopped with Ctrl-Z or
  * SIGSTOP) and something that does not speak the protocol are each one clear error.
  */
-export function controlRequest(target: ControlTarget, body: RequestBody, onEvent?: (event: StreamEvent, socket: Socket) => void, signal?: AbortSignal): Promise<unknown> {
+export function controlRequest(
+  target: ControlTarget,
+  body: RequestBody,
+  onEvent?: (event: StreamEvent, socket: Socket) => void,
+  signal?: AbortSignal,
+  onReply?: (result: unknown, socket: Socket) => void,
+): Promise<unknown> {
   return new Promise((resolve, reject) => {
     let socket: Socket;
     const timeoutMs = target.timeoutMs ?? DEFAULT_TIMEOUT_MS;
@@ -67,6 +73,7 @@ export function controlRequest(target: ControlTarget, body: RequestBody, onEvent
         replied = true;
         clearTimeout(timer);
         if (!message.ok) return fail(new TfError(message.error, message.hint));
+        onReply?.(message.result, socket);
         if (!onEvent) {
           socket.end();
           return settle(() => resolve(message.result));

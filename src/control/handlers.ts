@@ -3,7 +3,8 @@ import type { LogTail } from './log-tail.js';
 import type { Handler } from './server.js';
 import { Streaming } from './server.js';
 import { grepPattern, logFilter } from './log-filter.js';
-import { MAX_LOG_LINES } from './protocol.js';
+import { MAX_LOG_LINES, parseAttachMessage } from './protocol.js';
+import type { Terminal, Viewer } from '../supervisor/terminal.js';
 import { TfError } from '../util/errors.js';
 
 /** The control commands, each one call into the supervisor (or the log tail). */
@@ -24,6 +25,8 @@ export function controlHandler(supervisor: Supervisor, logs: LogTail): Handler {
         const command = request.cmd;
         return new Streaming({ pid: process.pid }, () => supervisor.shutdown({ kind: 'request', command }));
       }
+      case 'attach':
+        return attachStream(supervisor.terminalOf(request.target), request);
       case 'logs': {
         checkTargets(request.targets, supervisor);
         const filter = logFilter(request.targets, request.grep === undefined ? undefined : grepPattern(request.grep));
@@ -41,6 +44,32 @@ export function controlHandler(supervisor: Supervisor, logs: LogTail): Handler {
       }
     }
   };
+}
+
+/**
+ * tf attach: the last screenful of raw output, then the output as it comes; the client's keystrokes
+ * go to the terminal (if it is the most recent attacher) and its size becomes the terminal's.
+ */
+function attachStream({ name, terminal }: { name: string; terminal: Terminal }, request: { rows: number; cols: number }): Streaming {
+  const viewer: Viewer = (data) => sendRaw?.(data);
+  let sendRaw: ((data: Buffer) => void) | undefined;
+  const receive = (line: string): void => {
+    const message = parseAttachMessage(line);
+    if (message && 'input' in message) terminal.write(viewer, message.input);
+    else if (message) terminal.resize(message.resize);
+  };
+  return new Streaming(
+    { name },
+    (send, onClose, end) => {
+      sendRaw = (data) => send(data.toString('base64'));
+      const replay = terminal.lastLines(request.rows);
+      if (replay.length > 0) sendRaw(replay);
+      onClose(terminal.attach(viewer, end));
+      terminal.resize({ rows: request.rows, cols: request.cols });
+    },
+    'tty',
+    receive,
+  );
 }
 
 /** A name that is neither a process nor a type of the running formation is a typo: say so. */

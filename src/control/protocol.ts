@@ -9,12 +9,15 @@ import { isProcessCount, PROCESS_COUNT_HINT } from '../formation/scale.js';
  * A request still running after a second (a restart draining) gets {"event":"busy"} each second
  * until its reply, so a client can tell a busy tf from a stopped one by silence alone. `quit` and
  * `kill` reply at once, then send {"event":"end"} when tf has stopped everything and is exiting.
+ * `attach` (a tty-mode process) replies {"name":"web.1"}, then streams its raw terminal output as
+ * {"event":"tty","data":BASE64}; after the reply, each line the client sends is {"input":BASE64}
+ * (keystrokes) or {"resize":{"rows":R,"cols":C}}; closing the connection detaches.
  * A version other than 1 is refused, so a newer client never gets a misread answer.
  */
 export const PROTOCOL_VERSION = 1;
 /** Larger requests are refused and the connection closed: nothing legitimate comes near it. */
 export const MAX_MESSAGE_BYTES = 64 * 1024;
-export const COMMANDS = ['hello', 'ps', 'scale', 'restart', 'stop', 'logs', 'quit', 'kill'] as const;
+export const COMMANDS = ['hello', 'ps', 'scale', 'restart', 'stop', 'logs', 'quit', 'kill', 'attach'] as const;
 export const DEFAULT_LOG_LINES = 200;
 export const MAX_LOG_LINES = 10_000;
 
@@ -26,13 +29,38 @@ export type Request =
   | { v: 1; id: RequestId; cmd: 'scale'; formation: Record<string, number> }
   | { v: 1; id: RequestId; cmd: 'restart' | 'stop'; targets: string[]; dependents?: boolean }
   /** targets: process names or types, none for all; grep: a RegExp source; follow false: the tail alone, as the result {text}. */
-  | { v: 1; id: RequestId; cmd: 'logs'; lines: number; targets: string[]; follow: boolean; grep?: string };
+  | { v: 1; id: RequestId; cmd: 'logs'; lines: number; targets: string[]; follow: boolean; grep?: string }
+  /** target: a process name (web.1) or a type running one; rows: how much earlier output to replay. */
+  | { v: 1; id: RequestId; cmd: 'attach'; target: string; rows: number; cols: number };
 
 export type Reply =
   | { v: 1; id: RequestId; ok: true; result: unknown }
   | { v: 1; id: RequestId; ok: false; error: string; hint?: string };
 
-export type StreamEvent = { v: 1; id: RequestId; event: 'output'; data: string } | { v: 1; id: RequestId; event: 'end' | 'busy' };
+export type StreamEvent = { v: 1; id: RequestId; event: 'output' | 'tty'; data: string } | { v: 1; id: RequestId; event: 'end' | 'busy' };
+
+/** What an attached client sends after the reply. */
+export type AttachMessage = { input: Buffer } | { resize: { rows: number; cols: number } };
+
+/** One line from an attached client; undefined for anything else (ignored: a keystroke is not worth a disconnect). */
+export function parseAttachMessage(line: string): AttachMessage | undefined {
+  let value: unknown;
+  try {
+    value = JSON.parse(line);
+  } catch {
+    return undefined;
+  }
+  const message = value as { input?: unknown; resize?: { rows?: unknown; cols?: unknown } } | null;
+  if (typeof message?.input === 'string') return { input: Buffer.from(message.input, 'base64') };
+  const rows = message?.resize?.rows;
+  const cols = message?.resize?.cols;
+  if (isSize(rows) && isSize(cols)) return { resize: { rows, cols } };
+  return undefined;
+}
+
+function isSize(value: unknown): value is number {
+  return Number.isInteger(value) && (value as number) > 0 && (value as number) < 10_000;
+}
 
 /** A request that cannot be served; `id` is echoed when the request had a usable one. */
 export class ProtocolError extends Error {
@@ -81,6 +109,12 @@ export function parseRequest(line: string): Request {
       if (message.dependents === undefined) return request;
       if (cmd !== 'restart' || typeof message.dependents !== 'boolean') throw new ProtocolError('dependents must be true or false, and only for restart', id);
       return { ...request, dependents: message.dependents };
+    }
+    case 'attach': {
+      if (typeof message.target !== 'string' || message.target === '') throw new ProtocolError('attach needs a target: a process name like web.1', id);
+      const rows = isSize(message.rows) ? message.rows : 24;
+      const cols = isSize(message.cols) ? message.cols : 80;
+      return { v: 1, id, cmd: 'attach', target: message.target, rows, cols };
     }
     case 'logs': {
       const lines = message.lines ?? DEFAULT_LOG_LINES;

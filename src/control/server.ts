@@ -4,11 +4,16 @@ import { TfError, errnoCode } from '../util/errors.js';
 import { encode, MAX_MESSAGE_BYTES, parseRequest, PROTOCOL_VERSION, ProtocolError, type Reply, type Request, type RequestId } from './protocol.js';
 import { inodeOf, prepareSocketDir, removeStaleSocket, type SocketPlace } from './socket-path.js';
 
-/** A result whose reply is followed by a stream of events (tf logs); `start` runs after the reply. */
+/**
+ * A result whose reply is followed by a stream of events (tf logs, tf attach); `start` runs after
+ * the reply. With `receive`, the lines the client sends after it go there instead of being requests.
+ */
 export class Streaming {
   constructor(
     readonly result: unknown,
-    readonly start: (send: (data: string) => void, onClose: (cleanUp: () => void) => void) => void,
+    readonly start: (send: (data: string) => void, onClose: (cleanUp: () => void) => void, end: () => void) => void,
+    readonly event: 'output' | 'tty' = 'output',
+    readonly receive?: (line: string) => void,
   ) {}
 }
 
@@ -35,6 +40,7 @@ export class ControlServer {
   /** Each client: how many of its requests are still running, since when it is idle, its idle timer. */
   private readonly sockets = new Map<Socket, ClientState>();
   private readonly streams = new Map<Socket, RequestId>();
+  private readonly receivers = new Map<Socket, (line: string) => void>();
   private inode: number | undefined;
   private closing = false;
 
@@ -106,6 +112,7 @@ export class ControlServer {
       clearTimeout(state.timer);
       this.sockets.delete(socket);
       this.streams.delete(socket);
+      this.receivers.delete(socket);
     });
     this.armIdle(socket, state);
     let pending: Buffer[] = [];
@@ -118,7 +125,9 @@ export class ControlServer {
         size = 0;
         start = nl + 1;
         if (line.length > MAX_MESSAGE_BYTES) return this.tooLarge(socket, onData);
-        if (line.length > 0) void this.dispatch(line.toString('utf8'), socket);
+        const receiver = this.receivers.get(socket);
+        if (receiver && line.length > 0) receiver(line.toString('utf8'));
+        else if (line.length > 0) void this.dispatch(line.toString('utf8'), socket);
       }
       if (start < chunk.length) pending.push(chunk.subarray(start));
       size += chunk.length - start;
@@ -180,9 +189,15 @@ export class ControlServer {
       if (!(result instanceof Streaming)) return this.reply(socket, { v: 1, id, ok: true, result });
       this.reply(socket, { v: 1, id, ok: true, result: result.result });
       this.streams.set(socket, id);
+      if (result.receive) this.receivers.set(socket, result.receive);
+      const event = result.event;
       result.start(
-        (data) => this.write(socket, encode({ v: 1, id, event: 'output', data })),
+        (data) => this.write(socket, encode({ v: 1, id, event, data })),
         (cleanUp) => socket.once('close', cleanUp),
+        () => {
+          this.write(socket, encode({ v: 1, id, event: 'end' }));
+          socket.end();
+        },
       );
     } catch (error) {
       if (error instanceof ProtocolError) return this.reply(socket, failure(error.id, error.message, error.hint));

@@ -27,6 +27,10 @@ export interface ProcessSpec {
   dependsOn?: string[];
   /** The release it runs (tf start --release), absent for the working tree. */
   release?: string;
+  /** It runs on its own pseudo-terminal (tf.yml tty, tf start --tty). */
+  tty?: boolean;
+  /** tf start's keyboard goes to it (tf.yml interactive; always with tty). */
+  interactive?: boolean;
 }
 
 export interface FormationInput {
@@ -43,6 +47,8 @@ export interface FormationInput {
   restartPolicy?: RestartPolicy;
   /** The release the app is, if it is one. */
   release?: string;
+  /** tf start --tty: every type runs on terminals. */
+  ttyAll?: boolean;
 }
 
 export const DEFAULT_BASE_PORT = 5000;
@@ -70,12 +76,13 @@ export function unknownType(type: string, known: Iterable<string>, where?: strin
 }
 
 /** What makes a spec instance INSTANCE of TYPE: its name, its PORT, and the variables tf sets. */
-export function instanceParts(type: string, instance: number, port: number, environment: Environment): Pick<ProcessSpec, 'name' | 'instance' | 'port' | 'env'> {
+export function instanceParts(type: string, instance: number, port: number, environment: Environment, tty = false): Pick<ProcessSpec, 'name' | 'instance' | 'port' | 'env'> {
   const name = `${type}.${instance}`;
   // Past its block, an instance would take the port of the next type's first ones.
   if (instance > PORT_BLOCK) throw new TfError(`${name}: a type runs at most ${PORT_BLOCK} processes`, PORT_BLOCK_HINT);
   if (port > MAX_PORT) throw new TfError(`${name} would get port ${port}, above ${MAX_PORT}`, 'choose a lower base port with -p');
-  return { name, instance, port, env: withVariables(environment, { ...unbuffered(environment), ...processVariables(name, port) }, 'tf') };
+  const terminal = tty ? terminalVariables(environment) : unbuffered(environment);
+  return { name, instance, port, env: withVariables(environment, { ...terminal, ...processVariables(name, port) }, 'tf') };
 }
 
 /**
@@ -84,6 +91,11 @@ export function instanceParts(type: string, instance: number, port: number, envi
  */
 function unbuffered(environment: Environment): Record<string, string> {
   return environment.has('PYTHONUNBUFFERED') ? {} : { PYTHONUNBUFFERED: '1' };
+}
+
+/** On a terminal, Python line-buffers by itself (PYTHONUNBUFFERED is not needed); TERM says which terminal. */
+function terminalVariables(environment: Environment): Record<string, string> {
+  return environment.get('TERM')?.value ? {} : { TERM: 'xterm-256color' };
 }
 
 export function buildFormation(input: FormationInput): ProcessSpec[] {
@@ -97,9 +109,11 @@ export function specFactory(input: Omit<FormationInput, 'scale'>): SpecFactory {
     const type = input.types[typeIndex];
     if (!type) throw unknownType(typeName, input.types.map((t) => t.name));
     const settings = input.settings.types.get(type.name) ?? {};
+    const interactive = settings.interactive === true;
+    const tty = input.ttyAll === true || settings.tty === true || interactive;
     const restart = input.restartTypes?.has(type.name) && input.restartPolicy ? input.restartPolicy : (settings.restart ?? { kind: 'stop' as const });
     return {
-      ...instanceParts(type.name, instance, portFor(input.basePort, typeIndex, instance), input.environment),
+      ...instanceParts(type.name, instance, portFor(input.basePort, typeIndex, instance), input.environment, tty),
       type: type.name,
       typeIndex,
       command: type.command,
@@ -111,6 +125,8 @@ export function specFactory(input: Omit<FormationInput, 'scale'>): SpecFactory {
       ...(settings.readyTimeoutMs !== undefined ? { readyTimeoutMs: settings.readyTimeoutMs } : {}),
       ...(settings.dependsOn?.length ? { dependsOn: settings.dependsOn } : {}),
       ...(input.release ? { release: input.release } : {}),
+      ...(tty ? { tty } : {}),
+      ...(interactive ? { interactive } : {}),
     };
   };
 }

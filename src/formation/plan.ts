@@ -16,6 +16,8 @@ export interface FormationRequest {
   timeout?: string;
   /** --restart TYPE,... : these types restart with backoff when they exit. */
   restart?: string[];
+  /** --tty: every type runs on terminals. */
+  tty?: boolean;
 }
 
 export const DEFAULT_DRAIN_MS = 5000;
@@ -59,6 +61,7 @@ export function formationInput(app: App, request: FormationRequest = {}): Format
     restartTypes,
     restartPolicy: { kind: 'restart', limit: DEFAULT_RESTART_LIMIT, windowMs: DEFAULT_RESTART_WINDOW_MS },
     ...(app.release ? { release: app.release } : {}),
+    ...(request.tty ? { ttyAll: true } : {}),
   };
 }
 

@@ -1,4 +1,4 @@
-import type { Readable } from 'node:stream';
+import type { Readable, Writable } from 'node:stream';
 
 /** One program to run contained: its whole process tree is tf's to signal, and only that tree. */
 export interface ContainRequest {
@@ -12,6 +12,13 @@ export interface ContainRequest {
   foreground?: boolean;
   /** The capacity of each output pipe (Linux, with the shim); the kernel's default otherwise. */
   pipeBytes?: number;
+  /** Run on a pseudo-terminal of this size (shim only): stdout carries its output, stderr merged. */
+  tty?: TerminalSize;
+}
+
+export interface TerminalSize {
+  rows: number;
+  cols: number;
 }
 
 /** A process the program started that lives on outside its group after it exited 0. */
@@ -21,8 +28,8 @@ export interface Daemon {
 }
 
 export interface ContainedEvents {
-  /** The program runs as PID; its output streams when requested. */
-  onSpawn(pid: number, stdout: Readable | undefined, stderr: Readable | undefined): void;
+  /** The program runs as PID; its output streams when requested; INPUT reaches its terminal (tty mode). */
+  onSpawn(pid: number, stdout: Readable | undefined, stderr: Readable | undefined, input?: Writable): void;
   /** It could not be started (code ENOENT: the program does not exist). onExit follows. */
   onError(error: Error): void;
   /** The program itself exited; DAEMONS are what it left running outside its group (exit 0 only). */
@@ -37,4 +44,6 @@ export interface Contained {
   signal(signal: NodeJS.Signals): void;
   /** SIGKILL for everything still running in the tree. */
   kill(): void;
+  /** tty mode: the terminal's new size (its foreground group gets SIGWINCH). */
+  resize?(size: TerminalSize): void;
 }

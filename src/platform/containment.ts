@@ -4,8 +4,9 @@ import type { ContainedEvents, Contained, ContainRequest } from './contained.js'
 import { containPortably } from './portable.js';
 import { processTable } from './process-table.js';
 import { containWithShim } from './shim.js';
+import { TfError } from '../util/errors.js';
 
-export type { Contained, ContainedEvents, ContainRequest, Daemon } from './contained.js';
+export type { Contained, ContainedEvents, ContainRequest, Daemon, TerminalSize } from './contained.js';
 
 export type ContainmentMode = 'shim' | 'portable';
 
@@ -47,8 +48,16 @@ export function describeContainment(): string {
   return `portable (process groups and ${table}; a daemon that calls setsid can escape; see README "Containment")`;
 }
 
+/** Why tty mode cannot run here, or undefined when it can: it needs the shim's pty relay. */
+export function ttyUnavailable(): string | undefined {
+  if (shimPath()) return undefined;
+  const why = process.platform !== 'linux' ? `not on ${process.platform}` : process.env[CONTAINMENT_VARIABLE] === 'portable' ? `not with ${CONTAINMENT_VARIABLE}=portable` : `no tf-shim for linux-${process.arch}`;
+  return `tty mode needs tf-shim (Linux x64), ${why}`;
+}
+
 /** Starts REQUEST's program contained, with the best mechanism this machine has. */
 export function contain(request: ContainRequest, events: ContainedEvents): Contained {
   const path = shimPath();
+  if (request.tty && !path) throw new TfError(ttyUnavailable()!, 'remove tty: true from tf.yml and --tty');
   return path ? containWithShim(path, request, events) : containPortably(request, events);
 }

@@ -1,8 +1,8 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { constants, openSync } from 'node:fs';
 import { Socket } from 'node:net';
-import type { Readable } from 'node:stream';
-import type { Contained, ContainedEvents, ContainRequest, Daemon } from './contained.js';
+import type { Readable, Writable } from 'node:stream';
+import type { Contained, ContainedEvents, ContainRequest, Daemon, TerminalSize } from './contained.js';
 import { signalName, signalNumber } from './signals.js';
 
 /**
@@ -12,7 +12,7 @@ import { signalName, signalNumber } from './signals.js';
  * closes and the shim SIGKILLs the whole tree.
  */
 export function containWithShim(shimPath: string, request: ContainRequest, events: ContainedEvents): Contained {
-  const pipes = request.output === 'pipe' ? ['--pipes', ...(request.pipeBytes ? ['--pipe-size', String(request.pipeBytes)] : [])] : [];
+  const pipes = request.tty ? ['--tty', String(request.tty.rows), String(request.tty.cols)] : request.output === 'pipe' ? ['--pipes', ...(request.pipeBytes ? ['--pipe-size', String(request.pipeBytes)] : [])] : [];
   const flags = [...(request.foreground ? ['--foreground'] : []), ...pipes];
   const io = request.output === 'inherit' ? 'inherit' : 'ignore';
   const shim = spawn(shimPath, [...flags, '--', request.file, ...request.args], {
@@ -20,7 +20,7 @@ export function containWithShim(shimPath: string, request: ContainRequest, event
     env: request.env,
     stdio: [request.output === 'inherit' ? 'inherit' : 'ignore', io, io, 'pipe'],
   });
-  return new ShimChannel(shim, events);
+  return new ShimChannel(shim, events, request.tty !== undefined);
 }
 
 class ShimChannel implements Contained {
@@ -33,6 +33,7 @@ class ShimChannel implements Contained {
   constructor(
     private readonly shim: ChildProcess,
     private readonly events: ContainedEvents,
+    private readonly tty: boolean,
   ) {
     this.control = shim.stdio[3] as Socket;
     this.control.setEncoding('utf8');
@@ -56,6 +57,10 @@ class ShimChannel implements Contained {
 
   kill(): void {
     this.send('kill');
+  }
+
+  resize(size: TerminalSize): void {
+    if (this.tty) this.send(`resize ${size.rows} ${size.cols}`);
   }
 
   private send(line: string): void {
@@ -86,8 +91,11 @@ class ShimChannel implements Contained {
 
   private spawned(pid: number, pipes: number[]): void {
     let streams: Readable[];
+    let input: Writable | undefined;
     try {
-      streams = pipes.map((fd) => this.openPipe(fd));
+      // tty mode: the first pipe carries the terminal's output, the second its input.
+      streams = (this.tty ? pipes.slice(0, 1) : pipes).map((fd) => this.openPipe(fd));
+      if (this.tty) input = this.openInput(pipes[1]!);
     } catch (error) {
       // /proc hidden from tf (hidepid): the output cannot be read, so the program must not run.
       this.events.onError(error as Error);
@@ -97,7 +105,7 @@ class ShimChannel implements Contained {
       // Until now the shim holds its read ends (and stays) so that no output is lost.
       if (pipes.length > 0) this.send('opened');
     }
-    this.events.onSpawn(pid, streams[0], streams[1]);
+    this.events.onSpawn(pid, streams[0], streams[1], input);
   }
 
   /**
@@ -107,6 +115,15 @@ class ShimChannel implements Contained {
   private openPipe(fd: number): Readable {
     const own = openSync(`/proc/${this.shim.pid}/fd/${fd}`, constants.O_RDONLY | constants.O_NONBLOCK);
     return new Socket({ fd: own, readable: true, writable: false });
+  }
+
+  /** The write end of the shim's input pipe for a terminal: what tf writes, the program reads. */
+  private openInput(fd: number): Writable {
+    const own = openSync(`/proc/${this.shim.pid}/fd/${fd}`, constants.O_WRONLY | constants.O_NONBLOCK);
+    const input = new Socket({ fd: own, readable: false, writable: true });
+    // The program gone, keystrokes for it have nowhere to go: not an error of tf's.
+    input.on('error', () => {});
+    return input;
   }
 
   private exit(code: number | null, signal: NodeJS.Signals | null): void {

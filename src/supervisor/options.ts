@@ -2,6 +2,7 @@ import type { ProcessSpec, SpecFactory } from '../formation/formation.js';
 import type { Multiplexer } from '../output/multiplexer.js';
 import type { Spawn } from './spawner.js';
 import type { Timers } from './timers.js';
+import type { TerminalSize } from '../platform/containment.js';
 
 export interface SupervisorOptions {
   specs: ProcessSpec[];
@@ -21,4 +22,6 @@ export interface SupervisorOptions {
   maxLineBytes?: number;
   /** How long to wait for the output of a SIGKILLed process before giving up on it. */
   killGraceMs?: number;
+  /** The size of tf's own terminal, if it has one: tty-mode processes start with it. */
+  terminalSize?: () => TerminalSize | undefined;
 }

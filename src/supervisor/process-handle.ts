@@ -1,11 +1,12 @@
-import type { Readable } from 'node:stream';
+import type { Readable, Writable } from 'node:stream';
 import type { ProcessSpec } from '../formation/formation.js';
 import { lineText, type Source, type StreamName } from '../output/format.js';
 import { DEFAULT_MAX_LINE_BYTES, LineSplitter } from '../output/line-splitter.js';
 import type { Multiplexer } from '../output/multiplexer.js';
-import type { Contained, Daemon } from '../platform/containment.js';
+import type { Contained, Daemon, TerminalSize } from '../platform/containment.js';
 import { commandName } from '../platform/proc.js';
 import { spawnEnvironment, type Spawn } from './spawner.js';
+import { DEFAULT_TERMINAL_SIZE, Terminal } from './terminal.js';
 import { realTimers, type Timers } from './timers.js';
 
 export interface HandleEvents {
@@ -36,6 +37,8 @@ export interface HandleDeps {
   timers?: Timers;
   /** The capacity of its output pipes (spawner.ts pipeBytesFor). */
   pipeBytes?: number;
+  /** The size of tf's own terminal, which a tty-mode process's terminal starts with. */
+  terminalSize?: () => TerminalSize | undefined;
 }
 
 const RECENT_LINES = 10;
@@ -72,6 +75,8 @@ export class ProcessHandle {
   private contained: Contained | undefined;
   private isGone = false;
   private goneWaiters: Array<() => void> = [];
+  /** tty mode: its terminal, once it runs. */
+  terminal: Terminal | undefined;
   /** A pending `ready: "line /re/"` check; returns true once a line matched. */
   private lineCheck: ((line: string) => boolean) | undefined;
 
@@ -87,9 +92,9 @@ export class ProcessHandle {
     this.startedAt = now;
     const env = spawnEnvironment(this.spec.env, this.deps.extraEnv);
     this.contained = this.deps.spawn(
-      { command: this.spec.command, cwd: this.spec.cwd, env, pipeBytes: this.deps.pipeBytes },
+      { command: this.spec.command, cwd: this.spec.cwd, env, pipeBytes: this.deps.pipeBytes, ...(this.spec.tty ? { tty: this.deps.terminalSize?.() ?? DEFAULT_TERMINAL_SIZE } : {}) },
       {
-        onSpawn: (pid, stdout, stderr) => this.spawned(pid, stdout, stderr),
+        onSpawn: (pid, stdout, stderr, input) => this.spawned(pid, stdout, stderr, input),
         onError: (error) => (this.spawnError = error),
         onExit: (code, signal, daemons) => this.programExited(code, signal, daemons),
         onGone: (code, signal) => this.gone(code, signal),
@@ -97,9 +102,13 @@ export class ProcessHandle {
     );
   }
 
-  private spawned(pid: number, stdout: Readable | undefined, stderr: Readable | undefined): void {
+  private spawned(pid: number, stdout: Readable | undefined, stderr: Readable | undefined, input: Writable | undefined): void {
     this.pid = pid;
     this.source.pid = pid;
+    if (input) {
+      const notice = `${this.spec.name} is waiting for input (tf attach ${this.spec.name})`;
+      this.terminal = new Terminal((size) => this.contained?.resize?.(size), input, () => this.deps.output.system(notice, this.source));
+    }
     if (stdout) this.read(stdout, 'stdout');
     if (stderr) this.read(stderr, 'stderr');
     this.deps.events.onSpawn?.(this);
@@ -170,7 +179,9 @@ export class ProcessHandle {
     this.streams.push(stream);
     this.openStreams++;
     output.track(stream);
+    const terminal = this.terminal;
     stream.on('data', (chunk: Buffer) => {
+      terminal?.output(chunk);
       const fast = output.takesBlocks ? splitter.takeBlock(chunk) : undefined;
       if (fast && output.block(this.source, fast.parts)) {
         // The common case, no restart policy and no pending line check, allocates nothing here.
@@ -270,6 +281,7 @@ export class ProcessHandle {
   private reportExit(): void {
     if (this.exited) return;
     this.exited = true;
+    this.terminal?.close();
     this.outputRead = undefined;
     this.deps.events.onExit(this, this.exitCode, this.exitSignal);
     this.finish();

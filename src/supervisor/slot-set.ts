@@ -16,7 +16,7 @@ export function deriveSpecFactory(specs: ProcessSpec[]): SpecFactory {
   return (type, instance) => {
     const template = specs.find((spec) => spec.type === type);
     if (!template) throw unknownType(type, specs.map((s) => s.type));
-    return { ...template, ...instanceParts(type, instance, template.port - template.instance + instance, template.env) };
+    return { ...template, ...instanceParts(type, instance, template.port - template.instance + instance, template.env, template.tty) };
   };
 }
 

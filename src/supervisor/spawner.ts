@@ -1,5 +1,5 @@
 import { plainEnvironment, type Environment } from '../config/env.js';
-import { contain, type Contained, type ContainedEvents } from '../platform/containment.js';
+import { contain, type Contained, type ContainedEvents, type TerminalSize } from '../platform/containment.js';
 import { shellScript } from './shell-command.js';
 
 export interface SpawnRequest {
@@ -10,6 +10,8 @@ export interface SpawnRequest {
   output?: 'pipe' | 'ignore';
   /** The capacity of each output pipe, from pipeBytesFor(). */
   pipeBytes?: number;
+  /** Run it on a pseudo-terminal of this size (tty mode): stdin, stdout and stderr are that terminal. */
+  tty?: TerminalSize;
 }
 
 /**
@@ -38,7 +40,8 @@ export type Spawn = (request: SpawnRequest, events: ContainedEvents) => Containe
 
 /**
  * `/bin/sh -c COMMAND` (with `exec` where that is safe), contained (src/platform/containment.ts):
- * its own session and process group, stdin from /dev/null, stdout and stderr piped to tf.
+ * its own session and process group, stdin from /dev/null, stdout and stderr piped to tf (or, in
+ * tty mode, a pseudo-terminal as its stdin, stdout and stderr).
  */
 export const spawnContained: Spawn = (request, events) =>
-  contain({ file: '/bin/sh', args: ['-c', shellScript(request.command)], cwd: request.cwd, env: request.env, output: request.output ?? 'pipe', pipeBytes: request.pipeBytes }, events);
+  contain({ file: '/bin/sh', args: ['-c', shellScript(request.command)], cwd: request.cwd, env: request.env, output: request.output ?? 'pipe', pipeBytes: request.pipeBytes, ...(request.tty ? { tty: request.tty } : {}) }, events);

@@ -3,7 +3,8 @@ import { decideOnCrash } from './crash-policy.js';
 import { rollOnto, type RollResult, type RollTarget } from './roll.js';
 import { LiveControl, type RestartResult, type ScaleResult } from './live-control.js';
 import { ProcessHandle, type HandleEvents } from './process-handle.js';
-import { containmentMode } from '../platform/containment.js';
+import { containmentMode, type TerminalSize } from '../platform/containment.js';
+import { findTerminal, type Terminal } from './terminal.js';
 import { MARKER_VARIABLE } from '../platform/proc.js';
 import { daemonNotice } from './daemon-notice.js';
 import { startReadiness } from './readiness.js';
@@ -102,6 +103,21 @@ export class Supervisor {
     return this.slots.flatMap((slot) => (slot.live && slot.handle!.pid !== undefined ? [slot.handle!] : []));
   }
 
+  /** tf's terminal changed size: so do the terminals of tty-mode processes nobody is attached to. */
+  resizeTerminals(size: TerminalSize): void {
+    for (const handle of this.running()) if (handle.terminal && !handle.terminal.attached) handle.terminal.resize(size);
+  }
+
+  /** tf start's keyboard (interactive: true): to the first running process of the interactive type. */
+  keyboard(data: Buffer): void {
+    this.slots.find((slot) => slot.spec.interactive && slot.live)?.handle?.terminal?.write(undefined, data);
+  }
+
+  /** The terminal of a running tty-mode process (`tf attach`): TARGET names it (web.1) or its type, if it runs one. */
+  terminalOf(target: string): { name: string; terminal: Terminal } {
+    return findTerminal(target, this.slots);
+  }
+
   /** Sets a type's instance count: new instances start, the highest-numbered drain and go. */
   scale(type: string, count: number): ScaleResult {
     return this.live.scale(type, count);
@@ -190,6 +206,7 @@ export class Supervisor {
       keepDaemons: true,
       timers: this.timers,
       pipeBytes: pipeBytesFor(this.slots.length),
+      terminalSize: this.options.terminalSize,
     });
     slot.handle = handle;
     slot.state = slot.spec.ready ? 'starting' : 'running';

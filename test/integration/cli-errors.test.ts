@@ -157,7 +157,7 @@ describe('tf.yml', () => {
     ['a bracket that is never closed (named on a line the file has)', 'formation:\n  web: 2\n  worker: [1\n', /^tf: tf\.yml:3: invalid YAML: /],
     ['a duplicate key', 'formation:\n  web: 1\n  web: 2\n', /^tf: tf\.yml:3: invalid YAML: Map keys must be unique \(/],
     ['an unknown top-level key', 'formation:\n  web: 1\nprocess:\n  web: {}\n', /^tf: tf\.yml:3: process: unknown setting \(known settings: build, formation, processes, port, env_files, timeout\)$/],
-    ['an unknown process key', 'processes:\n  web:\n    drain: 1s\n    colour: red\n', /^tf: tf\.yml:4: processes\.web\.colour: unknown setting \(known settings: stop_signal, drain, restart, ready, ready_timeout, depends_on, watch\)$/],
+    ['an unknown process key', 'processes:\n  web:\n    drain: 1s\n    colour: red\n', /^tf: tf\.yml:4: processes\.web\.colour: unknown setting \(known settings: stop_signal, drain, restart, ready, ready_timeout, depends_on, watch, tty, interactive\)$/],
     ['a bad drain duration', 'processes:\n  web:\n    drain: forever\n', /^tf: tf\.yml:3: processes\.web\.drain: "forever" is not a duration \(write e\.g\. 10s, 500ms or 1m\)$/],
     ['a negative drain duration', 'processes:\n  worker:\n    drain: -5\n', /^tf: tf\.yml:3: processes\.worker\.drain: -5 is not a duration \(/],
     ['a bad stop_signal', 'processes:\n  web:\n    stop_signal: SIGFOO\n', /^tf: tf\.yml:3: processes\.web\.stop_signal: "SIGFOO" is not a signal \(use a name like SIGTERM/],
@@ -279,7 +279,7 @@ describe('the good path, which keeps the error contract honest', () => {
   it('declares only the command being run, yet help and -v see what they always saw', async () => {
     const all = await tf(['--help'], {});
     const listed = [...all.stdout.matchAll(/^  (\w+) /gm)].map((m) => m[1]);
-    expect(listed).toEqual(['start', 'run', 'check', 'env', 'export', 'release', 'build', 'config', 'ps', 'scale', 'restart', 'stop', 'quit', 'kill', 'logs', 'completion', 'man', 'help']);
+    expect(listed).toEqual(['start', 'run', 'check', 'env', 'export', 'release', 'build', 'config', 'ps', 'scale', 'restart', 'stop', 'quit', 'kill', 'attach', 'logs', 'completion', 'man', 'help']);
     expect((await tf(['-v'], {})).stdout).toBe((await tf(['--version'], {})).stdout);
     const release = await tf(['release', '--help'], {});
     expect([...release.stdout.split('Examples:')[0]!.matchAll(/^  (\w+) /gm)].map((m) => m[1])).toEqual(['create', 'list', 'show', 'diff', 'rollback', 'verify', 'prune', 'destroy']);

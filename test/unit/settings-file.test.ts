@@ -98,8 +98,10 @@ describe('parseSettings: errors name file:line and key path', () => {
     ['count as text', yaml('formation:', '  web: two'), 'tf.yml:2: formation.web: "two" is not a count'],
     ['formation not a mapping', yaml('formation: [web]'), 'tf.yml:1: formation: expected a mapping of process type to count, e.g. "web: 2"'],
     ['processes not a mapping', yaml('formation: {}', 'processes: 3'), 'tf.yml:2: processes: expected a mapping of process type to its settings'],
-    ['type settings not a mapping', yaml('processes:', '  web: fast'), 'tf.yml:2: processes.web: expected a mapping with keys stop_signal, drain, restart, ready, ready_timeout, depends_on, watch'],
-    ['empty type settings', yaml('processes:', '  web:'), 'tf.yml:2: processes.web: expected a mapping with keys stop_signal, drain, restart, ready, ready_timeout, depends_on, watch'],
+    ['type settings not a mapping', yaml('processes:', '  web: fast'), 'tf.yml:2: processes.web: expected a mapping with keys stop_signal, drain, restart, ready, ready_timeout, depends_on, watch, tty, interactive'],
+    ['empty type settings', yaml('processes:', '  web:'), 'tf.yml:2: processes.web: expected a mapping with keys stop_signal, drain, restart, ready, ready_timeout, depends_on, watch, tty, interactive'],
+    ['tty not true or false', yaml('processes:', '  web:', '    tty: on'), 'tf.yml:3: processes.web.tty: "on" is not true or false'],
+    ['two interactive types', yaml('processes:', '  web:', '    interactive: true', '  dbg:', '    interactive: true'), 'tf.yml:5: processes.dbg.interactive: web and dbg are both interactive'],
     ['top level a list', yaml('# settings', '- web'), 'tf.yml:2: (top level): expected a mapping of settings'],
     ['top level a scalar', 'hello\n', 'tf.yml:1: (top level): expected a mapping of settings'],
     ['a drain past what a timer holds', web('drain: 99999999999999999999s'), 'tf.yml:3: processes.web.drain: "99999999999999999999s" is longer than 24h'],
@@ -126,7 +128,7 @@ describe('parseSettings: errors name file:line and key path', () => {
 
   it('gives a hint listing the known settings', () => {
     expect(tfError(() => parse(yaml('bogus: 1'))).hint).toBe('known settings: build, formation, processes, port, env_files, timeout');
-    expect(tfError(() => parse(web('colour: red'))).hint).toBe('known settings: stop_signal, drain, restart, ready, ready_timeout, depends_on, watch');
+    expect(tfError(() => parse(web('colour: red'))).hint).toBe('known settings: stop_signal, drain, restart, ready, ready_timeout, depends_on, watch, tty, interactive');
   });
 
   it.each([

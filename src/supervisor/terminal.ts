@@ -1,0 +1,112 @@
+import type { Writable } from 'node:stream';
+import type { TerminalSize } from '../platform/containment.js';
+import { TfError } from '../util/errors.js';
+
+/** The size a process's terminal gets when tf itself has none (cron, CI, a pipe). */
+export const DEFAULT_TERMINAL_SIZE: TerminalSize = { rows: 24, cols: 80 };
+/** Enough raw output for the last screenful of a tall terminal (`tf attach` replays it). */
+const TAIL_BYTES = 64 * 1024;
+const LF = 0x0a;
+/** A prompt left this long with nobody attached gets a notice (a debugger is not a hang). */
+const PROMPT_IDLE_MS = 1000;
+
+/** Someone attached to a process's terminal: it gets the raw output as it comes. */
+export type Viewer = (data: Buffer) => void;
+
+/**
+ * The terminal of one tty-mode process, as `tf attach` sees it: its raw output (unprefixed,
+ * unfiltered) for whoever is attached, the keystrokes of the most recent attacher, its size.
+ */
+export class Terminal {
+  private tail = Buffer.alloc(0);
+  /** In the order they attached: the last one types. */
+  private readonly viewers: Viewer[] = [];
+  private readonly ends = new Map<Viewer, () => void>();
+  private closed = false;
+  private idle: NodeJS.Timeout | undefined;
+
+  constructor(
+    private readonly resizer: (size: TerminalSize) => void,
+    private readonly input: Writable,
+    /** Called when output ending without a newline (a prompt) was followed by a second of silence, nobody attached. */
+    private readonly onPrompt: () => void = () => {},
+  ) {}
+
+  /** Raw output just read from the terminal. */
+  output(chunk: Buffer): void {
+    clearTimeout(this.idle);
+    if (chunk.length > 0 && chunk[chunk.length - 1] !== LF) {
+      this.idle = setTimeout(() => !this.attached && !this.closed && this.onPrompt(), PROMPT_IDLE_MS).unref();
+    }
+    this.tail = this.tail.length + chunk.length <= TAIL_BYTES ? Buffer.concat([this.tail, chunk]) : Buffer.concat([this.tail, chunk]).subarray(-TAIL_BYTES);
+    for (const viewer of this.viewers) viewer(chunk);
+  }
+
+  /** The last ROWS lines of raw output (the screenful `tf attach` shows first). */
+  lastLines(rows: number): Buffer {
+    let at = this.tail.length;
+    // A last line still being written (a prompt) counts as one of them.
+    if (this.tail[at - 1] === LF) at--;
+    for (let seen = 0; seen < rows && at > 0; seen++) at = this.tail.lastIndexOf(LF, at - 1);
+    return this.tail.subarray(at < 0 ? 0 : at + 1);
+  }
+
+  /** VIEWER gets the output from now on and becomes the one who types; ONEND runs when the process ends. Returns its detach. */
+  attach(viewer: Viewer, onEnd: () => void): () => void {
+    if (this.closed) {
+      onEnd();
+      return () => {};
+    }
+    this.viewers.push(viewer);
+    this.ends.set(viewer, onEnd);
+    return () => {
+      const at = this.viewers.indexOf(viewer);
+      if (at !== -1) this.viewers.splice(at, 1);
+      this.ends.delete(viewer);
+    };
+  }
+
+  get attached(): boolean {
+    return this.viewers.length > 0;
+  }
+
+  /** Keystrokes: only the most recent attacher's reach the process; tf start's own (FROM undefined) only while nobody is attached. */
+  write(from: Viewer | undefined, data: Buffer): void {
+    if (this.viewers.at(-1) === from && this.input.writable) this.input.write(data);
+  }
+
+  resize(size: TerminalSize): void {
+    this.resizer(size);
+  }
+
+  /** The process is gone: nobody can type to it any more. */
+  close(): void {
+    this.closed = true;
+    clearTimeout(this.idle);
+    this.input.destroy();
+    for (const end of [...this.ends.values()]) end();
+    this.ends.clear();
+    this.viewers.length = 0;
+  }
+}
+
+/** What findTerminal needs of a slot. */
+interface TerminalSlot {
+  spec: { name: string; type: string; tty?: boolean };
+  live: boolean;
+  handle: { terminal: Terminal | undefined } | undefined;
+}
+
+/** The terminal `tf attach TARGET` means: a process name (web.1), or a type that runs exactly one. */
+export function findTerminal(target: string, slots: readonly TerminalSlot[]): { name: string; terminal: Terminal } {
+  const named = slots.filter((slot) => slot.spec.name === target);
+  const ofType = slots.filter((slot) => slot.spec.type === target);
+  const slot = named[0] ?? (ofType.length === 1 ? ofType[0] : undefined);
+  if (!slot && ofType.length > 1) throw new TfError(`${target} runs ${ofType.length} processes: attach to one of them`, `e.g. tf attach ${ofType[0]!.spec.name}`);
+  if (!slot) throw new TfError(`no process or type named "${target}" is running`, `running: ${[...new Set(slots.map((s) => s.spec.name))].join(', ') || 'nothing'}`);
+  const name = slot.spec.name;
+  if (!slot.spec.tty) throw new TfError(`${name} has no terminal (its output is piped)`, `set tty: true for ${slot.spec.type} in tf.yml (or run tf start --tty), then restart it`);
+  const terminal = slot.live ? slot.handle?.terminal : undefined;
+  if (!terminal) throw new TfError(`${name} is not running`, `start it with tf restart ${name}`);
+  return { name, terminal };
+}
