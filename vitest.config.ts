@@ -3,6 +3,8 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   test: {
     include: ['test/**/*.test.ts'],
+    // Refuses root in CI (test/helpers/ordinary-user.ts).
+    globalSetup: ['test/helpers/ordinary-user.ts'],
     pool: 'forks',
     // vitest's default on 2 cores is one worker; most tests wait on real processes, so two files
     // at once halve CI's time while each wait stays bounded and event-driven.
