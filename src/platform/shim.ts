@@ -82,11 +82,9 @@ class ShimChannel implements Contained {
     if (what === 'pid') this.spawned(Number(a), words.slice(2).map(Number));
     else if (what === 'daemon') this.daemons.push({ pid: Number(a), command: words.slice(2).join(' ') });
     else if (what === 'error') this.events.onError(Object.assign(new Error(words.slice(1).join(' ')), { code: a }));
-    // The process wrote its last output before it exited, so its pipe was readable when this line
-    // arrived; but one poll of the event loop may hand tf the two in either order. Its callbacks for
-    // that poll all run before setImmediate's, so by then that last output has been read.
-    else if (what === 'exit') setImmediate(() => this.exit(...status(a, b)));
-    else if (what === 'gone') setImmediate(() => this.end(...status(a, b)));
+    // The last output may still be in the pipes: ProcessHandle reports the exit once they have ended.
+    else if (what === 'exit') this.exit(...status(a, b));
+    else if (what === 'gone') this.end(...status(a, b));
   }
 
   private spawned(pid: number, pipes: number[]): void {

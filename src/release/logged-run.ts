@@ -42,7 +42,9 @@ export async function runLogged(run: LoggedRun): Promise<number> {
     extraEnv: {},
     pipeBytes: pipeBytesFor(1),
     events: {
-      onExit: (h) => h.kill(),
+      // What it left running dies with it, before its last output is read, so its pipes end at once.
+      onProgramExit: (h) => h.kill(),
+      onExit: () => {},
       onDone: () => done(),
     },
   });

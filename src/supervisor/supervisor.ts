@@ -246,7 +246,8 @@ export class Supervisor {
   private onProgramExit(handle: ProcessHandle): void {
     // Its group is tf's no longer: the watchdog must not kill that number once the kernel reuses it.
     if (handle.pid !== undefined) this.watchdog?.forget(handle.pid);
-    // What the dead shell left running is orphaned: killed now, its pipes end and the exit is reported at once.
+    // What the dead shell left running is orphaned and must not hold the port: killed now, so its
+    // pipes end and the exit is reported at once.
     if (this.phase === 'running') handle.kill();
   }
 
@@ -262,7 +263,8 @@ export class Supervisor {
       slot.exited();
       return this.sequence?.advance(this.slots);
     }
-    this.cleanUpGroup(slot, handle);
+    // Its tree was killed when its program exited (onProgramExit); no stop of it is pending any more.
+    this.stopper.clear(slot);
     // An intent (restart, stop, remove) stays until the next launch: a restart checks it was not stopped meanwhile.
     if (slot.intent) slot.state = 'stopped';
     // A failed trial on a new release: the roll takes it back to the old one.
@@ -273,12 +275,6 @@ export class Supervisor {
     }
     slot.exited();
     this.live.startWaiting();
-  }
-
-  /** Whatever the dead shell left running is orphaned now; it must not hold the port. */
-  private cleanUpGroup(slot: Slot, handle: ProcessHandle): void {
-    this.stopper.clear(slot);
-    handle.kill();
   }
 
   private applyPolicy(slot: Slot, handle: ProcessHandle, status: number): void {
