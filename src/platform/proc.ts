@@ -45,7 +45,9 @@ const pending = new Map<number, Array<(stat: ProcStat | undefined) => void>>();
  */
 export function identifySoon(pid: number, done: (stat: ProcStat | undefined) => void): void {
   if (pending.size === 0) queueMicrotask(flushIdentities);
-  pending.set(pid, [...(pending.get(pid) ?? []), done]);
+  const waiting = pending.get(pid);
+  if (waiting) waiting.push(done);
+  else pending.set(pid, [done]);
 }
 
 /** Reads every PID identifySoon was asked for, now. */
@@ -114,10 +116,15 @@ export function allProcesses(): ProcStat[] {
  */
 export function descendants(roots: Identity[], stats: ProcStat[] = allProcesses()): Identity[] {
   const byParent = new Map<number, ProcStat[]>();
-  for (const stat of stats) byParent.set(stat.ppid, [...(byParent.get(stat.ppid) ?? []), stat]);
+  // One list per parent, appended to (a copy per child was quadratic for 1,000 children of one parent).
+  for (const stat of stats) {
+    const siblings = byParent.get(stat.ppid);
+    if (siblings) siblings.push(stat);
+    else byParent.set(stat.ppid, [stat]);
+  }
   const found: Identity[] = [];
   const queue = [...roots];
-  for (let next = queue.shift(); next; next = queue.shift()) {
+  for (let at = 0, next = queue[0]; next; next = queue[++at]) {
     for (const child of byParent.get(next.pid) ?? []) {
       if (child.start < next.start) continue;
       const identity = { pid: child.pid, start: child.start };
