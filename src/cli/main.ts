@@ -21,6 +21,7 @@ function declareStart(tf: Command, lazy: Lazy): void {
 function declareRun(tf: Command, lazy: Lazy): void {
   addReleaseOption(addAppOptions(tf.command('run').description("run a one-off command in the app's environment (as run.1)")))
     .option('-p, --port <port>', 'give the command this PORT (default: none from tf; PORT from the shell or env files passes through)')
+    .option('--tty', 'run it on a terminal even when tf has none (CI): tf relays its output and input')
     .argument('<command...>', 'a command line, a Procfile type, or a command and its arguments')
     .passThroughOptions()
     .examples('tf run node            # a REPL with the app\'s env', 'tf run worker          # the Procfile\'s worker command', 'tf run -- npm test -- --watch', 'tf run -p 5100 web    # a second web on its own port', 'tf run "env | sort"')

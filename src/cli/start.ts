@@ -13,6 +13,7 @@ import { ttyUnavailable, type TerminalSize } from '../platform/containment.js';
 import { DEFAULT_TERMINAL_SIZE } from '../supervisor/terminal.js';
 import type { ProcessSpec } from '../formation/formation.js';
 import { isReaderGone, OUTPUT_FAILED_STATUS, writeProblem } from '../output/write-error.js';
+import { rawKeyboard } from '../platform/keyboard.js';
 import { formationRequest, loadAppFor, loadMarkedApp } from './app-flags.js';
 import type { FormationFlags, ReleaseFlags } from './options.js';
 
@@ -48,17 +49,23 @@ function ownTerminalSize(): TerminalSize | undefined {
 }
 
 /**
- * interactive: true: what is typed in tf's terminal goes to that process. The terminal stays in its
- * normal (line) mode, so Ctrl-C and Ctrl-Z still reach tf as before. Nothing when stdin is not a terminal.
+ * Where tf start's keyboard goes: the interactive type's first running process, or with --tty and a
+ * formation of one process, that process (tf start then acts as its terminal). Undefined: nowhere.
  */
-function forwardKeyboard(specs: ProcessSpec[], supervisor: Supervisor): () => void {
-  if (!specs.some((spec) => spec.interactive) || !process.stdin.isTTY) return () => {};
-  const onKeys = (data: Buffer): void => supervisor.keyboard(data);
-  process.stdin.on('data', onKeys);
-  return () => {
-    process.stdin.off('data', onKeys);
-    process.stdin.pause();
-  };
+function keyboardTarget(specs: ProcessSpec[], flags: StartFlags, supervisor: Supervisor): ((keys: Buffer) => void) | undefined {
+  if (specs.some((spec) => spec.interactive)) return (keys) => supervisor.keyboard(keys);
+  if (flags.tty && specs.length === 1) return (keys) => supervisor.running()[0]?.terminal?.write(undefined, keys);
+  return undefined;
+}
+
+/**
+ * The keyboard of tf's terminal, raw: each key reaches the process as typed (a program reading
+ * single keys works), but Ctrl-C and Ctrl-Z stay tf's, doing what the terminal's signals do.
+ */
+function forwardKeyboard(specs: ProcessSpec[], flags: StartFlags, supervisor: Supervisor): () => void {
+  const target = process.stdin.isTTY ? keyboardTarget(specs, flags, supervisor) : undefined;
+  if (!target) return () => {};
+  return rawKeyboard(target, { interrupt: () => process.kill(process.pid, 'SIGINT'), suspend: () => process.kill(process.pid, 'SIGTSTP') });
 }
 
 export async function start(items: string[], flags: StartFlags): Promise<number> {
@@ -81,7 +88,7 @@ export async function start(items: string[], flags: StartFlags): Promise<number>
     const supervisor = new Supervisor({ specs, specFor, types, output, extraEnv: color ? { FORCE_COLOR: '1' } : {}, terminalSize: ownTerminalSize });
     const onResize = (): void => supervisor.resizeTerminals(ownTerminalSize() ?? DEFAULT_TERMINAL_SIZE);
     process.stdout.on('resize', onResize);
-    const stopKeyboard = forwardKeyboard(specs, supervisor);
+    const stopKeyboard = forwardKeyboard(specs, flags, supervisor);
     control.attach(supervisor, output);
     const stopListening = listenForSignals((signal) => supervisor.shutdown({ kind: 'signal', signal }));
     const stopJobControl = listenForJobControl({ processes: () => supervisor.running(), say: (text) => output.system(text) });

@@ -94,7 +94,7 @@ function unbuffered(environment: Environment): Record<string, string> {
 }
 
 /** On a terminal, Python line-buffers by itself (PYTHONUNBUFFERED is not needed); TERM says which terminal. */
-function terminalVariables(environment: Environment): Record<string, string> {
+export function terminalVariables(environment: Environment): Record<string, string> {
   return environment.get('TERM')?.value ? {} : { TERM: 'xterm-256color' };
 }
 
