@@ -4,6 +4,8 @@ import { locateStore } from '../release/store.js';
 import { basePort, planRun } from '../formation/plan.js';
 import { shouldColor } from '../output/color.js';
 import { Multiplexer } from '../output/multiplexer.js';
+import { LiveLine } from '../output/live-line.js';
+import { SYSTEM, type FormatOptions } from '../output/format.js';
 import { ensurePortsFree } from '../supervisor/port-check.js';
 import { listenForSignals } from '../supervisor/signal-source.js';
 import { listenForJobControl } from '../supervisor/job-control.js';
@@ -12,6 +14,8 @@ import { TfError } from '../util/errors.js';
 import { ttyUnavailable, type TerminalSize } from '../platform/containment.js';
 import { DEFAULT_TERMINAL_SIZE } from '../supervisor/terminal.js';
 import type { ProcessSpec } from '../formation/formation.js';
+import type { ProcessHandle } from '../supervisor/process-handle.js';
+import type { Writable } from 'node:stream';
 import { isReaderGone, OUTPUT_FAILED_STATUS, writeProblem } from '../output/write-error.js';
 import { rawKeyboard } from '../platform/keyboard.js';
 import { formationRequest, loadAppFor, loadMarkedApp } from './app-flags.js';
@@ -49,12 +53,14 @@ function ownTerminalSize(): TerminalSize | undefined {
 }
 
 /**
- * Where tf start's keyboard goes: the interactive type's first running process, or with --tty and a
- * formation of one process, that process (tf start then acts as its terminal). Undefined: nowhere.
+ * The process tf start's keyboard goes to: the interactive type's first running process, or with
+ * --tty and a formation of one process, that process (tf start then acts as its terminal).
+ * Undefined when the keyboard goes nowhere (tf's stdin is not a terminal, or no such formation).
  */
-function keyboardTarget(specs: ProcessSpec[], flags: StartFlags, supervisor: Supervisor): ((keys: Buffer) => void) | undefined {
-  if (specs.some((spec) => spec.interactive)) return (keys) => supervisor.keyboard(keys);
-  if (flags.tty && specs.length === 1) return (keys) => supervisor.running()[0]?.terminal?.write(undefined, keys);
+function keyboardProcess(specs: ProcessSpec[], flags: StartFlags, running: () => ProcessHandle[]): (() => ProcessHandle | undefined) | undefined {
+  if (!process.stdin.isTTY) return undefined;
+  if (specs.some((spec) => spec.interactive)) return () => running().find((handle) => handle.spec.interactive);
+  if (flags.tty && specs.length === 1) return () => running()[0];
   return undefined;
 }
 
@@ -62,10 +68,23 @@ function keyboardTarget(specs: ProcessSpec[], flags: StartFlags, supervisor: Sup
  * The keyboard of tf's terminal, raw: each key reaches the process as typed (a program reading
  * single keys works), but Ctrl-C and Ctrl-Z stay tf's, doing what the terminal's signals do.
  */
-function forwardKeyboard(specs: ProcessSpec[], flags: StartFlags, supervisor: Supervisor): () => void {
-  const target = process.stdin.isTTY ? keyboardTarget(specs, flags, supervisor) : undefined;
+function forwardKeyboard(target: (() => ProcessHandle | undefined) | undefined): () => void {
   if (!target) return () => {};
-  return rawKeyboard(target, { interrupt: () => process.kill(process.pid, 'SIGINT'), suspend: () => process.kill(process.pid, 'SIGTSTP') });
+  return rawKeyboard((keys) => target()?.terminal?.write(undefined, keys), { interrupt: () => process.kill(process.pid, 'SIGINT'), suspend: () => process.kill(process.pid, 'SIGTSTP') });
+}
+
+/**
+ * Where the merged stream goes: stdout, or with the keyboard going to a process and a terminal to
+ * show it on, stdout with that process's unfinished line (its prompt, what is typed) at the bottom.
+ */
+function outputSink(target: (() => ProcessHandle | undefined) | undefined, specs: ProcessSpec[], options: FormatOptions): { sink: Writable; close(): void } {
+  if (!target || !process.stdout.isTTY) return { sink: process.stdout, close: () => {} };
+  const width = Math.max(SYSTEM.name.length, ...specs.map((spec) => spec.name.length));
+  const live = new LiveLine(process.stdout, () => {
+    const handle = target();
+    return handle?.terminal ? { source: handle.source, terminal: handle.terminal } : undefined;
+  }, width, options);
+  return { sink: live, close: () => live.close() };
 }
 
 export async function start(items: string[], flags: StartFlags): Promise<number> {
@@ -83,12 +102,17 @@ export async function start(items: string[], flags: StartFlags): Promise<number>
     // A `ready: port` check must not be satisfied by somebody else's server on that port.
     await ensurePortsFree(specs.filter((spec) => spec.type === 'web' || spec.ready?.kind === 'port').map((spec) => spec.port), basePort(app, request.port));
     const color = !flags.json && shouldColor(Boolean(process.stdout.isTTY), process.env);
-    const output = new Multiplexer(process.stdout, { json: Boolean(flags.json), color, timestamps: flags.timestamps });
+    // The output is made before the supervisor, which needs it; the live line asks for the processes later.
+    let runningNow = (): ProcessHandle[] => [];
+    const keyboard = keyboardProcess(specs, flags, () => runningNow());
+    const sink = outputSink(flags.json ? undefined : keyboard, specs, { color, timestamps: flags.timestamps });
+    const output = new Multiplexer(sink.sink, { json: Boolean(flags.json), color, timestamps: flags.timestamps });
     const outputFailed = reportOutputFailure(output);
     const supervisor = new Supervisor({ specs, specFor, types, output, extraEnv: color ? { FORCE_COLOR: '1' } : {}, terminalSize: ownTerminalSize });
+    runningNow = () => supervisor.running();
     const onResize = (): void => supervisor.resizeTerminals(ownTerminalSize() ?? DEFAULT_TERMINAL_SIZE);
     process.stdout.on('resize', onResize);
-    const stopKeyboard = forwardKeyboard(specs, flags, supervisor);
+    const stopKeyboard = forwardKeyboard(keyboard);
     control.attach(supervisor, output);
     const stopListening = listenForSignals((signal) => supervisor.shutdown({ kind: 'signal', signal }));
     const stopJobControl = listenForJobControl({ processes: () => supervisor.running(), say: (text) => output.system(text) });
@@ -124,6 +148,7 @@ export async function start(items: string[], flags: StartFlags): Promise<number>
     stopKeyboard();
     await watcher?.close();
     await output.flush();
+    sink.close();
     return outputFailed() ? OUTPUT_FAILED_STATUS : status;
   } finally {
     await control.close();

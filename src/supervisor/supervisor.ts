@@ -108,11 +108,6 @@ export class Supervisor {
     for (const handle of this.running()) if (handle.terminal && !handle.terminal.attached) handle.terminal.resize(size);
   }
 
-  /** tf start's keyboard (interactive: true): to the first running process of the interactive type. */
-  keyboard(data: Buffer): void {
-    this.slots.find((slot) => slot.spec.interactive && slot.live)?.handle?.terminal?.write(undefined, data);
-  }
-
   /** The terminal of a running tty-mode process (`tf attach`): TARGET names it (web.1) or its type, if it runs one. */
   terminalOf(target: string): { name: string; terminal: Terminal } {
     return findTerminal(target, this.slots);

@@ -24,6 +24,8 @@ export class Terminal {
   private readonly ends = new Map<Viewer, () => void>();
   private closed = false;
   private idle: NodeJS.Timeout | undefined;
+  /** Told of each output (tf start's live line of the process its keyboard goes to). */
+  private readonly watchers = new Set<() => void>();
 
   constructor(
     private readonly resizer: (size: TerminalSize) => void,
@@ -40,6 +42,18 @@ export class Terminal {
     }
     this.tail = this.tail.length + chunk.length <= TAIL_BYTES ? Buffer.concat([this.tail, chunk]) : Buffer.concat([this.tail, chunk]).subarray(-TAIL_BYTES);
     for (const viewer of this.viewers) viewer(chunk);
+    for (const watcher of this.watchers) watcher();
+  }
+
+  /** Calls LISTENER after each output; returns its stop. */
+  watch(listener: () => void): () => void {
+    this.watchers.add(listener);
+    return () => void this.watchers.delete(listener);
+  }
+
+  /** The output since the last newline: a prompt, and what was typed at it. */
+  partialLine(): Buffer {
+    return this.tail.subarray(this.tail.lastIndexOf(LF) + 1);
   }
 
   /** The last ROWS lines of raw output (the screenful `tf attach` shows first). */

@@ -41,13 +41,15 @@ describe.runIf(shim && hasTmux)("tf start's keyboard, raw", () => {
     await expectNoSurvivors(tag);
   });
 
-  it('interactive: true: input() gets the keys as typed, line editing included', async () => {
+  it('interactive: true: input() gets the keys as typed, line editing included, and the unfinished line shows as it is typed', async () => {
     const root = tmpApp({ Procfile: 'app: python3 ask.py\n', 'ask.py': ASK, 'tf.yml': 'processes:\n  app:\n    interactive: true\n' });
     const tag = newTag();
     const pane = tmuxPane(root, startCommand(tag));
     await pane.waitFor(/app\.1 is waiting for input/, 'the prompt notice');
-    // The process's terminal edits the line: BSpace erases the x.
-    pane.keys('bobx', 'BSpace', 'Enter');
+    // Before Enter, the prompt and what is typed show at the bottom (the live line), edited as typed.
+    pane.keys('bobx', 'BSpace');
+    await pane.waitFor(/app\.1 +\| name\? bob\n*$/, 'the live line');
+    pane.keys('Enter');
     await pane.waitFor(/app\.1 +\| hi bob$/m, 'the answer');
     pane.keys('C-c');
     await pane.waitFor(/tf-exit=130\nmodes=icanon,echo/, 'tf to stop with the terminal sane');
