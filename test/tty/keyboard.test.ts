@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { expectNoSurvivors, newTag, TAG_VARIABLE } from '../helpers/processes.js';
 import { TF_BIN } from '../helpers/tf.js';
 import { tmpApp } from '../helpers/tmp-app.js';
-import { hasTmux, tmuxPane } from './helpers.js';
+import { hasTmux, MODES, tmuxPane } from './helpers.js';
 
 // tf start's own keyboard, raw, in a real terminal (tmux): interactive: true, and --tty with one process.
 const shim = process.platform === 'linux' && process.env.TF_CONTAINMENT !== 'portable';
@@ -21,8 +21,6 @@ function startCommand(tag: string, ...args: string[]): string {
   return `${tfStart(tag, ...args)}; echo tf-exit=$?; ${MODES}`;
 }
 
-/** Prints `modes=icanon,echo` for a sane terminal (`-icanon,-echo` for a raw one). */
-const MODES = "echo modes=$(stty -a | tr ' ;' '\\n\\n' | grep -xE -- '-?(icanon|echo)' | paste -sd, -)";
 
 describe.runIf(shim && hasTmux)("tf start's keyboard, raw", () => {
   it('interactive: true: a program reading single keys gets each key without Enter; Ctrl-C stops everything and the terminal is sane again', async () => {

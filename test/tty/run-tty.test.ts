@@ -1,9 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { CrlfToLf } from '../../src/oneoff/tty-run.js';
 import { expectOneLineError } from '../helpers/errors.js';
-import { expectNoSurvivors } from '../helpers/processes.js';
-import { runTf, startTf } from '../helpers/tf.js';
+import { expectNoSurvivors, newTag, TAG_VARIABLE } from '../helpers/processes.js';
+import { runTf, startTf, TF_BIN } from '../helpers/tf.js';
 import { tmpApp } from '../helpers/tmp-app.js';
+import { hasTmux, MODES, tmuxPane } from './helpers.js';
 
 // tf run --tty with tf's stdin and stdout pipes, as in CI: a real pty from tf-shim.
 const shim = process.platform === 'linux' && process.env.TF_CONTAINMENT !== 'portable';
@@ -65,6 +66,23 @@ describe.runIf(shim)('tf run --tty without a terminal (CI)', () => {
     const result = await runTf(['run', '--tty', '--', 'no-such-command-tf', 'arg'], { cwd: root });
     expect(result.code).toBe(127);
     expect(result.stderr).toMatch(/command not found: no-such-command-tf/);
+  });
+});
+
+describe.runIf(shim && hasTmux)('tf run --tty with a terminal on stdin only (tf run --tty CMD | cat)', () => {
+  it('the keys go raw to the one-off, Ctrl-C included, and the terminal is sane afterwards', async () => {
+    const script = "import sys, tty\ntty.setcbreak(0)\nprint('ready', sys.stdout.isatty(), flush=True)\nprint('key', sys.stdin.read(1), flush=True)\nsys.stdin.read()\n";
+    const root = tmpApp({ Procfile: PROCFILE, 'keys.py': script });
+    const tag = newTag();
+    const tf = [process.execPath, TF_BIN, 'run', '--tty', '--', 'python3', 'keys.py'].map((a) => `'${a}'`).join(' ');
+    const pane = tmuxPane(root, `{ ${TAG_VARIABLE}=${tag} ${tf}; echo status=$?; } | cat; ${MODES}`);
+    await pane.waitFor(/^ready True$/m, 'the one-off on a terminal');
+    pane.keys('k');
+    await pane.waitFor(/^key k$/m, 'the key without Enter');
+    // Ctrl-C goes through the one-off's terminal to it (KeyboardInterrupt), not to tf.
+    pane.keys('C-c');
+    await pane.waitFor(/KeyboardInterrupt\n(.*\n)*status=130\nmodes=icanon,echo$/m, 'the one-off to end, and the terminal sane');
+    await expectNoSurvivors(tag);
   });
 });
 
