@@ -1,4 +1,4 @@
-import { descendants } from '../platform/proc.js';
+import { childrenIndex, descendants } from '../platform/proc.js';
 import type { ProcessTable, UsageStat } from '../platform/process-table.js';
 
 /** Where a process's tree starts: the shim (not counted: it is tf's, not the app's) or the program itself. */
@@ -25,11 +25,12 @@ export interface TreeUsage {
 export function treeUsages(table: ProcessTable, roots: Map<string, TreeRoot>): Map<string, TreeUsage> {
   const live = table.usage().filter((stat) => !/^[ZX]/.test(stat.state));
   const byPid = new Map(live.map((stat) => [stat.pid, stat]));
+  const byParent = childrenIndex(live);
   const out = new Map<string, TreeUsage>();
   for (const [name, root] of roots) {
     const top = byPid.get(root.pid);
     if (!top) continue;
-    const members = descendants([top], live).flatMap((identity) => byPid.get(identity.pid) ?? []);
+    const members = descendants([top], live, byParent).flatMap((identity) => byPid.get(identity.pid) ?? []);
     if (root.countsItself) members.unshift(top);
     out.set(name, sum(table, top, members));
   }
