@@ -80,6 +80,12 @@ export class Sampler {
     return this.tracks.get(name)?.latest ?? NOT_RUNNING;
   }
 
+  /** NAME runs anew: until its next sample, tf ps must not show the old run's figures. Its history stays. */
+  restarted(name: string): void {
+    const track = this.tracks.get(name);
+    if (track) track.latest = track.last = undefined;
+  }
+
   history(since?: number): MetricsHistory {
     const processes = [...this.tracks].map(([name, track]) => ({ name, type: track.type, samples: track.ring.samples(since) }));
     return { intervalMs: this.options.intervalMs, processes };

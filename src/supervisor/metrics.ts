@@ -46,6 +46,7 @@ export class FormationMetrics {
   launched(slot: Slot): void {
     slot.overMemory = false;
     this.limits.forget(slot.spec.name);
+    this.sampler.restarted(slot.spec.name);
   }
 
   private check(name: string, metrics: ProcessMetrics): void {

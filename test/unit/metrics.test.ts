@@ -173,6 +173,10 @@ describe('the sampler', () => {
     ]);
     expect(sampler.history(history.processes[0]!.samples[0]![0]).processes[0]!.samples).toHaveLength(1);
     expect(seen).toEqual(['t.1', 't.1']);
+    // A new run shows nothing of the old one's figures until sampled, and keeps the history.
+    sampler.restarted('t.1');
+    expect(sampler.latest('t.1')).toEqual({ cpuPercent: null, rssBytes: null, descendants: 0 });
+    expect(sampler.history().processes[0]!.samples).toHaveLength(2);
     targets = [targets[1]!];
     timers.advance(2000);
     expect(sampler.history().processes.map((p) => p.name)).toEqual(['idle.1']);
