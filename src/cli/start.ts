@@ -91,6 +91,7 @@ export async function start(items: string[], flags: StartFlags): Promise<number>
   const { specs, specFor, types } = planRun(app, request);
   const noTty = specs.some((spec) => spec.tty) ? ttyUnavailable() : undefined;
   if (noTty) throw new TfError(noTty, flags.tty ? 'run without --tty' : 'remove tty: true from tf.yml');
+  const metricsIntervalMs = metricsInterval(flags.metricsInterval, app.settings, specs);
   // The socket lives in the working root, also for a release (whose build is read-only).
   const control = await ControlSession.open(appRoot(flags), flags.controlSocket);
   try {
@@ -99,7 +100,6 @@ export async function start(items: string[], flags: StartFlags): Promise<number>
     const color = !flags.json && shouldColor(Boolean(process.stdout.isTTY), process.env);
     const output = new Multiplexer(process.stdout, { json: Boolean(flags.json), color, timestamps: flags.timestamps });
     const outputFailed = reportOutputFailure(output);
-    const metricsIntervalMs = metricsInterval(flags.metricsInterval, app.settings, specs);
     const supervisor = new Supervisor({ specs, specFor, types, output, extraEnv: color ? { FORCE_COLOR: '1' } : {}, terminalSize: ownTerminalSize, metricsIntervalMs });
     const onResize = (): void => supervisor.resizeTerminals(ownTerminalSize() ?? DEFAULT_TERMINAL_SIZE);
     process.stdout.on('resize', onResize);

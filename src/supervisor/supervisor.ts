@@ -74,7 +74,10 @@ export class Supervisor {
       intervalMs: options.metricsIntervalMs ?? 0,
       timers: this.timers,
       slots: () => this.slots,
-      stopOverLimit: (slot) => (slot.cancelReadiness(), this.stopper.signal([slot])),
+      stopOverLimit: (slot) => {
+        slot.cancelReadiness();
+        this.stopper.signal([slot]);
+      },
       say: (text) => this.say(text),
     });
     this.live = new LiveControl({

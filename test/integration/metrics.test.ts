@@ -186,6 +186,12 @@ describe('memory_limit', () => {
     expect((await tf.result()).code).toBe(143);
   });
 
+  it('refuses a --metrics-interval that is not a duration, or too short, in one line', async () => {
+    const root = tmpApp({ Procfile: 'idle: sleep 600\n' });
+    expectOneLineError(await runTf(['start', '-p', '29320', '--metrics-interval', 'often'], { cwd: root }), /^tf: --metrics-interval: "often" is not a duration \(write e\.g\. 2s, 500ms, or 0 to turn sampling off\)$/);
+    expectOneLineError(await runTf(['start', '-p', '29320', '--metrics-interval', '10ms'], { cwd: root }), /^tf: --metrics-interval: "10ms" is shorter than 100ms /);
+  });
+
   it('refuses a memory_limit with sampling off, naming the file and line', async () => {
     const yml = ['metrics_interval: 0', 'processes:', '  hog:', '    memory_limit: 50M'].join('\n');
     const root = tmpApp({ Procfile: 'hog: sleep 600\n', 'tf.yml': `${yml}\n` });
