@@ -10,7 +10,11 @@ import { ensurePortsFree } from '../supervisor/port-check.js';
 import { listenForSignals } from '../supervisor/signal-source.js';
 import { listenForJobControl } from '../supervisor/job-control.js';
 import { Supervisor } from '../supervisor/supervisor.js';
-import { TfError } from '../util/errors.js';
+import { TfError, location } from '../util/errors.js';
+import { displayPath } from '../util/fs.js';
+import { readMetricsInterval } from '../config/settings-defaults.js';
+import type { Settings } from '../config/settings.js';
+import { DEFAULT_METRICS_INTERVAL_MS } from '../metrics/sampler.js';
 import { ttyUnavailable, type TerminalSize } from '../platform/containment.js';
 import { DEFAULT_TERMINAL_SIZE } from '../supervisor/terminal.js';
 import type { ProcessSpec } from '../formation/formation.js';
@@ -29,6 +33,7 @@ export interface StartFlags extends ReleaseFlags, FormationFlags {
   controlSocket?: string;
   /** Every type on terminals, as tf.yml's tty: true. */
   tty?: boolean;
+  metricsInterval?: string;
 }
 
 /**
@@ -87,6 +92,22 @@ function outputSink(target: (() => ProcessHandle | undefined) | undefined, specs
   return { sink: live, close: () => live.close() };
 }
 
+/** --metrics-interval, else tf.yml's metrics_interval, else 2 s; a memory_limit needs sampling on. */
+function metricsInterval(flag: string | undefined, settings: Settings, specs: ProcessSpec[]): number {
+  let ms = settings.metricsIntervalMs ?? DEFAULT_METRICS_INTERVAL_MS;
+  if (flag !== undefined) {
+    const reading = readMetricsInterval(flag);
+    if (!reading.ok) throw new TfError(`--metrics-interval: ${reading.problem}`, reading.hint);
+    ms = reading.ms;
+  }
+  const limited = specs.find((spec) => spec.memoryLimit !== undefined);
+  if (ms === 0 && limited) {
+    const where = flag !== undefined ? '--metrics-interval 0' : `${location(displayPath(settings.path ?? 'tf.yml'), settings.lines.get('metrics_interval'))}: metrics_interval 0`;
+    throw new TfError(`${where} turns sampling off, but ${limited.type} has a memory_limit that needs it`, 'sample (e.g. every 2s) or remove the memory_limit');
+  }
+  return ms;
+}
+
 export async function start(items: string[], flags: StartFlags): Promise<number> {
   if (flags.watch && flags.release !== undefined) throw new TfError('--watch cannot be used with --release: a release never changes', 'drop one of them');
   // --release without an ID follows `current`; with one it stays pinned.
@@ -96,6 +117,7 @@ export async function start(items: string[], flags: StartFlags): Promise<number>
   const { specs, specFor, types } = planRun(app, request);
   const noTty = specs.some((spec) => spec.tty) ? ttyUnavailable() : undefined;
   if (noTty) throw new TfError(noTty, flags.tty ? 'run without --tty' : 'remove tty: true from tf.yml');
+  const metricsIntervalMs = metricsInterval(flags.metricsInterval, app.settings, specs);
   // The socket lives in the working root, also for a release (whose build is read-only).
   const control = await ControlSession.open(appRoot(flags), flags.controlSocket);
   try {
@@ -108,7 +130,7 @@ export async function start(items: string[], flags: StartFlags): Promise<number>
     const sink = outputSink(flags.json ? undefined : keyboard, specs, { color, timestamps: flags.timestamps });
     const output = new Multiplexer(sink.sink, { json: Boolean(flags.json), color, timestamps: flags.timestamps });
     const outputFailed = reportOutputFailure(output);
-    const supervisor = new Supervisor({ specs, specFor, types, output, extraEnv: color ? { FORCE_COLOR: '1' } : {}, terminalSize: ownTerminalSize });
+    const supervisor = new Supervisor({ specs, specFor, types, output, extraEnv: color ? { FORCE_COLOR: '1' } : {}, terminalSize: ownTerminalSize, metricsIntervalMs });
     runningNow = () => supervisor.running();
     const onResize = (): void => supervisor.resizeTerminals(ownTerminalSize() ?? DEFAULT_TERMINAL_SIZE);
     process.stdout.on('resize', onResize);

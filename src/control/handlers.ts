@@ -13,6 +13,8 @@ export function controlHandler(supervisor: Supervisor, logs: LogTail): Handler {
     switch (request.cmd) {
       case 'ps':
         return supervisor.processes();
+      case 'metrics':
+        return supervisor.metricsHistory(request.since);
       case 'scale':
         return supervisor.scaleAll(Object.entries(request.formation));
       case 'restart':

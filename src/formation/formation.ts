@@ -31,6 +31,8 @@ export interface ProcessSpec {
   tty?: boolean;
   /** tf start's keyboard goes to it (tf.yml interactive; always with tty). */
   interactive?: boolean;
+  /** tf.yml memory_limit in bytes: over it (with its descendants), it is restarted through its crash policy. */
+  memoryLimit?: number;
 }
 
 export interface FormationInput {
@@ -127,6 +129,7 @@ export function specFactory(input: Omit<FormationInput, 'scale'>): SpecFactory {
       ...(input.release ? { release: input.release } : {}),
       ...(tty ? { tty } : {}),
       ...(interactive ? { interactive } : {}),
+      ...(settings.memoryLimit !== undefined ? { memoryLimit: settings.memoryLimit } : {}),
     };
   };
 }

@@ -51,6 +51,10 @@ class ShimChannel implements Contained {
     });
   }
 
+  get shimPid(): number | undefined {
+    return this.shim.pid;
+  }
+
   signal(signal: NodeJS.Signals): void {
     this.send(`signal ${signalNumber(signal)}`);
   }

@@ -5,6 +5,7 @@ import { DEFAULT_MAX_LINE_BYTES, LineSplitter } from '../output/line-splitter.js
 import type { Multiplexer } from '../output/multiplexer.js';
 import type { Contained, Daemon, TerminalSize } from '../platform/containment.js';
 import { commandName } from '../platform/proc.js';
+import type { TreeRoot } from '../metrics/tree-usage.js';
 import { spawnEnvironment, type Spawn } from './spawner.js';
 import { DEFAULT_TERMINAL_SIZE, Terminal } from './terminal.js';
 import { realTimers, type Timers } from './timers.js';
@@ -129,6 +130,17 @@ export class ProcessHandle {
     this.isGone = true;
     this.exit(code, signal);
     for (const resolve of this.goneWaiters.splice(0)) resolve();
+  }
+
+  /**
+   * Where its tree starts for the metrics: under the shim, the shim's descendants (daemons and
+   * orphans included, the shim itself not); otherwise the process (or its first daemon) and its
+   * descendants. Undefined once it has exited.
+   */
+  get usageRoot(): TreeRoot | undefined {
+    if (this.exited || this.pid === undefined) return undefined;
+    const shim = this.contained?.shimPid;
+    return shim === undefined ? { pid: this.pid, countsItself: true } : { pid: shim, countsItself: false };
   }
 
   /** Resolves once nothing of its tree is left (with the shim: it has reaped the last process). */
