@@ -1,7 +1,8 @@
 import { isUtf8 } from 'node:buffer';
 import { paint, styleFor } from './palette.js';
 
-export type StreamName = 'stdout' | 'stderr' | 'system';
+/** 'tty': a process on a terminal (tty mode), whose stdout and stderr are one stream there. */
+export type StreamName = 'stdout' | 'stderr' | 'tty' | 'system';
 
 /** Who a line is from: a process ("web.1") or tf itself ("system"). */
 export interface Source {

@@ -47,7 +47,7 @@ describe('tf logs', () => {
     const ready = await runTf(['logs', '--grep', 'READY (web\\.2|worker)', '--no-follow'], { cwd: root });
     expect(ready.code, ready.stderr).toBe(0);
     expect(ready.stdout.trimEnd().split('\n').map((line) => line.split(' ')[0]).sort()).toEqual(['web.2', 'worker.1']);
-    const last = await runTf(['logs', 'web', '--grep', '^web', '-n', '1', '--no-follow'], { cwd: root });
+    const last = await runTf(['logs', 'web', '--grep', '^READY web', '-n', '1', '--no-follow'], { cwd: root });
     expect(last.stdout).toMatch(/^web\.[12] +\| READY web\.[12] pid=\d+ port=\d+\n$/);
     const bad = await runTf(['logs', '--grep', '(', '--no-follow'], { cwd: root });
     expect(bad).toMatchObject({ code: 1, stdout: '' });
