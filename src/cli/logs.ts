@@ -2,7 +2,7 @@ import { controlRequest } from '../control/client.js';
 import { DEFAULT_LOG_LINES } from '../control/protocol.js';
 import { isReaderGone, OUTPUT_CLOSED_STATUS, outputFailure, writeStdout } from '../output/write-error.js';
 import { grepPattern, sinceTime } from '../control/log-filter.js';
-import { SGR } from '../control/log-tail.js';
+import { withoutColour } from '../output/format.js';
 import { shouldColor } from '../output/color.js';
 import { TfError } from '../util/errors.js';
 import { controlTarget, type ControlFlags } from './control-target.js';
@@ -28,7 +28,7 @@ export async function logs(targets: string[], flags: LogsFlags): Promise<number>
   if (!/^\d+$/.test(flags.lines ?? '0')) throw new TfError(`-n/--lines: "${flags.lines}" is not a line count`, 'use a whole number, e.g. -n 50');
   const color = shouldColor(Boolean(process.stdout.isTTY), process.env);
   // Colour codes, tf's own and the processes': recorded for tf start's terminal, not for this reader.
-  const shown = (text: string): string => (color ? text : text.replace(SGR, ''));
+  const shown = (text: string): string => (color ? text : withoutColour(text));
   if (flags.grep !== undefined) grepPattern(flags.grep);
   const request = {
     cmd: 'logs' as const,

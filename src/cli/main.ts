@@ -14,6 +14,7 @@ function declareStart(tf: Command, lazy: Lazy): void {
     .option('--json', 'print one JSON object a line: time, process, pid, stream, text')
     .option('-w, --watch [globs...]', 'restart the affected types when files change (default: any file in the root)')
     .option('--tty', 'run every process on its own terminal (as tty: true in tf.yml; see tf attach)')
+    .option('--log-dir <dir>', "also write each process's lines to DIR/NAME.log and tf's to DIR/tf.log, rotated (as log_dir in tf.yml)")
     .examples('tf start', 'tf start web=2 worker=3', 'tf start -f Procfile.dev -e .env,.env.local -p 3000', 'tf start --json | jq .')
     .action(lazy(() => (require('./start.js') as typeof import('./start.js')).start));
 }

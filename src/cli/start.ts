@@ -14,6 +14,8 @@ import { DEFAULT_TERMINAL_SIZE } from '../supervisor/terminal.js';
 import type { ProcessSpec } from '../formation/formation.js';
 import { isReaderGone, OUTPUT_FAILED_STATUS, writeProblem } from '../output/write-error.js';
 import { formationRequest, loadAppFor, loadMarkedApp } from './app-flags.js';
+import { closeLogFiles, openLogFiles, writeLogFiles } from './start-logs.js';
+import type { LogFiles } from '../output/log-files.js';
 import type { FormationFlags, ReleaseFlags } from './options.js';
 
 export interface StartFlags extends ReleaseFlags, FormationFlags {
@@ -24,6 +26,8 @@ export interface StartFlags extends ReleaseFlags, FormationFlags {
   controlSocket?: string;
   /** Every type on terminals, as tf.yml's tty: true. */
   tty?: boolean;
+  /** Each process's lines to DIR/NAME.log, as tf.yml's log_dir. */
+  logDir?: string;
 }
 
 /**
@@ -72,12 +76,15 @@ export async function start(items: string[], flags: StartFlags): Promise<number>
   if (noTty) throw new TfError(noTty, flags.tty ? 'run without --tty' : 'remove tty: true from tf.yml');
   // The socket lives in the working root, also for a release (whose build is read-only).
   const control = await ControlSession.open(appRoot(flags), flags.controlSocket);
+  let logFiles: LogFiles | undefined;
   try {
+    logFiles = openLogFiles(flags.logDir, app, flags);
     // A `ready: port` check must not be satisfied by somebody else's server on that port.
     await ensurePortsFree(specs.filter((spec) => spec.type === 'web' || spec.ready?.kind === 'port').map((spec) => spec.port), basePort(app, request.port));
     const color = !flags.json && shouldColor(Boolean(process.stdout.isTTY), process.env);
     const output = new Multiplexer(process.stdout, { json: Boolean(flags.json), color, timestamps: flags.timestamps });
     const outputFailed = reportOutputFailure(output);
+    writeLogFiles(logFiles, output);
     const supervisor = new Supervisor({ specs, specFor, types, output, extraEnv: color ? { FORCE_COLOR: '1' } : {}, terminalSize: ownTerminalSize });
     const onResize = (): void => supervisor.resizeTerminals(ownTerminalSize() ?? DEFAULT_TERMINAL_SIZE);
     process.stdout.on('resize', onResize);
@@ -120,5 +127,6 @@ export async function start(items: string[], flags: StartFlags): Promise<number>
     return outputFailed() ? OUTPUT_FAILED_STATUS : status;
   } finally {
     await control.close();
+    await closeLogFiles(logFiles);
   }
 }

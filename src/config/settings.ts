@@ -35,6 +35,10 @@ export interface Settings {
   /** `timeout:`, the drain of types that set none, when -t is not given. */
   drainMs?: number;
   types: Map<string, TypeSettings>;
+  /** `log_dir:`, `log_max_size:`, `log_keep:`: tf start's log files (--log-dir wins over log_dir). */
+  logDir?: string;
+  logMaxBytes?: number;
+  logKeep?: number;
   /** Line of each key path ("processes.web.drain"), for errors found later against the Procfile. */
   lines: Map<string, number>;
 }

@@ -1,3 +1,4 @@
+import { withoutColour } from '../output/format.js';
 import { recordBytes, recordLines, type OutputLine, type OutputRecord } from '../output/record.js';
 
 /**
@@ -97,13 +98,9 @@ export function sourceWanted(name: string, targets: readonly string[]): boolean 
   return targets.length === 0 || targets.includes(name) || targets.includes(name.replace(/\.\d+$/, ''));
 }
 
-/** Colour codes (SGR): a line is matched as it reads, not as it is painted. */
-export const SGR = /\x1b\[[\d;:]*m/g;
-
-/** The text of a line as a reader sees it: decoded, without colour codes. */
+/** The text of a line as a reader sees it: decoded, without colour codes (matched as it reads, not as it is painted). */
 export function plainText(line: OutputLine): string {
-  const text = String(line.text);
-  return text.includes('\x1b') ? text.replace(SGR, '') : text;
+  return withoutColour(String(line.text));
 }
 
 /** The per-line part of a query (a record's source and time are checked once for all its lines). */

@@ -66,6 +66,14 @@ export function needsCare(latin1: string): boolean {
   return CARE_BYTES.test(latin1);
 }
 
+/** Colour codes (SGR), as a log file or a search sees past them. */
+export const SGR = /\x1b\[[\d;:]*m/g;
+
+/** Text without its colour codes. */
+export function withoutColour(text: string): string {
+  return text.includes('\x1b') ? text.replace(SGR, '') : text;
+}
+
 /** An SGR sequence (colours, bold, underline), else one control character: C0 but TAB, DEL, C1. */
 const CONTROL = /\x1b\[[0-9;:]{0,64}m|[\x00-\x08\x0a-\x1f\x7f-\x9f]/g;
 const RESET = '\x1b[0m';

@@ -1,0 +1,162 @@
+import { open, rename, unlink, type FileHandle } from 'node:fs/promises';
+import { errnoCode } from '../util/errors.js';
+
+/** What all of a log folder's files may hold in memory, waiting for the disk, before lines are dropped. */
+export class QueueBudget {
+  queued = 0;
+  constructor(readonly limit: number) {}
+}
+
+/** What a file reports: lines it could not write, and the first reason. */
+export interface Loss {
+  file: string;
+  lines: number;
+  /** An fs error, or undefined for lines dropped because the disk fell too far behind. */
+  error?: Error;
+}
+
+const LF = 0x0a;
+/** One write of at most this much: the queue drains in steps, so a rotation comes on time. */
+const BATCH_BYTES = 1 << 20;
+
+/**
+ * One log file (`web.1.log`), appended to by a queue and written in the background, so a slow or
+ * full disk never holds up tf's terminal. Rotated by size at a line boundary: web.1.log becomes
+ * web.1.log.1 (and .1 becomes .2, up to `keep`; the oldest is removed), so a line is never split
+ * across two files. A line longer than the size alone fills a file of its own.
+ */
+export class RotatingFile {
+  private queue: string[] = [];
+  private queuedBytes = 0;
+  private handle: FileHandle | undefined;
+  private size = 0;
+  private pumping: Promise<void> | undefined;
+  private closed = false;
+
+  constructor(
+    readonly path: string,
+    private readonly maxBytes: number,
+    private readonly keep: number,
+    private readonly budget: QueueBudget,
+    private readonly lost: (loss: Loss) => void,
+  ) {}
+
+  /** Queues whole lines (each ending in LF); drops them, counted, when the queue is full. */
+  append(text: string): void {
+    if (this.closed) return;
+    if (this.budget.queued + text.length > this.budget.limit) {
+      this.lost({ file: this.path, lines: countLines(text) });
+      return;
+    }
+    this.queue.push(text);
+    this.queuedBytes += text.length;
+    this.budget.queued += text.length;
+    this.kick();
+  }
+
+  private kick(): void {
+    this.pumping ??= this.pump().finally(() => {
+      this.pumping = undefined;
+      if (this.queue.length > 0) this.kick();
+    });
+  }
+
+  /** Writes what is queued, then closes; lines still queued after `deadline` are counted as lost. */
+  async close(deadline: Promise<void>): Promise<void> {
+    this.closed = true;
+    let late = false;
+    await Promise.race([this.pumping, deadline.then(() => (late = true))]);
+    if (late && this.queuedBytes > 0) {
+      this.lost({ file: this.path, lines: countLines(this.queue.join('')), error: new Error('the disk did not take them before tf exited') });
+      this.takeQueue();
+      return;
+    }
+    await this.handle?.close().catch(() => {});
+    this.handle = undefined;
+  }
+
+  private takeQueue(): string {
+    const text = this.queue.join('');
+    this.queue = [];
+    this.budget.queued -= this.queuedBytes;
+    this.queuedBytes = 0;
+    return text;
+  }
+
+  private async pump(): Promise<void> {
+    while (this.queue.length > 0) {
+      let bytes = Buffer.from(this.takeQueue());
+      while (bytes.length > 0) {
+        const written = await this.writeLines(bytes.subarray(0, cutAt(bytes, BATCH_BYTES) || bytes.length));
+        bytes = bytes.subarray(written);
+      }
+    }
+  }
+
+  /**
+   * Writes the lines of `bytes` that fit the current file, rotating first when none does; returns
+   * how many bytes it consumed (written or counted as lost), always whole lines.
+   */
+  private async writeLines(bytes: Buffer): Promise<number> {
+    try {
+      if (!this.handle) await this.openFile();
+      let take = cutAt(bytes, this.maxBytes - this.size);
+      if (take <= 0 && this.size > 0) {
+        await this.rotate();
+        take = cutAt(bytes, this.maxBytes);
+      }
+      // A line longer than a whole file: it goes alone into one, whole.
+      if (take <= 0) take = bytes.indexOf(LF) + 1 || bytes.length;
+      await this.writeAll(bytes.subarray(0, take));
+      return take;
+    } catch (error) {
+      this.lost({ file: this.path, lines: countLines(bytes), error: error as Error });
+      return bytes.length;
+    }
+  }
+
+  /** Writes every byte or none: a write cut short by a full disk is undone, so no half line stays. */
+  private async writeAll(bytes: Buffer): Promise<void> {
+    const handle = this.handle!;
+    const before = this.size;
+    let done = 0;
+    try {
+      while (done < bytes.length) done += (await handle.write(bytes, done, bytes.length - done)).bytesWritten;
+      this.size += done;
+    } catch (error) {
+      if (done > 0) await handle.truncate(before).catch(() => {});
+      throw error;
+    }
+  }
+
+  private async openFile(): Promise<void> {
+    this.handle = await open(this.path, 'a', 0o600);
+    this.size = (await this.handle.stat()).size;
+  }
+
+  /** web.1.log -> web.1.log.1 -> ... -> web.1.log.KEEP (removed past it), then a new web.1.log. */
+  private async rotate(): Promise<void> {
+    await this.handle?.close();
+    this.handle = undefined;
+    if (this.keep === 0) await unlink(this.path).catch(ignoreMissing);
+    for (let n = this.keep; n >= 1; n--) await rename(n === 1 ? this.path : `${this.path}.${n - 1}`, `${this.path}.${n}`).catch(ignoreMissing);
+    await this.openFile();
+  }
+}
+
+/** The end of the last whole line within the first `limit` bytes; 0 when the first line is longer. */
+function cutAt(bytes: Buffer, limit: number): number {
+  if (limit <= 0) return 0;
+  if (bytes.length <= limit) return bytes.length;
+  return bytes.lastIndexOf(LF, limit - 1) + 1;
+}
+
+function countLines(text: string | Buffer): number {
+  let count = 0;
+  for (let at = text.indexOf('\n'); at !== -1; at = text.indexOf('\n', at + 1)) count++;
+  return count;
+}
+
+function ignoreMissing(error: unknown): void {
+  if (errnoCode(error) !== 'ENOENT') throw error;
+}
