@@ -16,6 +16,16 @@ export interface Loss {
 }
 
 const LF = 0x0a;
+
+/** A write the disk took only part of: `kept` bytes of whole lines stay in the file. */
+class CutShort extends Error {
+  constructor(
+    readonly kept: number,
+    override readonly cause: Error,
+  ) {
+    super(cause.message);
+  }
+}
 /** One write of at most this much: the queue drains in steps, so a rotation comes on time. */
 const BATCH_BYTES = 1 << 20;
 
@@ -67,29 +77,36 @@ export class RotatingFile {
     let late = false;
     await Promise.race([this.pumping, deadline.then(() => (late = true))]);
     if (late && this.queuedBytes > 0) {
-      this.lost({ file: this.path, lines: countLines(this.queue.join('')), error: new Error('the disk did not take them before tf exited') });
-      this.takeQueue();
+      const text = this.takeQueue();
+      this.lost({ file: this.path, lines: countLines(text), error: new Error('the disk did not take them before tf exited') });
+      this.release(text);
       return;
     }
     await this.handle?.close().catch(() => {});
     this.handle = undefined;
   }
 
+  /** What is queued, taken off the queue; it still counts against the budget until `release`d. */
   private takeQueue(): string {
     const text = this.queue.join('');
     this.queue = [];
-    this.budget.queued -= this.queuedBytes;
     this.queuedBytes = 0;
     return text;
   }
 
+  private release(text: string): void {
+    this.budget.queued -= text.length;
+  }
+
   private async pump(): Promise<void> {
     while (this.queue.length > 0) {
-      let bytes = Buffer.from(this.takeQueue());
+      const text = this.takeQueue();
+      let bytes = Buffer.from(text);
       while (bytes.length > 0) {
         const written = await this.writeLines(bytes.subarray(0, cutAt(bytes, BATCH_BYTES) || bytes.length));
         bytes = bytes.subarray(written);
       }
+      this.release(text);
     }
   }
 
@@ -110,22 +127,28 @@ export class RotatingFile {
       await this.writeAll(bytes.subarray(0, take));
       return take;
     } catch (error) {
-      this.lost({ file: this.path, lines: countLines(bytes), error: error as Error });
+      const kept = error instanceof CutShort ? error.kept : 0;
+      this.lost({ file: this.path, lines: countLines(bytes.subarray(kept)), error: error instanceof CutShort ? error.cause : (error as Error) });
       return bytes.length;
     }
   }
 
-  /** Writes every byte or none: a write cut short by a full disk is undone, so no half line stays. */
+  /**
+   * Writes the lines; when the disk cuts a write short, what was written past the last whole line
+   * is undone, so no half line stays in the file (CutShort says how much was kept).
+   */
   private async writeAll(bytes: Buffer): Promise<void> {
     const handle = this.handle!;
-    const before = this.size;
     let done = 0;
     try {
       while (done < bytes.length) done += (await handle.write(bytes, done, bytes.length - done)).bytesWritten;
       this.size += done;
     } catch (error) {
-      if (done > 0) await handle.truncate(before).catch(() => {});
-      throw error;
+      // (lastIndexOf reads a negative offset from the end: nothing written keeps nothing.)
+      const kept = done === 0 ? 0 : bytes.lastIndexOf(LF, done - 1) + 1;
+      if (done > kept) await handle.truncate(this.size + kept).catch(() => {});
+      this.size += kept;
+      throw new CutShort(kept, error as Error);
     }
   }
 
