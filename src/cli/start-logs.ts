@@ -19,9 +19,11 @@ export function openLogFiles(flag: string | undefined, app: App, flags: { root?:
   return LogFiles.open({ dir, from, maxBytes: settings.logMaxBytes ?? DEFAULT_LOG_MAX_BYTES, keep: settings.logKeep ?? DEFAULT_LOG_KEEP }, (message) => process.stderr.write(`tf: ${message}\n`));
 }
 
-/** Everything tf prints goes to the files too, as it is printed. */
+/** Everything tf prints goes to the files too, as it is printed; a disk behind slows the processes as a slow terminal does. */
 export function writeLogFiles(files: LogFiles | undefined, output: Multiplexer): void {
-  if (files) output.onRecord((record) => files.write(record));
+  if (!files) return;
+  output.onRecord((record) => files.write(record));
+  files.paceWith((held) => output.hold(held));
 }
 
 /** Writes what is left; lines that could not be written are counted on stderr (they were announced at the first). */

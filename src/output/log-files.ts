@@ -4,7 +4,8 @@ import { TfError, errnoCode } from '../util/errors.js';
 import { displayPath } from '../util/fs.js';
 import { lineText, withoutColour as plain } from './format.js';
 import type { OutputRecord } from './record.js';
-import { QueueBudget, RotatingFile, type Loss } from './rotating-file.js';
+import { QueueBudget, STALL_MS } from './queue-budget.js';
+import { RotatingFile, type Loss } from './rotating-file.js';
 import { writeProblem } from './write-error.js';
 
 export interface LogDirSettings {
@@ -21,7 +22,7 @@ export const DEFAULT_LOG_MAX_BYTES = 10 * 1024 * 1024;
 export const DEFAULT_LOG_KEEP = 5;
 /** All files together wait for the disk with at most this much; beyond it lines are dropped, counted. */
 const MAX_QUEUED = 16 * 1024 * 1024;
-/** At exit, what the disk has not taken after this is counted as lost rather than waited for. */
+/** At exit, a disk that takes no write for this long is given up on: its lines are counted as lost. */
 const CLOSE_WAIT_MS = 5000;
 
 /** What the log files could not hold, for the user: said once when it starts, and in total at exit. */
@@ -34,20 +35,30 @@ export interface LogLoss {
 /**
  * `tf start --log-dir DIR`: each process's lines, with their time and stream, in DIR/NAME.log
  * (`2026-12-01T04:50:00.123Z stdout | text`), tf's own messages in DIR/tf.log, each rotated by
- * size. Written in the background: the terminal never waits for the disk. A line that cannot be
- * written (a full disk, a disk far behind) is never lost silently: the first problem is reported
- * at once, and the lines lost are counted.
+ * size. Written in the background: the terminal never waits for a write. A disk slower than the
+ * processes slows them as a slow terminal would (QueueBudget); a line that cannot be written (a full
+ * disk, a stuck one) is never lost silently: the first problem is reported at once, the lines lost
+ * are counted.
  */
 export class LogFiles {
   private readonly files = new Map<string, RotatingFile>();
-  private readonly budget = new QueueBudget(MAX_QUEUED);
+  private readonly budget: QueueBudget;
   private lostLines = 0;
   private first: string | undefined;
 
   private constructor(
     private readonly settings: LogDirSettings,
     private readonly report: (message: string) => void,
-  ) {}
+  ) {
+    this.budget = new QueueBudget(MAX_QUEUED, (held) => this.holder(held));
+  }
+
+  private holder: (held: boolean) => void = () => {};
+
+  /** How to slow the processes down while the disk is behind (the multiplexer's hold). */
+  paceWith(hold: (held: boolean) => void): void {
+    this.holder = hold;
+  }
 
   /** Makes the folder (0700) when missing; a file in its place, or a folder tf cannot write, is a one-line error. */
   static open(settings: LogDirSettings, report: (message: string) => void): LogFiles {
@@ -97,17 +108,31 @@ export class LogFiles {
     this.file(record.source.name).append(text);
   }
 
-  /** Writes what is queued (waiting a few seconds at most) and closes; what was lost, if anything. */
+  /**
+   * Writes what is queued and closes, waiting as long as the disk takes writes; a disk that takes
+   * none for CLOSE_WAIT_MS is given up on (its lines counted). Returns what was lost, if anything.
+   */
   async close(): Promise<LogLoss | undefined> {
-    let timer: NodeJS.Timeout | undefined;
-    const deadline = new Promise<void>((resolve) => (timer = setTimeout(resolve, CLOSE_WAIT_MS)));
-    const files = [...this.files.values()];
-    await Promise.all(files.filter((file) => !file.path.endsWith('/tf.log')).map((file) => file.close(deadline)));
+    this.budget.end();
+    const processes = [...this.files.values()].filter((file) => file !== this.files.get('tf'));
+    await this.closeAll(processes);
     const loss = this.first === undefined ? undefined : { lines: this.lostLines, first: this.first };
     if (loss) this.file('tf').append(`${new Date().toISOString()} system | ${lossSummary(loss, this.dir)}\n`);
-    await this.files.get('tf')?.close(deadline);
-    clearTimeout(timer);
-    return loss;
+    const own = this.files.get('tf');
+    if (own) await this.closeAll([own]);
+    return this.first === undefined ? undefined : { lines: this.lostLines, first: this.first };
+  }
+
+  private async closeAll(files: RotatingFile[]): Promise<void> {
+    let done = false;
+    const closing = Promise.all(files.map((file) => file.close())).then(() => (done = true));
+    for (let seen = -1; !done && seen !== this.budget.progress; ) {
+      seen = this.budget.progress;
+      let timer: NodeJS.Timeout | undefined;
+      await Promise.race([closing, new Promise((resolve) => (timer = setTimeout(resolve, CLOSE_WAIT_MS)))]);
+      clearTimeout(timer);
+    }
+    if (!done) for (const file of files) file.abandon();
   }
 
   private file(name: string): RotatingFile {
@@ -123,7 +148,8 @@ export class LogFiles {
     this.lostLines += loss.lines;
     if (this.first !== undefined) return;
     const name = displayPath(loss.file);
-    this.first = loss.error ? `${name}: ${writeProblem(loss.error)}` : `${name}: the disk fell behind (more than ${MAX_QUEUED / 1024 / 1024} MiB waiting)`;
+    // Lines dropped for a full queue are no one file's fault: the queue is the folder's.
+    this.first = loss.error ? `${name}: ${writeProblem(loss.error)}` : `${displayPath(this.dir)}: more than ${MAX_QUEUED / 1024 / 1024} MiB waiting for the disk, which took nothing for ${STALL_MS / 1000}s`;
     const message = `cannot write log files: ${this.first}; the terminal goes on, lines not written are counted (the total is said when tf exits)`;
     this.report(message);
     // Into tf.log too, if that one can still be written (another file's disk may be fine).

@@ -24,6 +24,8 @@ export class Multiplexer {
   private readonly prefixes = new Map<string, { second: number; width: number; bytes: Buffer; latin1: string }>();
   private readonly sources = new Set<Readable>();
   private paused = false;
+  /** Held by the log files while their disk is behind: the sources pause as for a slow sink. */
+  private held = false;
   private closed = false;
   private readonly closedListeners: Array<(error: Error) => void> = [];
   private readonly now: () => number;
@@ -48,7 +50,7 @@ export class Multiplexer {
   /** Registers a child's stream so backpressure can pause it. */
   track(stream: Readable): void {
     this.sources.add(stream);
-    if (this.paused) stream.pause();
+    if (this.paused || this.held) stream.pause();
   }
 
   untrack(stream: Readable): void {
@@ -160,16 +162,25 @@ export class Multiplexer {
     }
   }
 
+  /** Pauses the sources while held, as a sink that cannot keep up does; never past the sink's own closing. */
+  hold(held: boolean): void {
+    if (this.held === held || (held && this.closed)) return;
+    this.held = held;
+    if (held) for (const stream of this.sources) stream.pause();
+    else if (!this.paused) for (const stream of this.sources) stream.resume();
+  }
+
   private resume(): void {
     if (!this.paused) return;
     this.paused = false;
-    for (const stream of this.sources) stream.resume();
+    if (!this.held) for (const stream of this.sources) stream.resume();
   }
 
   private close(error: Error): void {
     if (this.closed) return;
     this.closed = true;
     // Nobody reads our output any more: let the children's pipes flow so they can drain and exit.
+    this.hold(false);
     this.resume();
     for (const listener of this.closedListeners) listener(error);
   }

@@ -1,11 +1,6 @@
 import { open, rename, unlink, type FileHandle } from 'node:fs/promises';
 import { errnoCode } from '../util/errors.js';
-
-/** What all of a log folder's files may hold in memory, waiting for the disk, before lines are dropped. */
-export class QueueBudget {
-  queued = 0;
-  constructor(readonly limit: number) {}
-}
+import type { QueueBudget } from './queue-budget.js';
 
 /** What a file reports: lines it could not write, and the first reason. */
 export interface Loss {
@@ -16,6 +11,7 @@ export interface Loss {
 }
 
 const LF = 0x0a;
+const EMPTY = Buffer.alloc(0);
 
 /** A write the disk took only part of: `kept` bytes of whole lines stay in the file. */
 class CutShort extends Error {
@@ -42,6 +38,9 @@ export class RotatingFile {
   private size = 0;
   private pumping: Promise<void> | undefined;
   private closed = false;
+  private abandoned = false;
+  /** The lines taken off the queue and not yet written: counted if the disk is given up on. */
+  private unwritten: Buffer = EMPTY;
 
   constructor(
     readonly path: string,
@@ -54,13 +53,12 @@ export class RotatingFile {
   /** Queues whole lines (each ending in LF); drops them, counted, when the queue is full. */
   append(text: string): void {
     if (this.closed) return;
-    if (this.budget.queued + text.length > this.budget.limit) {
+    if (!this.budget.take(text.length)) {
       this.lost({ file: this.path, lines: countLines(text) });
       return;
     }
     this.queue.push(text);
     this.queuedBytes += text.length;
-    this.budget.queued += text.length;
     this.kick();
   }
 
@@ -71,19 +69,26 @@ export class RotatingFile {
     });
   }
 
-  /** Writes what is queued, then closes; lines still queued after `deadline` are counted as lost. */
-  async close(deadline: Promise<void>): Promise<void> {
+  /** Writes what is queued, then closes the file (however long a disk that keeps taking lines needs). */
+  async close(): Promise<void> {
     this.closed = true;
-    let late = false;
-    await Promise.race([this.pumping, deadline.then(() => (late = true))]);
-    if (late && this.queuedBytes > 0) {
-      const text = this.takeQueue();
-      this.lost({ file: this.path, lines: countLines(text), error: new Error('the disk did not take them before tf exited') });
-      this.release(text);
-      return;
-    }
+    await this.pumping;
     await this.handle?.close().catch(() => {});
     this.handle = undefined;
+  }
+
+  /**
+   * Gives up on a disk that takes nothing: what is queued or not yet written (the write under way
+   * included, which may never finish) is counted as lost, and nothing more is written.
+   */
+  abandon(): void {
+    this.closed = true;
+    this.abandoned = true;
+    const text = this.takeQueue();
+    const lines = countLines(text) + countLines(this.unwritten);
+    this.unwritten = EMPTY;
+    if (lines > 0) this.lost({ file: this.path, lines, error: new Error('the disk did not take them before tf exited') });
+    this.release(text);
   }
 
   /** What is queued, taken off the queue; it still counts against the budget until `release`d. */
@@ -95,16 +100,18 @@ export class RotatingFile {
   }
 
   private release(text: string): void {
-    this.budget.queued -= text.length;
+    this.budget.give(text.length);
   }
 
   private async pump(): Promise<void> {
-    while (this.queue.length > 0) {
+    while (this.queue.length > 0 && !this.abandoned) {
       const text = this.takeQueue();
-      let bytes = Buffer.from(text);
-      while (bytes.length > 0) {
-        const written = await this.writeLines(bytes.subarray(0, cutAt(bytes, BATCH_BYTES) || bytes.length));
-        bytes = bytes.subarray(written);
+      this.unwritten = Buffer.from(text);
+      while (this.unwritten.length > 0 && !this.abandoned) {
+        const written = await this.writeLines(this.unwritten.subarray(0, cutAt(this.unwritten, BATCH_BYTES) || this.unwritten.length));
+        if (this.abandoned) break;
+        this.unwritten = this.unwritten.subarray(written);
+        this.budget.progressed();
       }
       this.release(text);
     }

@@ -1,5 +1,5 @@
 import { spawn, spawnSync } from 'node:child_process';
-import { chmodSync, existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, createReadStream, existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it, onTestFinished } from 'vitest';
 import { expectNoSurvivors, newTag, TAG_VARIABLE } from '../helpers/processes.js';
@@ -180,5 +180,50 @@ describe('a log folder whose disk fills up', () => {
     // Every line of the process is in the file or counted; tf.log's few lines may be counted too.
     expect(lost).toBeGreaterThanOrEqual(LINES - fileLines);
     expect(lost).toBeLessThanOrEqual(LINES - fileLines + 20);
+  });
+});
+
+describe('a log disk slower than the processes, or stuck', () => {
+  it('paces a flood rather than dropping it: every line the terminal got is in the files', async () => {
+    const count = 150_000;
+    const procfile = [1, 2, 3].map((n) => `f${n}: ${fixture('lines', String(count), 'f', 'stay')}`).join('\n');
+    const root = tmpApp({ Procfile: `${procfile}\n` });
+    const tf = startTf(['start', '--no-timestamps', '-p', '29670', '--log-dir', 'logs'], { cwd: root });
+    await tf.waitForLines(/DONE f/, 3, 120_000);
+    tf.signal('SIGTERM');
+    const { stderr } = await tf.result(60_000);
+    expect(stderr).toBe('');
+    for (const n of [1, 2, 3]) {
+      const dir = join(root, 'logs');
+      const seen = numbers(dir, rotated(dir, `f${n}.1`)).filter((k) => !Number.isNaN(k));
+      expect(seen.length, `f${n}.1`).toBe(count);
+      expect(seen.every((k, i) => k === i), `f${n}.1 in order`).toBe(true);
+    }
+  });
+
+  it('(a log file nobody takes: a FIFO with no reader) holds the terminal 2 s at most, then drops lines, said once and counted', async () => {
+    const count = 300_000;
+    // No rotation, which would move the FIFO aside and go on in a plain file.
+    const root = tmpApp({ Procfile: `f: ${fixture('lines', String(count), 'f', 'stay')}\n`, 'logs/.keep': '', 'tf.yml': 'log_max_size: 1G\n' });
+    const fifo = join(root, 'logs', 'f.1.log');
+    expect(spawnSync('mkfifo', [fifo]).status).toBe(0);
+    const tf = startTf(['start', '--no-timestamps', '-p', '29680', '--log-dir', 'logs'], { cwd: root });
+    // The terminal gets every line although the file takes none.
+    await tf.waitForLine(/DONE f/, 120_000);
+    expect(tf.stdout.split('\n').filter((line) => /^f\.1 +\| f \d{7} /.test(line))).toHaveLength(count);
+    expect(tf.stderr).toBe('tf: cannot write log files: logs: more than 16 MiB waiting for the disk, which took nothing for 2s; the terminal goes on, lines not written are counted (the total is said when tf exits)\n');
+    // The disk comes back (a reader opens the FIFO): what waited is written, the rest was counted.
+    let read = 0;
+    const reader = createReadStream(fifo, { encoding: 'utf8' });
+    reader.on('data', (text) => (read += (text as string).split('\n').length - 1));
+    const closed = new Promise((resolve) => reader.once('close', resolve));
+    tf.signal('SIGTERM');
+    const { stderr } = await tf.result(60_000);
+    await closed;
+    const lost = Number(/^tf: log files in logs: (\d+) lines not written \(first: logs: more than 16 MiB waiting/m.exec(stderr)?.[1]);
+    expect(read).toBeGreaterThan(0);
+    expect(lost).toBeGreaterThan(0);
+    // Every line f printed (its numbered ones and DONE) is in the file or counted: none lost silently.
+    expect(read + lost).toBe(count + 1);
   });
 });
