@@ -24,7 +24,7 @@ export function logsReply(request: LogsRequest, logs: LogTail, render: Render): 
     if (tail) send(tail);
     onClose(
       logs.subscribe((record) => {
-        if (!sourceWanted(record.source.name, query.targets)) return;
+        if (!sourceWanted(record.source.name, query.targets) || (query.since !== undefined && record.time < query.since)) return;
         const lines = recordLines(record).filter(test);
         if (lines.length > 0) send(format(lines));
       }),

@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { started } from '../helpers/control.js';
 import { fixture, tmpApp } from '../helpers/tmp-app.js';
@@ -158,5 +160,20 @@ describe('tf logs: per process, --since, --json', () => {
     expect((await follow.result()).code).toBe(0);
     tf.signal('SIGTERM');
     await tf.result();
+  });
+});
+
+// On a terminal stdout and stderr are one stream: tf labels it tty rather than guess.
+describe.runIf(process.platform === 'linux' && process.env.TF_CONTAINMENT !== 'portable')('tf logs and log files in tty mode', () => {
+  it('label a tty-mode process\'s lines "tty"', async () => {
+    const root = tmpApp({ Procfile: `app: sh -c 'echo to-out; echo to-err >&2; exec ${fixture('drain', '50')}'\n` });
+    const tf = startTf(['start', '--tty', '--no-timestamps', '-p', '29530', '--log-dir', 'logs'], { cwd: root });
+    await tf.waitForLine(/^app\.1 +\| READY/);
+    const result = await runTf(['logs', 'app', '--json', '--no-follow'], { cwd: root });
+    const records = result.stdout.trimEnd().split('\n').map((line) => JSON.parse(line) as { stream: string; line: string });
+    expect(records.filter((record) => /^(to-out|to-err|READY)/.test(record.line)).map((record) => record.stream)).toEqual(['tty', 'tty', 'tty']);
+    tf.signal('SIGTERM');
+    await tf.result();
+    expect(readFileSync(join(root, 'logs', 'app.1.log'), 'utf8')).toMatch(/^\S+Z tty \| to-err$/m);
   });
 });
