@@ -1,0 +1,21 @@
+import { describe, expect, it } from 'vitest';
+import { parseSize } from '../../src/config/size.js';
+
+describe('parseSize', () => {
+  it.each([
+    ['10M', 10 * 1024 * 1024],
+    ['512K', 512 * 1024],
+    ['1G', 1024 ** 3],
+    ['10MB', 10 * 1024 * 1024],
+    ['10 MiB', 10 * 1024 * 1024],
+    ['1.5k', 1536],
+    ['2048', 2048],
+    [4096, 4096],
+  ])('%j is %d bytes', (input, bytes) => {
+    expect(parseSize(input)).toBe(bytes);
+  });
+
+  it.each(['', 'ten', '10 parsecs', '-1M', '1T', 1.5, -3, null, '9'.repeat(30)])('%j is not a size', (input) => {
+    expect(parseSize(input)).toBeUndefined();
+  });
+});
