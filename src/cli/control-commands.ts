@@ -40,7 +40,9 @@ export function addControlCommands(tf: Command, lazy: Lazy): void {
     .argument('[targets...]', 'only these processes (web.2) or types (web); default: everything, tf\'s own lines too')
     .option('-n, --lines <count>', 'how many earlier lines to print first (default 200)')
     .option('--no-follow', 'print the earlier lines and exit')
-    .option('--grep <regex>', 'only the lines that match (a JavaScript regular expression; -n counts these)')
-    .examples('tf logs', 'tf logs web worker.2 -n 50', 'tf logs --grep "ERROR|WARN" --no-follow')
+    .option('--grep <regex>', "only the lines whose text matches (a JavaScript regular expression; -n counts these)")
+    .option('--since <when>', 'only the lines printed since then: a duration back from now (10m, 2h) or a time (2026-12-01T04:50:00Z)')
+    .option('--json', 'one JSON object a line: time, name, stream (stdout, stderr, tty, system), line; no colours')
+    .examples('tf logs', 'tf logs web worker.2 -n 50', 'tf logs --grep "ERROR|WARN" --since 10m --no-follow', 'tf logs web --json | jq -r .line')
     .action(lazy(() => (require('./logs.js') as typeof import('./logs.js')).logs));
 }

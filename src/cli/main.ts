@@ -15,6 +15,7 @@ function declareStart(tf: Command, lazy: Lazy): void {
     .option('-w, --watch [globs...]', 'restart the affected types when files change (default: any file in the root)')
     .option('--tty', 'run every process on its own terminal (as tty: true in tf.yml; see tf attach)')
     .option('--metrics-interval <duration>', 'how often to sample each process\'s CPU and memory, e.g. 5s; 0 turns it off (default: tf.yml metrics_interval, else 2s)')
+    .option('--log-dir <dir>', "also write each process's lines to DIR/NAME.log and tf's to DIR/tf.log, rotated (as log_dir in tf.yml)")
     .examples('tf start', 'tf start web=2 worker=3', 'tf start -f Procfile.dev -e .env,.env.local -p 3000', 'tf start --json | jq .')
     .action(lazy(() => (require('./start.js') as typeof import('./start.js')).start));
 }

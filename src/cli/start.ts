@@ -23,6 +23,8 @@ import type { Writable } from 'node:stream';
 import { isReaderGone, OUTPUT_FAILED_STATUS, writeProblem } from '../output/write-error.js';
 import { rawKeyboard } from '../platform/keyboard.js';
 import { formationRequest, loadAppFor, loadMarkedApp } from './app-flags.js';
+import { closeLogFiles, openLogFiles, writeLogFiles } from './start-logs.js';
+import type { LogFiles } from '../output/log-files.js';
 import type { FormationFlags, ReleaseFlags } from './options.js';
 
 export interface StartFlags extends ReleaseFlags, FormationFlags {
@@ -34,6 +36,8 @@ export interface StartFlags extends ReleaseFlags, FormationFlags {
   /** Every type on terminals, as tf.yml's tty: true. */
   tty?: boolean;
   metricsInterval?: string;
+  /** Each process's lines to DIR/NAME.log, as tf.yml's log_dir. */
+  logDir?: string;
 }
 
 /**
@@ -120,7 +124,9 @@ export async function start(items: string[], flags: StartFlags): Promise<number>
   const metricsIntervalMs = metricsInterval(flags.metricsInterval, app.settings, specs);
   // The socket lives in the working root, also for a release (whose build is read-only).
   const control = await ControlSession.open(appRoot(flags), flags.controlSocket);
+  let logFiles: LogFiles | undefined;
   try {
+    logFiles = openLogFiles(flags.logDir, app, flags);
     // A `ready: port` check must not be satisfied by somebody else's server on that port.
     await ensurePortsFree(specs.filter((spec) => spec.type === 'web' || spec.ready?.kind === 'port').map((spec) => spec.port), basePort(app, request.port));
     const color = !flags.json && shouldColor(Boolean(process.stdout.isTTY), process.env);
@@ -130,6 +136,7 @@ export async function start(items: string[], flags: StartFlags): Promise<number>
     const sink = outputSink(flags.json ? undefined : keyboard, specs, { color, timestamps: flags.timestamps });
     const output = new Multiplexer(sink.sink, { json: Boolean(flags.json), color, timestamps: flags.timestamps });
     const outputFailed = reportOutputFailure(output);
+    writeLogFiles(logFiles, output);
     const supervisor = new Supervisor({ specs, specFor, types, output, extraEnv: color ? { FORCE_COLOR: '1' } : {}, terminalSize: ownTerminalSize, metricsIntervalMs });
     runningNow = () => supervisor.running();
     const onResize = (): void => supervisor.resizeTerminals(ownTerminalSize() ?? DEFAULT_TERMINAL_SIZE);
@@ -174,5 +181,6 @@ export async function start(items: string[], flags: StartFlags): Promise<number>
     return outputFailed() ? OUTPUT_FAILED_STATUS : status;
   } finally {
     await control.close();
+    await closeLogFiles(logFiles);
   }
 }

@@ -39,6 +39,10 @@ export interface Settings {
   /** `metrics_interval:`, how often tf samples CPU and memory (0: never), when --metrics-interval is not given. */
   metricsIntervalMs?: number;
   types: Map<string, TypeSettings>;
+  /** `log_dir:`, `log_max_size:`, `log_keep:`: tf start's log files (--log-dir wins over log_dir). */
+  logDir?: string;
+  logMaxBytes?: number;
+  logKeep?: number;
   /** Line of each key path ("processes.web.drain"), for errors found later against the Procfile. */
   lines: Map<string, number>;
 }

@@ -2,13 +2,14 @@ import type { Supervisor } from '../supervisor/supervisor.js';
 import type { LogTail } from './log-tail.js';
 import type { Handler } from './server.js';
 import { Streaming } from './server.js';
-import { grepPattern, logFilter } from './log-filter.js';
-import { MAX_LOG_LINES, parseAttachMessage } from './protocol.js';
+import { logsReply } from './logs-reply.js';
+import { parseAttachMessage } from './protocol.js';
 import type { Terminal, Viewer } from '../supervisor/terminal.js';
 import { TfError } from '../util/errors.js';
+import type { Render } from './logs-reply.js';
 
 /** The control commands, each one call into the supervisor (or the log tail). */
-export function controlHandler(supervisor: Supervisor, logs: LogTail): Handler {
+export function controlHandler(supervisor: Supervisor, logs: LogTail, render: Render): Handler {
   return async (request) => {
     switch (request.cmd) {
       case 'ps':
@@ -29,21 +30,9 @@ export function controlHandler(supervisor: Supervisor, logs: LogTail): Handler {
       }
       case 'attach':
         return attachStream(supervisor.terminalOf(request.target), request);
-      case 'logs': {
+      case 'logs':
         checkTargets(request.targets, supervisor);
-        const filter = logFilter(request.targets, request.grep === undefined ? undefined : grepPattern(request.grep));
-        // Filtered, the last N lines that pass can lie far back among the others.
-        const filtered = request.targets.length > 0 || request.grep !== undefined;
-        const tail = filter.last(logs.tail(filtered ? MAX_LOG_LINES : request.lines), request.lines);
-        if (!request.follow) return { lines: request.lines, text: tail };
-        return new Streaming({ lines: request.lines }, (send, onClose) => {
-          if (tail) send(tail);
-          onClose(logs.subscribe((text) => {
-            const kept = filter.keep(text);
-            if (kept) send(kept);
-          }));
-        });
-      }
+        return logsReply(request, logs, render);
     }
   };
 }

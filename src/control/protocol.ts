@@ -6,6 +6,10 @@ import { isProcessCount, PROCESS_COUNT_HINT } from '../formation/scale.js';
  *   <- {"v":1,"id":7,"ok":true,"result":[...]}   or   {"v":1,"id":7,"ok":false,"error":"...","hint":"..."}
  * `logs` then streams {"v":1,"id":7,"event":"output","data":"..."} until {"event":"end"}; with
  * "follow":false its result holds the last lines instead ({"lines":200,"text":"..."}) and no stream.
+ * Optional `logs` fields (a tf that predates them ignores them):
+ * "since": epoch ms, only lines printed from then on; "json": true, the lines as NDJSON records
+ * {"time":ISO,"name":"web.1","stream":"stdout"|"stderr"|"tty"|"system","line":"..."} without colour
+ * codes, instead of text as tf start printed it.
  * A request still running after a second (a restart draining) gets {"event":"busy"} each second
  * until its reply, so a client can tell a busy tf from a stopped one by silence alone. `quit` and
  * `kill` reply at once, then send {"event":"end"} when tf has stopped everything and is exiting.
@@ -30,8 +34,11 @@ export type Request =
   | { v: 1; id: RequestId; cmd: 'hello' | 'ps' | 'quit' | 'kill' }
   | { v: 1; id: RequestId; cmd: 'scale'; formation: Record<string, number> }
   | { v: 1; id: RequestId; cmd: 'restart' | 'stop'; targets: string[]; dependents?: boolean }
-  /** targets: process names or types, none for all; grep: a RegExp source; follow false: the tail alone, as the result {text}. */
-  | { v: 1; id: RequestId; cmd: 'logs'; lines: number; targets: string[]; follow: boolean; grep?: string }
+  /**
+   * targets: process names or types, none for all; grep: a RegExp source, matched against each line's text;
+   * follow false: the tail alone, as the result {text}; since: epoch ms; json: NDJSON records (see above).
+   */
+  | { v: 1; id: RequestId; cmd: 'logs'; lines: number; targets: string[]; follow: boolean; grep?: string; since?: number; json?: boolean }
   /** target: a process name (web.1) or a type running one; rows: how much earlier output to replay. */
   | { v: 1; id: RequestId; cmd: 'attach'; target: string; rows: number; cols: number }
   | { v: 1; id: RequestId; cmd: 'metrics'; since?: number };
@@ -129,7 +136,19 @@ export function parseRequest(line: string): Request {
       if (!Number.isInteger(lines) || (lines as number) < 0 || (lines as number) > MAX_LOG_LINES) throw new ProtocolError(`lines must be a whole number from 0 to ${MAX_LOG_LINES}`, id);
       if (message.follow !== undefined && typeof message.follow !== 'boolean') throw new ProtocolError('follow must be true or false', id);
       if (message.grep !== undefined && typeof message.grep !== 'string') throw new ProtocolError('grep must be a string', id);
-      return { v: 1, id, cmd: 'logs', lines: lines as number, targets: stringsOf(message.targets, id), follow: message.follow !== false, ...(message.grep === undefined ? {} : { grep: message.grep }) };
+      if (message.since !== undefined && !Number.isFinite(message.since)) throw new ProtocolError('since must be a time in epoch milliseconds', id);
+      if (message.json !== undefined && typeof message.json !== 'boolean') throw new ProtocolError('json must be true or false', id);
+      return {
+        v: 1,
+        id,
+        cmd: 'logs',
+        lines: lines as number,
+        targets: stringsOf(message.targets, id),
+        follow: message.follow !== false,
+        ...(message.grep === undefined ? {} : { grep: message.grep }),
+        ...(message.since === undefined ? {} : { since: message.since as number }),
+        ...(message.json === true ? { json: true } : {}),
+      };
     }
   }
 }

@@ -38,8 +38,8 @@ export class ControlSession {
 
   attach(supervisor: Supervisor, output: Multiplexer): void {
     if (!this.server) return output.system(`live control is off (tf ps, scale and logs cannot reach this tf): ${this.unavailable ?? 'no socket'}`);
-    output.tap((data) => this.logs.write(data));
-    this.server.serve(controlHandler(supervisor, this.logs));
+    output.onRecord((record) => this.logs.write(record));
+    this.server.serve(controlHandler(supervisor, this.logs, (lines) => output.render(lines)));
   }
 
   async close(): Promise<void> {

@@ -1,7 +1,8 @@
 import { isUtf8 } from 'node:buffer';
 import { paint, styleFor } from './palette.js';
 
-export type StreamName = 'stdout' | 'stderr' | 'system';
+/** 'tty': a process on a terminal (tty mode), whose stdout and stderr are one stream there. */
+export type StreamName = 'stdout' | 'stderr' | 'tty' | 'system';
 
 /** Who a line is from: a process ("web.1") or tf itself ("system"). */
 export interface Source {
@@ -63,6 +64,14 @@ const CARE_BYTES = /[\x00-\x08\x0b-\x1f\x7f]|\xc2[\x80-\x9f]/;
 /** Whether a block or line of bytes (latin1-read) has a byte that needs care on a terminal. */
 export function needsCare(latin1: string): boolean {
   return CARE_BYTES.test(latin1);
+}
+
+/** Colour codes (SGR), as a log file or a search sees past them. */
+export const SGR = /\x1b\[[\d;:]*m/g;
+
+/** Text without its colour codes. */
+export function withoutColour(text: string): string {
+  return text.includes('\x1b') ? text.replace(SGR, '') : text;
 }
 
 /** An SGR sequence (colours, bold, underline), else one control character: C0 but TAB, DEL, C1. */

@@ -2,6 +2,7 @@ import type { Readable, Writable } from 'node:stream';
 import { isUtf8 } from 'node:buffer';
 import { NEEDS_CARE, PrefixKernel } from './prefix-kernel.js';
 import { jsonRecord, jsonRecords, lineText, needsCare, printable, SYSTEM, textPrefix, visibleControls, type FormatOptions, type Source, type StreamName } from './format.js';
+import type { OutputLine, OutputRecord } from './record.js';
 
 export interface MultiplexerOptions extends FormatOptions {
   json: boolean;
@@ -23,10 +24,12 @@ export class Multiplexer {
   private readonly prefixes = new Map<string, { second: number; width: number; bytes: Buffer; latin1: string }>();
   private readonly sources = new Set<Readable>();
   private paused = false;
+  /** Held by the log files while their disk is behind: the sources pause as for a slow sink. */
+  private held = false;
   private closed = false;
   private readonly closedListeners: Array<(error: Error) => void> = [];
   private readonly now: () => number;
-  private tapListener: ((data: Buffer | string) => void) | undefined;
+  private readonly recordListeners: Array<(record: OutputRecord) => void> = [];
   private kernel: PrefixKernel | null | undefined;
 
   constructor(
@@ -47,7 +50,7 @@ export class Multiplexer {
   /** Registers a child's stream so backpressure can pause it. */
   track(stream: Readable): void {
     this.sources.add(stream);
-    if (this.paused) stream.pause();
+    if (this.paused || this.held) stream.pause();
   }
 
   untrack(stream: Readable): void {
@@ -70,6 +73,7 @@ export class Multiplexer {
   lines(source: Source, stream: StreamName, lines: readonly Buffer[]): void {
     if (this.closed || lines.length === 0) return;
     const time = this.now();
+    this.record({ kind: 'lines', source, stream, time, lines });
     if (this.options.json) {
       this.emit(jsonRecords(source, stream, lines.map(lineText), time));
       return;
@@ -91,20 +95,23 @@ export class Multiplexer {
    * UTF-8, or a control character (which the kernel finds in the same memory, at ~no cost). The
    * kernel also takes CRLF line ends (a terminal's: tty mode), printing them as LF.
    */
-  block(source: Source, parts: readonly Buffer[]): boolean {
+  block(source: Source, parts: readonly Buffer[], stream: StreamName = 'stdout'): boolean {
     if (this.closed) return true;
     if (this.options.json || !parts.every((part) => isUtf8(part))) return false;
-    const prefix = this.prefixEntry(source, this.now());
+    const time = this.now();
+    const prefix = this.prefixEntry(source, time);
     if (this.kernel === undefined) this.kernel = PrefixKernel.load() ?? null;
     const prefixed = this.kernel?.prefixLines(prefix.bytes, parts);
     if (prefixed === NEEDS_CARE) return false;
     if (prefixed) {
+      this.record({ kind: 'block', source, stream, time, parts });
       this.emit(prefixed);
     } else {
       const text = (parts.length === 1 ? parts[0]! : Buffer.concat(parts)).toString('latin1');
       if (needsCare(text)) return false;
+      this.record({ kind: 'block', source, stream, time, parts });
       // Back to bytes here, so every chunk leaving the multiplexer is UTF-8 (a Buffer or a string).
-      this.emit(Buffer.from(prefix.latin1 + text.slice(0, -1).replaceAll('\n', `\n${prefix.latin1}`) + '\n', 'latin1'));
+      this.emit(prefixLatin1(prefix.latin1, text));
     }
     return true;
   }
@@ -113,13 +120,28 @@ export class Multiplexer {
   system(text: string, source: Source = SYSTEM): void {
     if (this.closed) return;
     const time = this.now();
+    this.record({ kind: 'system', source, stream: 'system', time, text });
     // It may quote a child's lines (its last lines before tf gave up on it): shown, never obeyed.
     this.emit(this.options.json ? jsonRecord(source, 'system', text, time) : `${this.prefix(SYSTEM, time).toString()}${visibleControls(text)}\n`);
   }
 
-  /** Sees every formatted chunk (UTF-8) as it is written (`tf logs`): one listener, no copy made here. */
-  tap(listener: (data: Buffer | string) => void): void {
-    this.tapListener = listener;
+  /**
+   * Sees every record as it is printed, before its formatted text is written (the log tail, the
+   * log files): no copy made here, so a listener must not keep what it is given mutable.
+   */
+  onRecord(listener: (record: OutputRecord) => void): void {
+    this.recordListeners.push(listener);
+  }
+
+  /** Lines as this multiplexer prints them (prefix, colours, --json), for `tf logs` to replay. */
+  render(lines: readonly OutputLine[]): string {
+    let out = '';
+    for (const { source, stream, time, text } of lines) {
+      if (stream === 'system') out += this.options.json ? jsonRecord(source, 'system', String(text), time) : `${this.prefix(SYSTEM, time).toString()}${visibleControls(String(text))}\n`;
+      else if (this.options.json) out += jsonRecord(source, stream, typeof text === 'string' ? text : lineText(text), time);
+      else out += `${this.prefix(source, time).toString()}${String(typeof text === 'string' ? text : printable(text))}\n`;
+    }
+    return out;
   }
 
   /** Resolves once everything written so far has reached the sink (or the sink is gone). */
@@ -130,24 +152,36 @@ export class Multiplexer {
     });
   }
 
+  private record(record: OutputRecord): void {
+    for (const listener of this.recordListeners) listener(record);
+  }
+
   private emit(data: Buffer | string): void {
-    this.tapListener?.(data);
     if (!this.sink.write(data) && !this.paused) {
       this.paused = true;
       for (const stream of this.sources) stream.pause();
     }
   }
 
+  /** Pauses the sources while held, as a sink that cannot keep up does; never past the sink's own closing. */
+  hold(held: boolean): void {
+    if (this.held === held || (held && this.closed)) return;
+    this.held = held;
+    if (held) for (const stream of this.sources) stream.pause();
+    else if (!this.paused) for (const stream of this.sources) stream.resume();
+  }
+
   private resume(): void {
     if (!this.paused) return;
     this.paused = false;
-    for (const stream of this.sources) stream.resume();
+    if (!this.held) for (const stream of this.sources) stream.resume();
   }
 
   private close(error: Error): void {
     if (this.closed) return;
     this.closed = true;
     // Nobody reads our output any more: let the children's pipes flow so they can drain and exit.
+    this.hold(false);
     this.resume();
     for (const listener of this.closedListeners) listener(error);
   }
@@ -166,4 +200,9 @@ export class Multiplexer {
     this.prefixes.set(source.name, entry);
     return entry;
   }
+}
+
+/** Each line of `text` (whole lines, latin1-read) after `prefix`, as bytes: one string operation. */
+function prefixLatin1(prefix: string, text: string): Buffer {
+  return Buffer.from(prefix + text.slice(0, -1).replaceAll('\n', `\n${prefix}`) + '\n', 'latin1');
 }

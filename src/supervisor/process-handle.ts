@@ -112,7 +112,8 @@ export class ProcessHandle {
       const notice = `${this.spec.name} is waiting for input (tf attach ${this.spec.name})`;
       this.terminal = new Terminal((size) => this.contained?.resize?.(size), input, () => this.deps.output.system(notice, this.source));
     }
-    if (stdout) this.read(stdout, 'stdout');
+    // On a terminal stdout and stderr are one stream: tf cannot tell them apart, so it does not pretend to.
+    if (stdout) this.read(stdout, input ? 'tty' : 'stdout');
     if (stderr) this.read(stderr, 'stderr');
     this.deps.events.onSpawn?.(this);
   }
@@ -197,7 +198,7 @@ export class ProcessHandle {
     stream.on('data', (chunk: Buffer) => {
       terminal?.output(chunk);
       const fast = output.takesBlocks ? splitter.takeBlock(chunk) : undefined;
-      if (fast && output.block(this.source, fast.parts)) {
+      if (fast && output.block(this.source, fast.parts, name)) {
         // The common case, no restart policy and no pending line check, allocates nothing here.
         const { parts } = fast;
         // A CR in a block taken is a CRLF's (a terminal's newline), which ends a line as LF does.

@@ -156,7 +156,7 @@ describe('tf.yml', () => {
     ['a quote that is never closed (named where it opens)', 'processes:\n  web:\n    drain: "10s\n  worker:\n    drain: 1s\n', /^tf: tf\.yml:3: invalid YAML: Missing closing "quote \(/],
     ['a bracket that is never closed (named on a line the file has)', 'formation:\n  web: 2\n  worker: [1\n', /^tf: tf\.yml:3: invalid YAML: /],
     ['a duplicate key', 'formation:\n  web: 1\n  web: 2\n', /^tf: tf\.yml:3: invalid YAML: Map keys must be unique \(/],
-    ['an unknown top-level key', 'formation:\n  web: 1\nprocess:\n  web: {}\n', /^tf: tf\.yml:3: process: unknown setting \(known settings: build, formation, processes, port, env_files, timeout, metrics_interval\)$/],
+    ['an unknown top-level key', 'formation:\n  web: 1\nprocess:\n  web: {}\n', /^tf: tf\.yml:3: process: unknown setting \(known settings: build, formation, processes, port, env_files, timeout, metrics_interval, log_dir, log_max_size, log_keep\)$/],
     ['an unknown process key', 'processes:\n  web:\n    drain: 1s\n    colour: red\n', /^tf: tf\.yml:4: processes\.web\.colour: unknown setting \(known settings: stop_signal, drain, restart, ready, ready_timeout, depends_on, watch, tty, interactive, memory_limit\)$/],
     ['a bad drain duration', 'processes:\n  web:\n    drain: forever\n', /^tf: tf\.yml:3: processes\.web\.drain: "forever" is not a duration \(write e\.g\. 10s, 500ms or 1m\)$/],
     ['a negative drain duration', 'processes:\n  worker:\n    drain: -5\n', /^tf: tf\.yml:3: processes\.worker\.drain: -5 is not a duration \(/],

@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { started } from '../helpers/control.js';
 import { fixture, tmpApp } from '../helpers/tmp-app.js';
@@ -47,7 +49,7 @@ describe('tf logs', () => {
     const ready = await runTf(['logs', '--grep', 'READY (web\\.2|worker)', '--no-follow'], { cwd: root });
     expect(ready.code, ready.stderr).toBe(0);
     expect(ready.stdout.trimEnd().split('\n').map((line) => line.split(' ')[0]).sort()).toEqual(['web.2', 'worker.1']);
-    const last = await runTf(['logs', 'web', '--grep', '^web', '-n', '1', '--no-follow'], { cwd: root });
+    const last = await runTf(['logs', 'web', '--grep', '^READY web', '-n', '1', '--no-follow'], { cwd: root });
     expect(last.stdout).toMatch(/^web\.[12] +\| READY web\.[12] pid=\d+ port=\d+\n$/);
     const bad = await runTf(['logs', '--grep', '(', '--no-follow'], { cwd: root });
     expect(bad).toMatchObject({ code: 1, stdout: '' });
@@ -83,5 +85,95 @@ describe('tf logs', () => {
     expect((await runTf(['logs', '--no-follow'], { cwd: root, env: { NO_COLOR: '1' } })).stdout).not.toContain('\x1b');
     tf.signal('SIGTERM');
     await tf.result();
+  });
+});
+
+describe('tf logs: per process, --since, --json', () => {
+  it("keeps a quiet process's lines through a flood from another (each process has its own tail)", async () => {
+    const root = tmpApp({ Procfile: `quiet: ${fixture('drain', '50')}\nflood: ${fixture('flood', '6')}\n` });
+    const tf = startTf(['start', '--no-timestamps', '-p', '29500'], { cwd: root });
+    await tf.waitForLine(/^flood\.1 +\| FLOOD DONE/, 60_000);
+    const quiet = await runTf(['logs', 'quiet', '--no-follow'], { cwd: root });
+    expect(quiet.code, quiet.stderr).toBe(0);
+    expect(quiet.stdout).toMatch(/^quiet\.1 +\| READY quiet\.1 pid=\d+/m);
+    // The merged view: the flood's last lines, in order, and the whole of its own tail (6 MiB printed, 512 KiB kept).
+    const flood = await runTf(['logs', 'flood', '--no-follow', '-n', '10000'], { cwd: root });
+    const lines = flood.stdout.trimEnd().split('\n');
+    expect(lines.at(-1)).toMatch(/^flood\.1 +\| FLOOD DONE \d+$/);
+    expect(lines.length).toBeGreaterThan(4000);
+    expect(lines.length).toBeLessThan(6000);
+    expect(lines.slice(0, -1).every((line) => /^flood\.1 +\| f{99}$/.test(line))).toBe(true);
+    tf.signal('SIGTERM');
+    await tf.result();
+  });
+
+  it('--since takes a time or a duration, and combines with --grep and the targets', async () => {
+    const root = tmpApp({ Procfile: `web: ${fixture('drain', '50')}\nworker: ${fixture('drain', '50')}\n` });
+    const tf = startTf(['start', '--no-timestamps', '-p', '29510'], { cwd: root });
+    await tf.waitForLines(/READY/, 2);
+    const before = new Date().toISOString();
+    expect((await runTf(['restart', 'web'], { cwd: root })).code).toBe(0);
+    await tf.waitForLines(/READY web\.1/, 2);
+    const since = await runTf(['logs', '--since', before, '--no-follow'], { cwd: root });
+    expect(since.code, since.stderr).toBe(0);
+    expect(since.stdout).toMatch(/^web\.1 +\| web\.1 draining$/m);
+    expect(since.stdout.match(/READY/g)).toHaveLength(1);
+    expect(since.stdout).not.toContain('worker');
+    const grep = await runTf(['logs', 'web', '--since', before, '--grep', '^READY', '--no-follow'], { cwd: root });
+    expect(grep.stdout).toMatch(/^web\.1 +\| READY web\.1 pid=\d+ port=29510\n$/);
+    // A duration reaches back from now: an hour holds both starts; the future holds nothing.
+    const hour = await runTf(['logs', '--since', '1h', '--grep', '^READY web', '--no-follow'], { cwd: root });
+    expect(hour.stdout.match(/READY web/g)).toHaveLength(2);
+    const future = await runTf(['logs', '--since', new Date(Date.now() + 3_600_000).toISOString(), '--no-follow'], { cwd: root });
+    expect(future).toMatchObject({ code: 0, stdout: '' });
+    const bad = await runTf(['logs', '--since', 'yesterday', '--no-follow'], { cwd: root });
+    expect(bad).toMatchObject({ code: 1, stdout: '', stderr: 'tf: --since: "yesterday" is neither a duration nor a time (write e.g. --since 10m, --since 2h or --since 2026-12-01T04:50:00Z)\n' });
+    tf.signal('SIGTERM');
+    await tf.result();
+  });
+
+  it('--json prints one plain record a line: time, name, stream, line; following too', async () => {
+    const errs = `sh -c 'printf "\\033[31mred on stderr\\033[0m\\n" >&2; exec ${fixture('drain', '50')}'`;
+    const root = tmpApp({ Procfile: `web: ${fixture('drain', '50')}\nerrs: ${errs}\n` });
+    const tf = startTf(['start', '-p', '29520'], { cwd: root, env: { FORCE_COLOR: '1' } });
+    await tf.waitForLines(/READY/, 2);
+    await tf.waitForLine(/red on stderr/);
+    const result = await runTf(['logs', '--json', '--no-follow'], { cwd: root, env: { FORCE_COLOR: '1' } });
+    expect(result.code, result.stderr).toBe(0);
+    expect(result.stdout).not.toContain('\x1b');
+    const records = result.stdout.trimEnd().split('\n').map((line) => JSON.parse(line) as Record<string, unknown>);
+    for (const record of records) {
+      expect(Object.keys(record)).toEqual(['time', 'name', 'stream', 'line']);
+      expect(Math.abs(Date.parse(record.time as string) - Date.now())).toBeLessThan(120_000);
+      expect(record.time).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/);
+    }
+    expect(records).toContainEqual(expect.objectContaining({ name: 'errs.1', stream: 'stderr', line: 'red on stderr' }));
+    expect(records).toContainEqual(expect.objectContaining({ name: 'web.1', stream: 'stdout', line: expect.stringMatching(/^READY web\.1 pid=\d+ port=29520$/) }));
+    expect(records).toContainEqual(expect.objectContaining({ name: 'system', stream: 'system', line: expect.stringMatching(/^web\.1 started \(pid \d+/) }));
+    // Its first line (the tail) shows it is following before web restarts.
+    const follow = startTf(['logs', 'web', '--json', '-n', '1'], { cwd: root });
+    await follow.waitForLine(/"line":"READY web\.1/);
+    expect((await runTf(['restart', 'web'], { cwd: root })).code).toBe(0);
+    const drained = JSON.parse(await follow.waitForLine(/draining/)) as Record<string, unknown>;
+    expect(drained).toMatchObject({ name: 'web.1', stream: 'stdout', line: 'web.1 draining' });
+    follow.signal('SIGINT');
+    expect((await follow.result()).code).toBe(0);
+    tf.signal('SIGTERM');
+    await tf.result();
+  });
+});
+
+// On a terminal stdout and stderr are one stream: tf labels it tty rather than guess.
+describe.runIf(process.platform === 'linux' && process.env.TF_CONTAINMENT !== 'portable')('tf logs and log files in tty mode', () => {
+  it('label a tty-mode process\'s lines "tty"', async () => {
+    const root = tmpApp({ Procfile: `app: sh -c 'echo to-out; echo to-err >&2; exec ${fixture('drain', '50')}'\n` });
+    const tf = startTf(['start', '--tty', '--no-timestamps', '-p', '29530', '--log-dir', 'logs'], { cwd: root });
+    await tf.waitForLine(/^app\.1 +\| READY/);
+    const result = await runTf(['logs', 'app', '--json', '--no-follow'], { cwd: root });
+    const records = result.stdout.trimEnd().split('\n').map((line) => JSON.parse(line) as { stream: string; line: string });
+    expect(records.filter((record) => /^(to-out|to-err|READY)/.test(record.line)).map((record) => record.stream)).toEqual(['tty', 'tty', 'tty']);
+    tf.signal('SIGTERM');
+    await tf.result();
+    expect(readFileSync(join(root, 'logs', 'app.1.log'), 'utf8')).toMatch(/^\S+Z tty \| to-err$/m);
   });
 });

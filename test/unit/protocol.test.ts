@@ -13,6 +13,7 @@ describe('parseRequest', () => {
     expect(parseRequest('{"v":1,"id":3,"cmd":"logs","lines":5,"targets":["web"],"follow":false}')).toEqual({ v: 1, id: 3, cmd: 'logs', lines: 5, targets: ['web'], follow: false });
     expect(parseRequest('{"v":1,"id":4,"cmd":"metrics"}')).toEqual({ v: 1, id: 4, cmd: 'metrics' });
     expect(parseRequest('{"v":1,"id":4,"cmd":"metrics","since":1796100484670}')).toEqual({ v: 1, id: 4, cmd: 'metrics', since: 1796100484670 });
+    expect(parseRequest('{"v":1,"id":4,"cmd":"logs","since":1764564600000,"json":true,"grep":"x"}')).toEqual({ v: 1, id: 4, cmd: 'logs', lines: 200, targets: [], follow: true, grep: 'x', since: 1764564600000, json: true });
   });
 
   it.each([
@@ -28,6 +29,8 @@ describe('parseRequest', () => {
     ['{"v":1,"cmd":"stop","targets":"web"}', 'targets must be a list of process names or types'],
     ['{"v":1,"cmd":"logs","lines":-1}', 'lines must be a whole number from 0 to 10000'],
     ['{"v":1,"cmd":"logs","follow":"no"}', 'follow must be true or false'],
+    ['{"v":1,"cmd":"logs","since":"10m"}', 'since must be a time in epoch milliseconds'],
+    ['{"v":1,"cmd":"logs","json":1}', 'json must be true or false'],
     ['{"v":1,"cmd":"restart","dependents":"yes"}', 'dependents must be true or false, and only for restart'],
     ['{"v":1,"cmd":"stop","targets":["db"],"dependents":true}', 'dependents must be true or false, and only for restart'],
     ['{"v":1,"cmd":"metrics","since":"10m"}', 'since must be a time in ms since the epoch'],
@@ -38,35 +41,13 @@ describe('parseRequest', () => {
 });
 
 describe('LogTail', () => {
-  it('keeps the last lines of what was written, as bytes or as text', () => {
+  it('keeps exactly the last 512 KiB of a source across many small writes', () => {
     const tail = new LogTail();
-    tail.write('a | one\nb | two\n');
-    tail.write(Buffer.from('c | thr\u00e9e\n'));
-    tail.write(Buffer.from('d | f\u00f6ur\n'));
-    expect(tail.tail(2)).toBe('c | thr\u00e9e\nd | f\u00f6ur\n');
-    expect(tail.tail(10)).toBe('a | one\nb | two\nc | thr\u00e9e\nd | f\u00f6ur\n');
-    expect(tail.tail(0)).toBe('');
-  });
-
-  it('feeds subscribers until they leave, and forgets the oldest past its size', () => {
-    const tail = new LogTail();
-    const seen: string[] = [];
-    const leave = tail.subscribe((text) => seen.push(text));
-    tail.write('x\n');
-    leave();
-    tail.write('y\n');
-    expect(seen).toEqual(['x\n']);
-    for (let i = 0; i < 3000; i++) tail.write(`${String(i).padStart(1000, '.')}\n`);
-    expect(tail.tail(5000).split('\n').length).toBeLessThan(1100);
-    expect(tail.tail(1)).toBe(`${'2999'.padStart(1000, '.')}\n`);
-  });
-
-  it('keeps exactly the last MiB across many small writes', () => {
-    const tail = new LogTail();
-    for (let i = 0; i < 60_000; i++) tail.write(`${String(i).padStart(39, '.')}\n`);
-    const kept = tail.tail(100_000);
-    expect(kept.length).toBe(26_214 * 40);
-    expect(kept.startsWith(`${String(60_000 - 26_214).padStart(39, '.')}\n`)).toBe(true);
-    expect(tail.tail(2)).toBe(`${'59998'.padStart(39, '.')}\n${'59999'.padStart(39, '.')}\n`);
+    const source = { name: 'web.1' };
+    for (let i = 0; i < 30_000; i++) tail.write({ kind: 'lines', source, stream: 'stdout', time: i, lines: [Buffer.from(String(i).padStart(40, '.'))] });
+    const kept = tail.tail(10_000_000, { targets: [] });
+    expect(kept).toHaveLength(13_107);
+    expect(String(kept[0]!.text)).toBe(String(30_000 - 13_107).padStart(40, '.'));
+    expect(tail.tail(2, { targets: [] }).map((line) => String(line.text))).toEqual(['29998'.padStart(40, '.'), '29999'.padStart(40, '.')]);
   });
 });

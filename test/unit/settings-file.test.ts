@@ -143,7 +143,7 @@ describe('parseSettings: errors name file:line and key path', () => {
   });
 
   it('gives a hint listing the known settings', () => {
-    expect(tfError(() => parse(yaml('bogus: 1'))).hint).toBe('known settings: build, formation, processes, port, env_files, timeout, metrics_interval');
+    expect(tfError(() => parse(yaml('bogus: 1'))).hint).toBe('known settings: build, formation, processes, port, env_files, timeout, metrics_interval, log_dir, log_max_size, log_keep');
     expect(tfError(() => parse(web('colour: red'))).hint).toBe('known settings: stop_signal, drain, restart, ready, ready_timeout, depends_on, watch, tty, interactive, memory_limit');
   });
 
