@@ -47,6 +47,8 @@ export class TfProcess {
     });
     this.child.stdout!.setEncoding('utf8').on('data', (text: string) => (this.stdout += text));
     this.child.stderr!.setEncoding('utf8').on('data', (text: string) => (this.stderr += text));
+    // A tf that refuses its arguments can exit before its stdin is written: EPIPE then is no failure of the test.
+    this.child.stdin!.on('error', () => {});
     this.child.stdin!.end(options.input ?? '');
     this.exited = new Promise((resolveExit) => {
       this.child.once('close', (code, signal) => resolveExit({ code, signal, stdout: this.stdout, stderr: this.stderr }));
