@@ -2,7 +2,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { ProtocolError } from '../control/protocol.js';
 import { TfError } from '../util/errors.js';
-import { get, metrics, post, processes, readBody, subscribeLogs, type UiContext } from './api.js';
+import { get, metrics, post, processes, readBody, type UiContext } from './api.js';
 import { cookieValue, hostAllowed, newSecret, originAllowed, sameSecret, SECURITY_HEADERS, sessionCookie } from './auth.js';
 import { EventClient, EventHub } from './events.js';
 import { NotFound } from './releases.js';
@@ -24,7 +24,7 @@ export class UiServer {
     this.hub = new EventHub({
       ps: () => processes(context),
       metrics: (since) => metrics(context, since),
-      subscribeLogs: (listener) => subscribeLogs(context, listener),
+      subscribeLogs: (listener) => context.subscribeLogs(listener),
     });
     this.server = createServer((request, response) => void this.serve(request, response).catch((error: unknown) => this.fail(response, error)));
   }
