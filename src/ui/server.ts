@@ -9,6 +9,7 @@ import { NotFound } from './releases.js';
 import { pageDir, pageFile, staticFile } from './static.js';
 
 const TICKET_MS = 60_000;
+const MAX_CONNECTIONS = 128;
 const MAX_TICKETS = 100;
 
 /**
@@ -32,6 +33,8 @@ export class UiServer {
       subscribeLogs: (listener) => context.subscribeLogs(listener),
     });
     this.server = createServer((request, response) => void this.serve(request, response).catch((error: unknown) => this.fail(response, error)));
+    // Each costs a file descriptor in tf: a local program without the token must not exhaust them.
+    this.server.maxConnections = MAX_CONNECTIONS;
   }
 
   static async start(context: UiContext): Promise<UiServer> {
