@@ -14,6 +14,11 @@ const PS_POLL_MS = 200;
 /** An unchanged process list is sent again this often: uptimes move, and the tab knows tf is alive. */
 const PS_EVERY_MS = 2000;
 const METRICS_POLL_MS = 1000;
+/**
+ * A tab is told of dropped text at most this often: each gap makes the page fetch the tail again,
+ * and in a lasting flood that must not become ten fetches a second.
+ */
+export const GAP_EVERY_MS = 1000;
 
 /** The `metrics` control reply (h16's contract). */
 export interface MetricsReply {
@@ -34,10 +39,13 @@ export interface EventSources {
  * One open /api/events stream. ps and metrics events coalesce while the tab is behind (only the
  * latest of each is sent when it catches up); log text past the bound is dropped and the tab is
  * told how much (a gap event), so a tab that never reads costs tf a bounded amount of memory.
+ * Once text is dropped, the tab gets no more until its gap event is out: the gap marks where its
+ * stream has a hole, and what comes after it is whole again.
  */
 export class EventClient {
   dropped = 0;
   private readonly waiting = new Map<string, string>();
+  private lastGapAt = 0;
 
   constructor(
     private readonly response: ServerResponse,
@@ -55,24 +63,26 @@ export class EventClient {
   log(text: string): void {
     if (!this.logs || text.length === 0) return;
     const size = Buffer.byteLength(text);
-    if (this.response.writableLength + size > CLIENT_BUFFER_BYTES) {
+    this.sendGap();
+    if (this.dropped > 0 || this.response.writableLength + size > CLIENT_BUFFER_BYTES) {
       this.dropped += size;
       return;
     }
-    this.sendGap();
     this.write('log', JSON.stringify({ text }));
+  }
+
+  /** Sends the pending gap event once the tab has room and the last one is a second old. */
+  sendGap(now = Date.now()): void {
+    if (this.dropped === 0 || now - this.lastGapAt < GAP_EVERY_MS || this.response.writableNeedDrain) return;
+    this.write('gap', JSON.stringify({ dropped: this.dropped }));
+    this.dropped = 0;
+    this.lastGapAt = now;
   }
 
   private catchUp(): void {
     for (const [event, data] of this.waiting) this.write(event, data);
     this.waiting.clear();
     this.sendGap();
-  }
-
-  private sendGap(): void {
-    if (this.dropped === 0) return;
-    this.write('gap', JSON.stringify({ dropped: this.dropped }));
-    this.dropped = 0;
   }
 
   private write(event: string, data: string): void {
@@ -150,6 +160,8 @@ export class EventHub {
   }
 
   private flushLogs(): void {
+    // A gap waiting for its second is sent even when the stream has gone quiet.
+    for (const client of this.clients) client.sendGap();
     if (this.batch.length === 0 && this.batchDropped === 0) return;
     const text = this.batch.join('');
     this.batch = [];
