@@ -113,7 +113,12 @@ export class EventHub {
     if (this.clients.size === 1) this.startPolling();
     this.updateLogFeed();
     const rows = await this.sources.ps().catch(() => undefined);
-    if (rows) client.latest('ps', JSON.stringify(rows));
+    if (rows) {
+      client.latest('ps', JSON.stringify(rows));
+      // The next poll sends it again only if it changed.
+      this.lastPs = psSignature(rows);
+      this.lastPsAt = Date.now();
+    }
     await closed;
     this.clients.delete(client);
     this.updateLogFeed();
@@ -177,8 +182,7 @@ export class EventHub {
   private async pollPs(): Promise<void> {
     const rows = await this.sources.ps().catch(() => undefined);
     if (!rows) return;
-    // Uptime moves every poll: a change is anything else.
-    const signature = JSON.stringify(rows.map(({ uptimeMs: _uptime, ...rest }) => rest));
+    const signature = psSignature(rows);
     const now = Date.now();
     if (signature === this.lastPs && now - this.lastPsAt < PS_EVERY_MS) return;
     this.lastPs = signature;
@@ -212,4 +216,9 @@ export class EventHub {
       for (const client of this.clients) client.latest('metrics', data);
     }
   }
+}
+
+/** Uptime moves every poll: a change is anything else. */
+function psSignature(rows: Array<Record<string, unknown>>): string {
+  return JSON.stringify(rows.map(({ uptimeMs: _uptime, ...rest }) => rest));
 }
