@@ -178,6 +178,27 @@ describe('tf ui API', () => {
     await tf.result();
   });
 
+  it('gives the depends_on graph and the start timeline, and an empty metrics reply where tf keeps none', async () => {
+    const { tf } = await withUi({ Procfile: PROCFILE, 'tf.yml': 'processes:\n  web: { ready: "line /^READY/" }\n  worker:\n    depends_on: [web]\n' }, ['--ui', '-p', '30040']);
+    await tf.waitForLine(/READY worker/);
+    const dashboard = await Dashboard.open(tf);
+    const state = await dashboard.get<{ types: unknown[]; timeline: Array<{ name: string; startedAt: number; readyAt: number }> }>('/api/state');
+    expect(state.types).toEqual([
+      { type: 'web', count: 1, dependsOn: [], web: true },
+      { type: 'worker', count: 1, dependsOn: ['web'], web: false },
+    ]);
+    const [web, worker] = state.timeline;
+    // The worker waited for web's ready check: it started after web was ready.
+    expect(web!.readyAt).toBeGreaterThan(web!.startedAt);
+    expect(worker!.startedAt).toBeGreaterThanOrEqual(web!.readyAt);
+    const metrics = await dashboard.get<{ intervalMs: number; processes: unknown[] }>('/api/metrics?since=0');
+    expect(typeof metrics.intervalMs).toBe('number');
+    expect(Array.isArray(metrics.processes)).toBe(true);
+    expect((await call(dashboard.port, '/api/metrics?since=soon', { cookie: dashboard.cookie })).status).toBe(400);
+    tf.signal('SIGTERM');
+    await tf.result();
+  });
+
   it('streams ps and log events; a printed line arrives within a second', async () => {
     const root = tmpApp({ Procfile: `web: ${fixture('drain', '50')}\nwaiter: sh -c 'while [ ! -f go ]; do sleep 0.02; done; echo GO-LINE; exec sleep 600'\n` });
     const tf = startTf(['start', '--no-timestamps', '-p', '30020', '--ui'], { cwd: root });
