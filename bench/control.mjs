@@ -15,29 +15,10 @@
 import { spawnSync } from 'node:child_process';
 import { pathToFileURL } from 'node:url';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { connect } from 'node:net';
 import { join } from 'node:path';
-import { benchEnv, kill, median, memoryOf, mib, now, onLines, ratio, round, seconds, sleep, spawnTracked, startReadyDirectly, within } from './support.mjs';
+import { benchEnv, controlRequest as request, kill, median, memoryOf, mib, now, onLines, ratio, round, seconds, sleep, spawnTracked, startReadyDirectly, within } from './support.mjs';
 
 export const CONTROL_TARGETS = { scaleRatio: 1.5, psRoundTripMs: 50, restartRssExtraMiB: 5, restartHeapGrowthMiB: 2 };
-
-/** One request over the control socket; resolves with the reply. */
-function request(path, body) {
-  return new Promise((resolve, reject) => {
-    const socket = connect({ path });
-    let text = '';
-    socket.setEncoding('utf8');
-    socket.once('error', reject);
-    socket.once('connect', () => socket.write(`${JSON.stringify({ v: 1, id: 1, ...body })}\n`));
-    socket.on('data', (chunk) => {
-      text += chunk;
-      if (!text.includes('\n')) return;
-      socket.destroy();
-      const reply = JSON.parse(text.slice(0, text.indexOf('\n')));
-      reply.ok ? resolve(reply.result) : reject(new Error(reply.error));
-    });
-  });
-}
 
 /** "10: 52.1, 750: 60.3, ..." in MiB. */
 function series(kib) {

@@ -1,9 +1,12 @@
 #!/usr/bin/env node
-// tf benchmark suite (npm run bench). Seven benchmarks, each measured against a baseline taken in the
+// tf benchmark suite (npm run bench). Eight benchmarks, each measured against a baseline taken in the
 // same run on the same machine: the same workload without tf.
 //
-//   1. throughput  8 writers x 200,000 lines of 80 bytes through `tf start`, output to a file
-//   2. spawn       64 processes started by `tf start r=64` until each printed READY; tf's peak RSS
+//   1. throughput  8 writers x 200,000 lines of 80 bytes through `tf start`, output to a file; with
+//                  BENCH_ONLY=tty (or the whole bench) also with `tty: true`, beside the pty floor: the
+//                  same writers on ptys read by bench/pty-floor.c, which discards (what any pty runner pays)
+//   2. spawn       64 processes started by `tf start r=64` until each printed READY; tf's peak RSS;
+//                  (tty) the same with `tty: true` against piped, and tf's memory per pty process
 //   3. stop        8 processes that drain 500 ms on SIGTERM: SIGTERM to tf until tf has exited; then 1,000
 //                  descendants ignoring SIGTERM: SIGTERM and a second Ctrl-C until tf has exited (bench/stop-tree.mjs)
 //   4. one-off     `tf run true` and `tf --version` against `node -e 0`; how soon `tf start` has its
@@ -14,7 +17,8 @@
 //                  `tf ps` round trip; tf's memory from restart 1,000 to 3,000, against plain Node (bench/control.mjs)
 //   7. env         `tf check` of a .env of 20,000 lines that each expand a `$`, against the same size without
 //                  one: env expansion must be linear (bench/env.mjs)
-//   ui             tf's CPU over the throughput workload with one dashboard tab on /api/events, against
+//   8. metrics     tf's CPU with 64 idle processes sampled every 2 s, against sampling off (bench/metrics.mjs)
+//   9. ui          tf's CPU over the throughput workload with one dashboard tab on /api/events, against
 //                  none (bench/ui.mjs)
 //
 // Helpers: writer.mjs, ready.mjs and test/fixtures/drain.mjs (the workloads), verify.mjs (checks tf's throughput
@@ -32,12 +36,12 @@
 // share, so starting them any other way would skew the comparison on a busy machine.
 //
 // Environment: BENCH_QUICK=1 scales the sizes down about 10x for a smoke run;
-// BENCH_ONLY=throughput,spawn,stop,oneoff,release,control,env,ui runs a subset.
+// BENCH_ONLY=throughput,tty,spawn,stop,oneoff,release,control,env,metrics,ui runs a subset (tty: the tty rows of 1 and 2).
 import { closeSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, tmpdir, totalmem } from 'node:os';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { spawnSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import {
   benchEnv,
   killEverything,
@@ -60,6 +64,7 @@ import { verifyThroughputOutput } from './verify.mjs';
 import { benchRelease } from './release.mjs';
 import { benchControl } from './control.mjs';
 import { benchEnvExpansion } from './env.mjs';
+import { benchMetrics } from './metrics.mjs';
 import { benchStopTree } from './stop-tree.mjs';
 import { benchUi } from './ui.mjs';
 
@@ -72,6 +77,7 @@ const READY = join(BENCH, 'ready.mjs');
 // The shutdown workload is the tests' drain fixture: READY once its handler is in, a last line on exit.
 const DRAIN = join(BENCH, '..', 'test', 'fixtures', 'drain.mjs');
 const MUX = join(BENCH, 'mux.mjs');
+const PTY_FLOOR_SOURCE = join(BENCH, 'pty-floor.c');
 const RUSAGE_URL = pathToFileURL(join(BENCH, 'rusage.mjs')).href;
 const RESULTS = join(BENCH, 'results.json');
 
@@ -85,6 +91,8 @@ const SIZES = QUICK
 
 const TARGETS = {
   throughputRatio: 1.5,
+  ttyThroughputRatio: 2,
+  ttySpawnRatio: 1.5,
   spawnRatio: 1.3,
   spawnRssMiB: 60,
   stopOverDrainMs: 150,
@@ -179,7 +187,7 @@ async function throughputBaseline(ids, lines, run) {
   return { wallS, cpuS };
 }
 
-async function throughputTf(app, ids, lines, run) {
+async function throughputTf(app, ids, lines, run, label = 'tf') {
   const out = join(app.dir, `tf-${run}.out`);
   const rusageFile = join(app.dir, `rusage-${run}.json`);
   const fd = openSync(out, 'w');
@@ -196,14 +204,14 @@ async function throughputTf(app, ids, lines, run) {
   await child.closed;
   const totalCpuS = reapedChildrenCpu() - cpu0;
   const own = readRusage(rusageFile);
-  check(`throughput tf run ${run + 1}: tf exits 0 by itself`, exit.code === 0, `exit ${exit.code ?? exit.signal}; stderr: ${child.stderrText.trim().slice(0, 500)}`);
-  await noSurvivors(`throughput tf run ${run + 1}`);
+  check(`throughput ${label} run ${run + 1}: tf exits 0 by itself`, exit.code === 0, `exit ${exit.code ?? exit.signal}; stderr: ${child.stderrText.trim().slice(0, 500)}`);
+  await noSurvivors(`throughput ${label} run ${run + 1}`);
   const verifyStart = now();
   const verified = await verifyThroughputOutput(out, ids, lines);
   const verifyS = (now() - verifyStart) / 1000;
   const outBytes = statSync(out).size;
   check(
-    `throughput tf run ${run + 1}: every line whole, in order and attributed (${verified.linesOk}/${verified.linesExpected})`,
+    `throughput ${label} run ${run + 1}: every line whole, in order and attributed (${verified.linesOk}/${verified.linesExpected})`,
     verified.ok,
     `malformed ${verified.malformed}, misattributed ${verified.misattributed}, out of order ${verified.outOfOrder}; ${verified.examples.join(' | ')}`,
   );
@@ -239,27 +247,109 @@ async function throughputReference(ids, lines, run) {
   return complete ? { wallS, cpuS: own?.cpuS } : { wallS: undefined, cpuS: undefined };
 }
 
-async function benchThroughput() {
+/** The pty floor's reader, compiled into the bench's temporary directory; undefined (and why, printed) without cc. */
+function buildPtyFloor() {
+  const binary = join(TMP, 'pty-floor');
+  try {
+    execFileSync('cc', ['-O2', '-o', binary, PTY_FLOOR_SOURCE], { stdio: ['ignore', 'ignore', 'pipe'] });
+    return binary;
+  } catch (error) {
+    console.log(`  note: no pty floor (cc ${PTY_FLOOR_SOURCE.slice(ROOT.length + 1)}: ${String(error.stderr ?? error.message).trim().split('\n')[0]})`);
+    return undefined;
+  }
+}
+
+/**
+ * The same writers, each on a pty of its own read by bench/pty-floor.c, which discards: the kernel's
+ * tty layer alone (ONLCR makes each 80-byte line 81), what any pty-based runner pays before its own work.
+ */
+async function throughputPtyFloor(binary, ids, lines, run) {
+  const start = now();
+  const child = spawnTracked(binary, ids.map((id) => `exec node ${q(WRITER)} ${lines} ${id}`), { cwd: TMP, env: benchEnv(), stdio: ['ignore', 'pipe', 'inherit'] });
+  let counts = '';
+  child.stdout.setEncoding('utf8').on('data', (text) => (counts += text));
+  const exit = await within(child.exited, 120_000, 'the pty floor');
+  const wallS = (exit.at - start) / 1000;
+  await child.closed;
+  const bytes = counts.trim().split('\n').map(Number);
+  const ok = check(`throughput pty floor run ${run + 1}: writers exit 0 and each terminal gives ${lines * 81} bytes`, exit.code === 0 && bytes.length === ids.length && bytes.every((b) => b === lines * 81), `exit ${exit.code ?? exit.signal}; bytes ${bytes.join(', ')}`);
+  return { wallS: ok ? wallS : undefined };
+}
+
+/** Throughput piped (PIPED) and/or in tty mode (TTY), against one direct baseline measured in the same rotation. */
+async function benchThroughput({ piped, tty }) {
   const { writers, lines, throughputRuns } = SIZES;
   const ids = Array.from({ length: writers }, (_, i) => `w${i + 1}`);
-  console.log(`\n== throughput: ${writers} processes x ${lines} lines of 80 bytes, median of ${throughputRuns} run(s) ==`);
-  const app = makeApp(
-    'throughput',
-    ids.map((id) => `${id}: node ${q(WRITER)} ${lines}\n`).join(''),
-    `# every writer exits after its last line; with "ignore" tf runs until all have exited\nprocesses:\n${ids.map((id) => `  ${id}: {restart: ignore}\n`).join('')}`,
-  );
+  console.log(`\n== throughput${piped ? '' : ' (tty)'}: ${writers} processes x ${lines} lines of 80 bytes, median of ${throughputRuns} run(s)${piped && tty ? ', piped and with tty: true' : ''} ==`);
+  const procfile = ids.map((id) => `${id}: node ${q(WRITER)} ${lines}\n`).join('');
+  const tfYml = (extra) => `# every writer exits after its last line; with "ignore" tf runs until all have exited\nprocesses:\n${ids.map((id) => `  ${id}: {restart: ignore${extra}}\n`).join('')}`;
+  const app = makeApp('throughput', procfile, tfYml(''));
+  const ttyApp = tty ? makeApp('throughput-tty', procfile, tfYml(', tty: true')) : undefined;
+  const floorBinary = tty ? buildPtyFloor() : undefined;
   const base = [];
   const tf = [];
   const ref = [];
+  const ttyTf = [];
+  const floor = [];
   const steps = [
     async (run) => base.push(await throughputBaseline(ids, lines, run)),
-    async (run) => tf.push(await throughputTf(app, ids, lines, run)),
-    async (run) => ref.push(await throughputReference(ids, lines, run)),
-  ];
+    piped && (async (run) => tf.push(await throughputTf(app, ids, lines, run))),
+    piped && (async (run) => ref.push(await throughputReference(ids, lines, run))),
+    tty && (async (run) => ttyTf.push(await throughputTf(ttyApp, ids, lines, run, 'tf (tty)'))),
+    floorBinary && (async (run) => floor.push(await throughputPtyFloor(floorBinary, ids, lines, run))),
+  ].filter(Boolean);
   for (let run = 0; run < throughputRuns; run++) {
     // Rotate the order so that drift (page cache, other load) does not favour one side.
     for (let i = 0; i < steps.length; i++) await steps[(i + run) % steps.length](run);
   }
+  const baseWall = median(base.map((r) => r.wallS));
+  if (piped) reportThroughput(base, tf, ref);
+  if (tty) reportTtyThroughput(baseWall, ttyTf, floor);
+}
+
+/**
+ * The tty rows. The direct baseline of a tty process is the same writers on a terminal with no tf:
+ * each on a pty of its own, read by bench/pty-floor.c, which discards. The target (tf tty <= 2x it)
+ * is measured against that; the files baseline of the piped row is printed beside it, since a
+ * terminal costs a fast printer more than a file under any runner (the kernel's tty layer).
+ */
+function reportTtyThroughput(baseWall, tf, floor) {
+  const { writers, lines } = SIZES;
+  const tfWall = median(tf.map((t) => t.wallS));
+  const floorWall = median(floor.map((f) => f.wallS));
+  const r = ratio(tfWall, floorWall);
+  const filesRatio = ratio(tfWall, baseWall);
+  const floorRatio = ratio(floorWall, baseWall);
+  const linesOk = tf.reduce((sum, t) => sum + t.verified.linesOk, 0);
+  const linesExpected = tf.reduce((sum, t) => sum + t.verified.linesExpected, 0);
+  // Without cc there is no direct tty baseline: no verdict rather than one against the wrong baseline.
+  const pass = r === undefined ? undefined : r <= TARGETS.ttyThroughputRatio && linesOk === linesExpected;
+  const tfCpu = median(tf.map((t) => t.tfCpuS));
+  console.log(
+    `throughput (tty)  ${writers} x ${lines} lines   direct on ptys ${seconds(floorWall)}   tf tty ${seconds(tfWall)} (${x(r)}, target <= ${TARGETS.ttyThroughputRatio}x) ${pass === undefined ? 'NO VERDICT (no cc for the direct tty baseline)' : verdict(pass)}   tf cpu ${seconds(tfCpu)}   lines ok ${linesOk}/${linesExpected}`,
+  );
+  console.log(`  tf tty runs    ${runs(tf.map((t) => t.wallS))}   tf cpu ${seconds(tfCpu)} (user ${seconds(median(tf.map((t) => t.tfUserS)))}, sys ${seconds(median(tf.map((t) => t.tfSystemS)))})   writers' and shims' cpu under tf ${seconds(median(tf.map((t) => (t.tfCpuS === undefined ? undefined : t.totalCpuS - t.tfCpuS))))}`);
+  console.log(`  direct on ptys ${runs(floor.map((f) => f.wallS))}   median ${seconds(floorWall)}: the writers on ptys read by bench/pty-floor.c, which discards (the kernel's tty layer alone, what any pty runner pays)`);
+  console.log(`  against the files baseline ${seconds(baseWall)}: the ptys alone ${x(floorRatio)}, tf tty ${x(filesRatio)}   tf peak rss ${mib(median(tf.map((t) => t.tfMaxRssKiB)))}`);
+  target('throughput (tty)', 'wall time', `${seconds(floorWall)} (direct on ptys)`, seconds(tfWall), `<= ${TARGETS.ttyThroughputRatio}x`, pass, `${x(r)}; ${x(filesRatio)} of the files baseline`);
+  target('throughput (tty)', 'ptys, no tf (reference)', seconds(baseWall), seconds(floorWall), '- (reference)', undefined, `${x(floorRatio)} of the files baseline`);
+  results.benchmarks.throughputTty = {
+    processes: writers,
+    linesPerProcess: lines,
+    baselineWallS: round(baseWall),
+    tf: { wallS: round(tfWall), runsWallS: tf.map((t) => round(t.wallS)), cpuS: round(tfCpu), maxRssMiB: round(median(tf.map((t) => t.tfMaxRssKiB)) / 1024, 1) },
+    ptyFloor: { what: 'the writers on ptys read by bench/pty-floor.c, which discards', wallS: round(floorWall), runsWallS: floor.map((f) => round(f.wallS)), ratio: round(floorRatio) },
+    ratio: round(r),
+    target: `tf tty wall <= ${TARGETS.ttyThroughputRatio}x the same writers on ptys without tf`,
+    filesRatio: round(filesRatio),
+    pass,
+    lines: { ok: linesOk, expected: linesExpected },
+  };
+}
+
+/** The piped rows: tf against the direct baseline, bench/mux.mjs beside them. */
+function reportThroughput(base, tf, ref) {
+  const { writers, lines } = SIZES;
   const baseWall = median(base.map((r) => r.wallS));
   const tfWall = median(tf.map((r) => r.wallS));
   const r = ratio(tfWall, baseWall);
@@ -309,7 +399,7 @@ async function benchThroughput() {
 // ---------------------------------------------------------------------------------------------------
 // 2. Spawn
 
-async function spawnRunTf(app, count, run) {
+async function spawnRunTf(app, count, run, label = 'tf') {
   const rusageFile = join(app.dir, `rusage-${run}.json`);
   const start = now();
   const child = spawnTf(['start', `r=${count}`, '--no-timestamps', '-f', app.procfile], { cwd: app.dir, rusageFile });
@@ -339,9 +429,9 @@ async function spawnRunTf(app, count, run) {
   await child.closed;
   const stopS = (exit.at - stopStart) / 1000;
   const own = readRusage(rusageFile);
-  check(`spawn tf run ${run + 1}: ${count} READY lines, each under its own name`, ready.size === count && misattributed === 0, `${ready.size} distinct, ${misattributed} misattributed`);
-  check(`spawn tf run ${run + 1}: tf exits 143 on SIGTERM`, exit.code === 143, `exit ${exit.code ?? exit.signal}; stderr: ${child.stderrText.trim().slice(0, 300)}`);
-  await noSurvivors(`spawn tf run ${run + 1}`);
+  check(`spawn ${label} run ${run + 1}: ${count} READY lines, each under its own name`, ready.size === count && misattributed === 0, `${ready.size} distinct, ${misattributed} misattributed`);
+  check(`spawn ${label} run ${run + 1}: tf exits 143 on SIGTERM`, exit.code === 143, `exit ${exit.code ?? exit.signal}; stderr: ${child.stderrText.trim().slice(0, 300)}`);
+  await noSurvivors(`spawn ${label} run ${run + 1}`);
   return { readyS, stopS, hwmKiB: memory.hwmKiB, rssKiB: memory.rssKiB, tfCpuS: own?.cpuS, exitMaxRssKiB: own?.maxRssKiB };
 }
 
@@ -389,6 +479,56 @@ async function benchSpawn() {
     target: `tf <= ${TARGETS.spawnRatio}x baseline; tf VmHWM < ${TARGETS.spawnRssMiB} MiB`,
     pass,
     rssPass,
+  };
+}
+
+/**
+ * tty mode's start-up: 64 processes with tty: true until each printed READY, against the same
+ * through pipes in the same runs (the target: within 1.5x of it). tf's memory per pty process is
+ * its VmRSS with 64 tty processes READY minus with 64 piped ones, over 64 (the pty itself, the
+ * shim's relay and the kernel's buffers are outside tf and not counted).
+ */
+async function benchSpawnTty() {
+  const { spawnCount: count, spawnRuns } = SIZES;
+  console.log(`\n== spawn (tty): ${count} processes with tty: true until each printed READY, against piped, median of ${spawnRuns} run(s) each ==`);
+  const piped = makeApp('spawn-piped', `r: node ${q(READY)}\n`);
+  const tty = makeApp('spawn-tty', `r: node ${q(READY)}\n`, 'processes:\n  r: {tty: true}\n');
+  const pipedRuns = [];
+  const ttyRuns = [];
+  for (let run = 0; run < spawnRuns; run++) {
+    if (run % 2 === 0) {
+      pipedRuns.push(await spawnRunTf(piped, count, run, 'tf (piped, for tty)'));
+      ttyRuns.push(await spawnRunTf(tty, count, run, 'tf (tty)'));
+    } else {
+      ttyRuns.push(await spawnRunTf(tty, count, run, 'tf (tty)'));
+      pipedRuns.push(await spawnRunTf(piped, count, run, 'tf (piped, for tty)'));
+    }
+  }
+  const pipedReady = median(pipedRuns.map((t) => t.readyS));
+  const ttyReady = median(ttyRuns.map((t) => t.readyS));
+  const r = ratio(ttyReady, pipedReady);
+  const pass = r !== undefined && r <= TARGETS.ttySpawnRatio;
+  const perPty = (field) => {
+    const diff = median(ttyRuns.map((t) => t[field])) - median(pipedRuns.map((t) => t[field]));
+    return Number.isFinite(diff) ? diff / count : undefined;
+  };
+  const rssPerPty = perPty('rssKiB');
+  const hwmPerPty = perPty('hwmKiB');
+  const kib = (value) => (value === undefined ? 'n/a' : `${value >= 0 ? '+' : ''}${value.toFixed(0)} KiB`);
+  console.log(`spawn (tty)  ${count} x READY   piped ${seconds(pipedReady)}   tty ${seconds(ttyReady)} (${x(r)}, target <= ${TARGETS.ttySpawnRatio}x) ${verdict(pass)}`);
+  console.log(`  piped runs     ${runs(pipedRuns.map((t) => t.readyS))}   VmRSS at READY ${runs(pipedRuns.map((t) => t.rssKiB), mib)}   VmHWM ${runs(pipedRuns.map((t) => t.hwmKiB), mib)}`);
+  console.log(`  tty runs       ${runs(ttyRuns.map((t) => t.readyS))}   VmRSS at READY ${runs(ttyRuns.map((t) => t.rssKiB), mib)}   VmHWM ${runs(ttyRuns.map((t) => t.hwmKiB), mib)}`);
+  console.log(`  tf's memory per pty process ${kib(rssPerPty)} (median VmRSS of tf with ${count} tty processes READY minus with ${count} piped, / ${count}); peak (VmHWM) ${kib(hwmPerPty)}`);
+  target('spawn (tty)', `time to ${count} READY`, `${seconds(pipedReady)} (piped)`, seconds(ttyReady), `<= ${TARGETS.ttySpawnRatio}x`, pass, x(r));
+  target('spawn (tty)', 'tf memory per pty', '-', kib(rssPerPty), '- (reported)', undefined, `VmHWM ${kib(hwmPerPty)}`);
+  results.benchmarks.spawnTty = {
+    processes: count,
+    piped: { readyS: round(pipedReady), runsReadyS: pipedRuns.map((t) => round(t.readyS)), rssKiB: pipedRuns.map((t) => t.rssKiB ?? null), hwmKiB: pipedRuns.map((t) => t.hwmKiB ?? null) },
+    tty: { readyS: round(ttyReady), runsReadyS: ttyRuns.map((t) => round(t.readyS)), rssKiB: ttyRuns.map((t) => t.rssKiB ?? null), hwmKiB: ttyRuns.map((t) => t.hwmKiB ?? null) },
+    ratio: round(r),
+    target: `tty <= ${TARGETS.ttySpawnRatio}x piped`,
+    pass,
+    memoryPerPtyKiB: { rss: round(rssPerPty, 1), hwm: round(hwmPerPty, 1), how: `median VmRSS (VmHWM) of tf with ${count} tty processes READY minus with ${count} piped, / ${count}` },
   };
 }
 
@@ -609,8 +749,9 @@ async function main() {
   console.log(`tf bench${QUICK ? ' (BENCH_QUICK: sizes scaled down, one run each: a smoke run; the targets are meant for the full sizes)' : ''}: node ${process.version}, ${cpus().length} cpu(s) ${cpus()[0]?.model ?? ''}, ${(totalmem() / 2 ** 30).toFixed(1)} GiB, load ${loadavg().map((l) => l.toFixed(2)).join(' ')}, node -e 0 ~${seconds(nodeStart)}`);
   results.machine = { node: process.version, cpus: cpus().length, cpuModel: cpus()[0]?.model, memGiB: round(totalmem() / 2 ** 30, 1), loadavg: loadavg(), platform: process.platform };
   results.startedAt = new Date().toISOString();
-  if (wanted('throughput')) await benchThroughput();
+  if (wanted('throughput') || wanted('tty')) await benchThroughput({ piped: wanted('throughput'), tty: wanted('tty') });
   if (wanted('spawn')) await benchSpawn();
+  if (wanted('tty')) await benchSpawnTty();
   if (wanted('stop')) {
     await benchStop();
     await benchStopTree({ tmp: TMP, quick: QUICK, tf: TF, node: NODE, fixtures: join(ROOT, 'test', 'fixtures'), check, target, results });
@@ -622,6 +763,7 @@ async function main() {
   if (wanted('release')) await benchRelease({ tmp: TMP, quick: QUICK, tf: TF, node: NODE, check, target, results });
   if (wanted('control')) await benchControl({ tmp: TMP, quick: QUICK, tf: TF, node: NODE, bench: BENCH, check, target, results });
   if (wanted('env')) await benchEnvExpansion({ tmp: TMP, quick: QUICK, tf: TF, node: NODE, check, target, results });
+  if (wanted('metrics')) await benchMetrics({ tmp: TMP, quick: QUICK, tf: TF, node: NODE, check, target, results });
   if (wanted('ui')) await benchUi({ tmp: TMP, quick: QUICK, tf: TF, node: NODE, bench: BENCH, check, target, results });
   summary();
   results.loadavgAtEnd = loadavg();

@@ -3,6 +3,7 @@
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
+import { connect } from 'node:net';
 import { execFileSync, spawnSync } from 'node:child_process';
 
 /** Every process the bench starts, and everything those start, carries BENCH_TAG=<this>. */
@@ -247,4 +248,22 @@ export function mib(kib) {
 
 export function ratio(a, b) {
   return typeof a === 'number' && typeof b === 'number' && b > 0 ? a / b : undefined;
+}
+
+/** One request over the control socket; resolves with the reply. */
+export function controlRequest(path, body) {
+  return new Promise((resolve, reject) => {
+    const socket = connect({ path });
+    let text = '';
+    socket.setEncoding('utf8');
+    socket.once('error', reject);
+    socket.once('connect', () => socket.write(`${JSON.stringify({ v: 1, id: 1, ...body })}\n`));
+    socket.on('data', (chunk) => {
+      text += chunk;
+      if (!text.includes('\n')) return;
+      socket.destroy();
+      const reply = JSON.parse(text.slice(0, text.indexOf('\n')));
+      reply.ok ? resolve(reply.result) : reject(new Error(reply.error));
+    });
+  });
 }

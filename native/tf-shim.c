@@ -2,7 +2,7 @@
  * tf-shim: sits between tf and one process tree (tini -s style), so tf can contain that tree with
  * what the kernel records instead of what a process might erase.
  *
- *   tf-shim [--foreground] [--pipes [--pipe-size BYTES] | --tty ROWS COLS] -- PROGRAM ARGS...
+ *   tf-shim [--foreground] [--pipes | --tty ROWS COLS] [--pipe-size BYTES] -- PROGRAM ARGS...
  *
  * - It is a child subreaper (PR_SET_CHILD_SUBREAPER): every orphan of the tree re-parents to it, so
  *   a daemon that double-forks, calls setsid and overwrites its environ is still its child.
@@ -17,9 +17,12 @@
  *   session leader is the process group tf signals. tf cannot open the master itself (opening
  *   /proc/SHIM/fd/N of /dev/ptmx allocates a new pty), so the shim relays: what the master reads
  *   goes into an output pipe, what tf writes into an input pipe goes to the master; tf opens the
- *   pipes' other ends through /proc as with --pipes. The relay reads the master only once the pipe
- *   took the last read, so a slow tf still pauses the program. When no process holds the terminal
- *   any more (the master reads EIO), the output pipe is closed: tf reads EOF.
+ *   pipes' other ends through /proc as with --pipes (--pipe-size sizes the output pipe). The relay
+ *   reads the master only once the pipe took the last reads, so a slow tf still pauses the program.
+ *   The kernel hands out at most 4 KiB a read (n_tty's buffer): the relay reads until the master
+ *   has nothing more (or its buffer is nearly full) and writes all of it at once, so a fast
+ *   printer costs tf fewer, larger reads. When no process holds the terminal any more (the master
+ *   reads EIO), the output pipe is closed: tf reads EOF.
  * - Identity without races: it signals only its own unreaped children (their PIDs cannot be reused
  *   while they are unreaped) and process groups that one of its unreaped children belongs to (a
  *   PGID cannot be reused while a member exists, even a zombie). Everything deeper is reached by
@@ -59,6 +62,8 @@
 #define MAX_CHILDREN 65536
 /* How long a process that exited 0 may take to finish daemonizing (its child calling setsid). */
 #define SETTLE_MS 50
+/* The most one read of a pty master gives (the size of the kernel's n_tty read buffer). */
+#define TTY_READ_MAX 4096
 
 /* Set with --pipe-size (tf sizes them to its formation); the kernel's 64 KiB without it. */
 static int pipe_bytes;
@@ -74,7 +79,8 @@ static pid_t children[MAX_CHILDREN];
 static int pipe_ends[2] = {-1, -1};
 static int finish_pending;
 
-/* --tty: the master, and the relay between it and tf's two pipes (-1 once closed). */
+/* --tty: the master, and the relay between it and tf's two pipes (-1 once closed). out_buf holds
+   several of the master's reads (4 KiB at most each), written to tf's pipe at once. */
 static int master = -1;
 static int relay_out = -1; /* the shim's write end of the output pipe */
 static int relay_in = -1;  /* the shim's read end of the input pipe */
@@ -331,9 +337,13 @@ static void relay(struct pollfd *fds) {
   /* Input for a terminal nobody holds any more goes nowhere (and would wake poll at once). */
   if (fds[2].revents & (POLLHUP | POLLERR)) in_len = 0;
   if (fds[2].revents & POLLIN || (fds[2].revents & (POLLHUP | POLLERR) && out_len == 0)) {
-    ssize_t n = read(master, out_buf, sizeof out_buf);
-    if (n > 0) out_len = (size_t)n, out_off = 0;
-    else if (n == 0 || (errno != EINTR && errno != EAGAIN)) master_hung = 1; /* EIO: no process holds the terminal */
+    out_off = 0;
+    for (;;) {
+      ssize_t n = read(master, out_buf + out_len, sizeof out_buf - out_len);
+      if (n > 0 && (out_len += (size_t)n) + TTY_READ_MAX <= sizeof out_buf) continue;
+      if (n == 0 || (n < 0 && errno != EINTR && errno != EAGAIN)) master_hung = 1; /* EIO: no process holds the terminal */
+      break;
+    }
   }
   if (out_len > 0 && relay_out >= 0) {
     ssize_t n = write(relay_out, out_buf + out_off, out_len - out_off);
@@ -395,11 +405,12 @@ static void start_program(char **argv, int pipes, int rows, int cols, sigset_t *
     say("error %s\n", strerror(errno));
     _exit(111);
   }
-  if (pipes && pipe_bytes > 0) {
+  if ((pipes || tty) && pipe_bytes > 0) {
     /* A bigger buffer: a chatty process blocks (and switches) less often. Best effort: a lower
-       fs.pipe-max-size, or a user over fs.pipe-user-pages-soft, just keeps the default. */
+       fs.pipe-max-size, or a user over fs.pipe-user-pages-soft, just keeps the default. With
+       --tty, err is the input pipe: keystrokes need no more than the default. */
     fcntl(out[1], F_SETPIPE_SZ, pipe_bytes);
-    fcntl(err[1], F_SETPIPE_SZ, pipe_bytes);
+    if (pipes) fcntl(err[1], F_SETPIPE_SZ, pipe_bytes);
   }
   main_pid = fork();
   if (main_pid < 0) {
@@ -461,7 +472,7 @@ int main(int argc, char **argv) {
     else break;
   }
   if (i >= argc || strcmp(argv[i], "--") != 0 || i + 1 >= argc || (rows > 0 && (pipes || cols <= 0)) || fcntl(CTL, F_SETFD, FD_CLOEXEC) < 0) {
-    fprintf(stderr, "usage: tf-shim [--foreground] [--pipes [--pipe-size BYTES] | --tty ROWS COLS] -- PROGRAM ARGS... (with a control channel on fd 3)\n");
+    fprintf(stderr, "usage: tf-shim [--foreground] [--pipes | --tty ROWS COLS] [--pipe-size BYTES] -- PROGRAM ARGS... (with a control channel on fd 3)\n");
     return 111;
   }
   if (prctl(PR_SET_CHILD_SUBREAPER, 1) < 0) {

@@ -1,6 +1,7 @@
 import type { Socket } from 'node:net';
 import { controlRequest } from '../control/client.js';
 import { TfError } from '../util/errors.js';
+import { rawKeyboard } from '../platform/keyboard.js';
 import { controlTarget, type ControlFlags } from './control-target.js';
 
 export interface AttachFlags extends ControlFlags {
@@ -25,12 +26,12 @@ export function detachByte(keys: string): { byte: number; shown: string } {
  */
 export async function attach(target: string, flags: AttachFlags): Promise<number> {
   const detach = detachByte(flags.detachKeys);
-  const stdin = process.stdin;
   const stdout = process.stdout;
   const size = (): { rows: number; cols: number } => ({ rows: stdout.rows || 24, cols: stdout.columns || 80 });
   const detached = new AbortController();
   let connected: Socket | undefined;
   let name = target;
+  let stopKeyboard = (): void => {};
   const send = (message: object): void => void connected?.write(`${JSON.stringify(message)}\n`);
   const onInput = (chunk: Buffer): void => {
     const at = chunk.indexOf(detach.byte);
@@ -43,9 +44,8 @@ export async function attach(target: string, flags: AttachFlags): Promise<number
     connected = socket;
     name = (result as { name?: string }).name ?? target;
     process.stderr.write(`tf: attached to ${name}; ${detach.shown} detaches (it keeps running); keystrokes go to the most recent attacher\r\n`);
-    if (stdin.isTTY) stdin.setRawMode(true);
-    stdin.on('data', onInput);
-    stdin.resume();
+    // Raw, and every key the process's (Ctrl-C and Ctrl-Z too): only the detach key is tf's.
+    stopKeyboard = rawKeyboard(onInput);
     stdout.on('resize', onResize);
   };
   try {
@@ -64,10 +64,8 @@ export async function attach(target: string, flags: AttachFlags): Promise<number
       onReply,
     );
   } finally {
-    stdin.off('data', onInput);
+    stopKeyboard();
     stdout.off('resize', onResize);
-    if (stdin.isTTY) stdin.setRawMode(false);
-    stdin.pause();
   }
   if (connected) process.stderr.write(detached.signal.aborted ? `\r\ntf: detached from ${name} (it keeps running)\n` : `\r\ntf: ${name} ended\n`);
   return 0;

@@ -14,6 +14,7 @@ function declareStart(tf: Command, lazy: Lazy): void {
     .option('--json', 'print one JSON object a line: time, process, pid, stream, text')
     .option('-w, --watch [globs...]', 'restart the affected types when files change (default: any file in the root)')
     .option('--tty', 'run every process on its own terminal (as tty: true in tf.yml; see tf attach)')
+    .option('--metrics-interval <duration>', 'how often to sample each process\'s CPU and memory, e.g. 5s; 0 turns it off (default: tf.yml metrics_interval, else 2s)')
     .option('--ui', 'serve the browser dashboard from the start and print its address (see tf ui)')
     .examples('tf start', 'tf start web=2 worker=3', 'tf start -f Procfile.dev -e .env,.env.local -p 3000', 'tf start --json | jq .')
     .action(lazy(() => (require('./start.js') as typeof import('./start.js')).start));
@@ -22,6 +23,7 @@ function declareStart(tf: Command, lazy: Lazy): void {
 function declareRun(tf: Command, lazy: Lazy): void {
   addReleaseOption(addAppOptions(tf.command('run').description("run a one-off command in the app's environment (as run.1)")))
     .option('-p, --port <port>', 'give the command this PORT (default: none from tf; PORT from the shell or env files passes through)')
+    .option('--tty', 'run it on a terminal even when tf has none (CI): tf relays its output and input')
     .argument('<command...>', 'a command line, a Procfile type, or a command and its arguments')
     .passThroughOptions()
     .examples('tf run node            # a REPL with the app\'s env', 'tf run worker          # the Procfile\'s worker command', 'tf run -- npm test -- --watch', 'tf run -p 5100 web    # a second web on its own port', 'tf run "env | sort"')

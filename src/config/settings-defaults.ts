@@ -14,11 +14,29 @@ export function parseDefault(key: string, value: unknown, settings: Settings, fa
   else if (key === 'timeout') {
     const reading = readDuration(value);
     settings.drainMs = reading.ok ? reading.ms : fail('timeout', reading.problem, reading.hint);
-  } else return false;
+  } else if (key === 'metrics_interval') settings.metricsIntervalMs = parseMetricsInterval(value, fail);
+  else return false;
   return true;
 }
 
-export const DEFAULT_KEYS = ['port', 'env_files', 'timeout'];
+export const DEFAULT_KEYS = ['port', 'env_files', 'timeout', 'metrics_interval'];
+
+/** Sampling more often than this would cost more than it tells. */
+export const MIN_METRICS_INTERVAL_MS = 100;
+
+/** metrics_interval: a duration of at least 100ms, or 0 to turn sampling off. */
+export function readMetricsInterval(value: unknown): { ok: true; ms: number } | { ok: false; problem: string; hint: string } {
+  const reading = readDuration(value);
+  const hint = 'write e.g. 2s, 500ms, or 0 to turn sampling off';
+  if (!reading.ok) return { ok: false, problem: reading.problem, hint };
+  if (reading.ms !== 0 && reading.ms < MIN_METRICS_INTERVAL_MS) return { ok: false, problem: `${JSON.stringify(value)} is shorter than ${MIN_METRICS_INTERVAL_MS}ms`, hint };
+  return reading;
+}
+
+function parseMetricsInterval(value: unknown, fail: Fail): number {
+  const reading = readMetricsInterval(value);
+  return reading.ok ? reading.ms : fail('metrics_interval', reading.problem, reading.hint);
+}
 
 function parsePortValue(value: unknown, fail: Fail): number {
   if (Number.isInteger(value) && (value as number) >= 1 && (value as number) <= 65535) return value as number;

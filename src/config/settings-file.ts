@@ -3,6 +3,7 @@ import { TfError, location } from '../util/errors.js';
 import { displayPath } from '../util/fs.js';
 import { yaml } from '../util/yaml.js';
 import { readDuration } from './duration.js';
+import { readSize } from './size.js';
 import { nulByteError, nulByteLine } from './text-checks.js';
 import { parseSignal } from './signals.js';
 import { DEFAULT_KEYS, parseDefault, type Fail } from './settings-defaults.js';
@@ -82,7 +83,7 @@ function parseBuildCommand(value: Json, fail: Fail): string {
   return value;
 }
 
-const TYPE_KEYS = ['stop_signal', 'drain', 'restart', 'ready', 'ready_timeout', 'depends_on', 'watch', 'tty', 'interactive'];
+const TYPE_KEYS = ['stop_signal', 'drain', 'restart', 'ready', 'ready_timeout', 'depends_on', 'watch', 'tty', 'interactive', 'memory_limit'];
 
 function parseTypes(value: Json, fail: Fail): Map<string, TypeSettings> {
   const out = new Map<string, TypeSettings>();
@@ -100,6 +101,7 @@ function parseTypes(value: Json, fail: Fail): Map<string, TypeSettings> {
       else if (key === 'watch') settings.watch = raw === false ? [] : parseStrings(raw, at, fail, "a list of globs, e.g. watch: ['src/**/*.js'], or false");
       else if (key === 'tty') settings.tty = typeof raw === 'boolean' ? raw : fail(at, `${JSON.stringify(raw)} is not true or false`, 'write tty: true to run each of its processes on a terminal');
       else if (key === 'interactive') settings.interactive = typeof raw === 'boolean' ? raw : fail(at, `${JSON.stringify(raw)} is not true or false`, "write interactive: true to give it tf start's keyboard");
+      else if (key === 'memory_limit') settings.memoryLimit = parseSizeValue(raw, at, fail);
       else fail(at, 'unknown setting', `known settings: ${TYPE_KEYS.join(', ')}`);
     }
     out.set(type, settings);
@@ -142,6 +144,11 @@ function parseSignalValue(raw: Json, at: string, fail: Fail): NodeJS.Signals {
 function parseDurationValue(raw: Json, at: string, fail: Fail): number {
   const reading = readDuration(raw);
   return reading.ok ? reading.ms : fail(at, reading.problem, reading.hint);
+}
+
+function parseSizeValue(raw: Json, at: string, fail: Fail): number {
+  const reading = readSize(raw);
+  return reading.ok ? reading.bytes : fail(at, reading.problem, reading.hint);
 }
 
 const POLICIES = ['stop', 'restart', 'ignore'];

@@ -21,6 +21,8 @@ export interface TypeSettings {
   tty?: boolean;
   /** tf start's own keyboard goes to its (first) process; implies tty. At most one type. */
   interactive?: boolean;
+  /** memory_limit, in bytes: a process over it (with its descendants) is restarted through its crash policy. */
+  memoryLimit?: number;
 }
 
 export interface Settings {
@@ -34,6 +36,8 @@ export interface Settings {
   envFiles?: string[];
   /** `timeout:`, the drain of types that set none, when -t is not given. */
   drainMs?: number;
+  /** `metrics_interval:`, how often tf samples CPU and memory (0: never), when --metrics-interval is not given. */
+  metricsIntervalMs?: number;
   types: Map<string, TypeSettings>;
   /** Line of each key path ("processes.web.drain"), for errors found later against the Procfile. */
   lines: Map<string, number>;

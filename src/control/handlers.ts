@@ -18,6 +18,8 @@ export function controlHandler(supervisor: Supervisor, logs: LogTail, extras: Ha
     switch (request.cmd) {
       case 'ps':
         return supervisor.processes();
+      case 'metrics':
+        return supervisor.metricsHistory(request.since);
       case 'scale':
         return supervisor.scaleAll(Object.entries(request.formation));
       case 'restart':

@@ -12,6 +12,8 @@ import { isProcessCount, PROCESS_COUNT_HINT } from '../formation/scale.js';
  * `attach` (a tty-mode process) replies {"name":"web.1"}, then streams its raw terminal output as
  * {"event":"tty","data":BASE64}; after the reply, each line the client sends is {"input":BASE64}
  * (keystrokes) or {"resize":{"rows":R,"cols":C}}; closing the connection detaches.
+ * `metrics` replies {"intervalMs":2000,"processes":[{"name","type","samples":[[EPOCH_MS,CPU_PERCENT,RSS_BYTES],...]}]},
+ * samples oldest first, the last 30 minutes; with "since":EPOCH_MS, only the samples taken after it.
  * `ui` starts the dashboard server inside tf if it does not run yet and replies {"url":...,"openUrl":...}: the
  * address with its token, and a sign-in link that works once within a minute (for a browser's command line).
  * A version other than 1 is refused, so a newer client never gets a misread answer.
@@ -19,7 +21,7 @@ import { isProcessCount, PROCESS_COUNT_HINT } from '../formation/scale.js';
 export const PROTOCOL_VERSION = 1;
 /** Larger requests are refused and the connection closed: nothing legitimate comes near it. */
 export const MAX_MESSAGE_BYTES = 64 * 1024;
-export const COMMANDS = ['hello', 'ps', 'scale', 'restart', 'stop', 'logs', 'quit', 'kill', 'attach', 'ui'] as const;
+export const COMMANDS = ['hello', 'ps', 'scale', 'restart', 'stop', 'logs', 'quit', 'kill', 'attach', 'metrics', 'ui'] as const;
 export const DEFAULT_LOG_LINES = 200;
 export const MAX_LOG_LINES = 10_000;
 
@@ -33,7 +35,8 @@ export type Request =
   /** targets: process names or types, none for all; grep: a RegExp source; follow false: the tail alone, as the result {text}. */
   | { v: 1; id: RequestId; cmd: 'logs'; lines: number; targets: string[]; follow: boolean; grep?: string }
   /** target: a process name (web.1) or a type running one; rows: how much earlier output to replay. */
-  | { v: 1; id: RequestId; cmd: 'attach'; target: string; rows: number; cols: number };
+  | { v: 1; id: RequestId; cmd: 'attach'; target: string; rows: number; cols: number }
+  | { v: 1; id: RequestId; cmd: 'metrics'; since?: number };
 
 export type Reply =
   | { v: 1; id: RequestId; ok: true; result: unknown }
@@ -118,6 +121,11 @@ export function parseRequest(line: string): Request {
       const rows = isSize(message.rows) ? message.rows : 24;
       const cols = isSize(message.cols) ? message.cols : 80;
       return { v: 1, id, cmd: 'attach', target: message.target, rows, cols };
+    }
+    case 'metrics': {
+      if (message.since === undefined) return { v: 1, id, cmd: 'metrics' };
+      if (typeof message.since !== 'number' || !Number.isFinite(message.since)) throw new ProtocolError('since must be a time in ms since the epoch, e.g. Date.now() - 60000', id);
+      return { v: 1, id, cmd: 'metrics', since: message.since };
     }
     case 'logs': {
       const lines = message.lines ?? DEFAULT_LOG_LINES;

@@ -31,6 +31,8 @@ export interface ProcessSpec {
   tty?: boolean;
   /** tf start's keyboard goes to it (tf.yml interactive; always with tty). */
   interactive?: boolean;
+  /** tf.yml memory_limit in bytes: over it (with its descendants), it is restarted through its crash policy. */
+  memoryLimit?: number;
 }
 
 export interface FormationInput {
@@ -94,7 +96,7 @@ function unbuffered(environment: Environment): Record<string, string> {
 }
 
 /** On a terminal, Python line-buffers by itself (PYTHONUNBUFFERED is not needed); TERM says which terminal. */
-function terminalVariables(environment: Environment): Record<string, string> {
+export function terminalVariables(environment: Environment): Record<string, string> {
   return environment.get('TERM')?.value ? {} : { TERM: 'xterm-256color' };
 }
 
@@ -127,6 +129,7 @@ export function specFactory(input: Omit<FormationInput, 'scale'>): SpecFactory {
       ...(input.release ? { release: input.release } : {}),
       ...(tty ? { tty } : {}),
       ...(interactive ? { interactive } : {}),
+      ...(settings.memoryLimit !== undefined ? { memoryLimit: settings.memoryLimit } : {}),
     };
   };
 }

@@ -36,6 +36,24 @@ export function oneOffEnvironment(app: App, port: number | undefined): Environme
   return withVariables(app.environment, processVariables(ONE_OFF_NAME, port), 'tf');
 }
 
+/** How a one-off ended: its exit status (1 until known), and a missing program said once. */
+export class OneOffEnd {
+  status = 1;
+  private notFound = false;
+
+  constructor(private readonly onNotFound: () => void) {}
+
+  error(error: Error): void {
+    if (errnoCode(error) !== 'ENOENT' || this.notFound) return;
+    this.notFound = true;
+    this.onNotFound();
+  }
+
+  exit(code: number | null, signal: NodeJS.Signals | null): void {
+    this.status = code === null && signal === null ? 1 : exitStatus(code, signal);
+  }
+}
+
 /**
  * Runs a one-off with the terminal handed over: stdin, stdout and stderr inherited, so a REPL
  * works. The child shares tf's process group, so the terminal's Ctrl-C reaches it directly and tf
@@ -46,24 +64,19 @@ export function oneOffEnvironment(app: App, port: number | undefined): Environme
  */
 export function runOneOff(command: OneOffCommand, cwd: string, env: Environment, onNotFound: (file: string) => void): Promise<number> {
   return new Promise((resolve) => {
-    let status = 1;
-    let notFound = false;
+    const end = new OneOffEnd(() => onNotFound(command.file));
     const child = contain(
       { file: command.file, args: command.args, cwd, env: plainEnvironment(env), output: 'inherit', foreground: true },
       {
         onSpawn: () => {},
-        onError: (error) => {
-          const code = errnoCode(error);
-          if (code === 'ENOENT' && !notFound) onNotFound(command.file);
-          notFound ||= code === 'ENOENT';
-        },
+        onError: (error) => end.error(error),
         onExit: (code, signal) => {
-          status = code === null && signal === null ? 1 : exitStatus(code, signal);
+          end.exit(code, signal);
           child.kill();
         },
         onGone: () => {
           stopListening();
-          resolve(status);
+          resolve(end.status);
         },
       },
     );

@@ -83,15 +83,16 @@ export class LineSplitter {
   }
 
   /**
-   * The fast path: when a read has no CR and nothing odd is held, everything up to its last LF
-   * is whole lines, returned as one or two parts for the caller to print at once: the held start
-   * of a line joined to its end (the only bytes copied), then the read's other whole lines as
-   * they are. `rest` (after the last LF) is not consumed: push() it next. If the parts need
-   * line-by-line care after all, push() them first: nothing is held any more.
+   * The fast path: when nothing odd is held, everything up to a read's last LF is whole lines,
+   * returned as one or two parts for the caller to print at once: the held start of a line joined
+   * to its end (the only bytes copied), then the read's other whole lines as they are. `rest`
+   * (after the last LF) is not consumed: push() it next. The parts may hold CRs: a CRLF ends a
+   * line as an LF does (a terminal's every newline), and the caller that meets a lone CR (or any
+   * byte needing care) push()es the parts first: nothing is held any more.
    */
   takeBlock(chunk: Buffer): { parts: Buffer[]; rest: Buffer } | undefined {
     if (this.heldCR !== 'none' || this.lastBreak !== 'LF') return undefined;
-    if (chunk.length + this.pendingBytes > this.maxLineBytes || chunk.indexOf(CR) !== -1) return undefined;
+    if (chunk.length + this.pendingBytes > this.maxLineBytes) return undefined;
     const end = chunk.lastIndexOf(LF) + 1;
     if (end === 0) return undefined;
     const rest = chunk.subarray(end);

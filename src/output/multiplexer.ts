@@ -88,7 +88,8 @@ export class Multiplexer {
    * once and written as one chunk, by the WebAssembly kernel or else with one string operation
    * (the prefix is ASCII, so a latin1 round trip leaves every byte of the lines as it was).
    * Returns false, writing nothing, when the lines need care one by one: JSON output, invalid
-   * UTF-8, or a control character (which the kernel finds in the same memory, at ~no cost).
+   * UTF-8, or a control character (which the kernel finds in the same memory, at ~no cost). The
+   * kernel also takes CRLF line ends (a terminal's: tty mode), printing them as LF.
    */
   block(source: Source, parts: readonly Buffer[]): boolean {
     if (this.closed) return true;

@@ -46,4 +46,6 @@ export interface Contained {
   kill(): void;
   /** tty mode: the terminal's new size (its foreground group gets SIGWINCH). */
   resize?(size: TerminalSize): void;
+  /** The shim's PID, where one runs the program: the program's whole tree is its descendants. */
+  readonly shimPid?: number;
 }

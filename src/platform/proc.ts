@@ -109,12 +109,8 @@ export function allProcesses(): ProcStat[] {
     .filter((stat) => !isGone(stat));
 }
 
-/**
- * The descendants of ROOTS (by parent PID, as the kernel records them), each no older than its
- * parent: a process cannot have started before the one that forked it, so an older one with a
- * matching parent PID belongs to an earlier owner of that PID.
- */
-export function descendants(roots: Identity[], stats: ProcStat[] = allProcesses()): Identity[] {
+/** STATS by parent PID: built once, it serves the walks of many roots (the metrics sampler's). */
+export function childrenIndex(stats: ProcStat[]): Map<number, ProcStat[]> {
   const byParent = new Map<number, ProcStat[]>();
   // One list per parent, appended to (a copy per child was quadratic for 1,000 children of one parent).
   for (const stat of stats) {
@@ -122,6 +118,15 @@ export function descendants(roots: Identity[], stats: ProcStat[] = allProcesses(
     if (siblings) siblings.push(stat);
     else byParent.set(stat.ppid, [stat]);
   }
+  return byParent;
+}
+
+/**
+ * The descendants of ROOTS (by parent PID, as the kernel records them), each no older than its
+ * parent: a process cannot have started before the one that forked it, so an older one with a
+ * matching parent PID belongs to an earlier owner of that PID.
+ */
+export function descendants(roots: Identity[], stats: ProcStat[] = allProcesses(), byParent = childrenIndex(stats)): Identity[] {
   const found: Identity[] = [];
   const queue = [...roots];
   for (let at = 0, next = queue[0]; next; next = queue[++at]) {

@@ -16,6 +16,14 @@ export interface ProcStat {
   start: number;
 }
 
+/** A process with the CPU time it and its reaped children have used (what the metrics sampler reads). */
+export interface UsageStat extends ProcStat {
+  /** User + system time of the process and of the children it has reaped, in ms. */
+  cpuMs: number;
+  /** ps: its RSS, read in the same run; procfs reads memory apart, only for the processes asked for. */
+  rssBytes?: number;
+}
+
 /**
  * Where tf learns about other processes: /proc on Linux, `ps` and `lsof` elsewhere (macOS).
  * Each method reads the table once (one `ps` per call, never one per process).
@@ -35,6 +43,10 @@ export interface ProcessTable {
    * (no /proc/net/tcp, no lsof).
    */
   listeners(port: number): number[] | undefined;
+  /** Every live process with its CPU time, in one read (ps: one run, memory included). */
+  usage(): UsageStat[];
+  /** A process's memory: PSS where /proc/PID/smaps_rollup is readable, else RSS; undefined if gone. */
+  memoryBytes(stat: UsageStat): number | undefined;
 }
 
 /** `ps` forces the ps/lsof table (the macOS path) on Linux too, so tests keep it working; `procfs` forces /proc. */

@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import type { ProcessTable, ProcStat } from './process-table.js';
+import type { ProcessTable, ProcStat, UsageStat } from './process-table.js';
 
 // Fields that macOS's BSD ps and Linux's procps both have. lstart is the start time to the second
 // ("Tue Dec  1 03:28:04 2026" in the C locale, in UTC with TZ=UTC); it is the identity that tells
@@ -42,6 +42,19 @@ export class PsTable implements ProcessTable {
     return rows.filter((row) => row.rest.split(/\s+/).includes(entry)).map((row) => row.stat);
   }
 
+  usage(): UsageStat[] {
+    // time: CPU time (macOS "1:02.35", hundredths; procps "00:01:02", whole seconds); rss in KiB.
+    return parsePs(ps(['-A', '-o', `${FIELDS},time=,rss=`])).flatMap((row) => {
+      const [time = '', rss = ''] = row.rest.split(/\s+/);
+      const cpuMs = parseCpuTime(time);
+      return cpuMs === undefined || !/^\d+$/.test(rss) ? [] : [{ ...row.stat, cpuMs, rssBytes: Number(rss) * 1024 }];
+    });
+  }
+
+  memoryBytes(stat: UsageStat): number | undefined {
+    return stat.rssBytes;
+  }
+
   listeners(port: number): number[] | undefined {
     const result = spawnSync('lsof', ['-nP', `-iTCP:${port}`, '-sTCP:LISTEN', '-Fp'], { encoding: 'utf8', env: cEnv(), maxBuffer: 1 << 20 });
     // No lsof here: the owner of a port simply cannot be named.
@@ -69,6 +82,14 @@ export function parsePs(output: string): PsRow[] {
     const start = ((((year * 100 + month) * 100 + day) * 100 + hour) * 100 + minute) * 100 + second;
     return [{ stat: { pid: Number(m[1]), ppid: Number(m[2]), pgid: Number(m[3]), state: m[4]!, start }, rest: m[11]?.trim() ?? '' }];
   });
+}
+
+/** ps's time column ([DD-][HH:]MM:SS[.hh]) in ms; undefined if it is not one. */
+export function parseCpuTime(text: string): number | undefined {
+  const m = /^(?:(\d+)-)?(?:(\d+):)?(\d+):(\d+(?:\.\d+)?)$/.exec(text);
+  if (!m) return undefined;
+  const [days, hours, minutes, seconds] = [m[1] ?? '0', m[2] ?? '0', m[3]!, m[4]!].map(Number) as [number, number, number, number];
+  return Math.round((((days * 24 + hours) * 60 + minutes) * 60 + seconds) * 1000);
 }
 
 /** The PIDs in `lsof -F p` output (lines "p1234"). */

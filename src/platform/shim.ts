@@ -12,7 +12,9 @@ import { signalName, signalNumber } from './signals.js';
  * closes and the shim SIGKILLs the whole tree.
  */
 export function containWithShim(shimPath: string, request: ContainRequest, events: ContainedEvents): Contained {
-  const pipes = request.tty ? ['--tty', String(request.tty.rows), String(request.tty.cols)] : request.output === 'pipe' ? ['--pipes', ...(request.pipeBytes ? ['--pipe-size', String(request.pipeBytes)] : [])] : [];
+  const size = request.pipeBytes ? ['--pipe-size', String(request.pipeBytes)] : [];
+  // tty mode sizes the pipe that carries the terminal's output, as --pipes sizes both of its own.
+  const pipes = request.tty ? ['--tty', String(request.tty.rows), String(request.tty.cols), ...size] : request.output === 'pipe' ? ['--pipes', ...size] : [];
   const flags = [...(request.foreground ? ['--foreground'] : []), ...pipes];
   const io = request.output === 'inherit' ? 'inherit' : 'ignore';
   const shim = spawn(shimPath, [...flags, '--', request.file, ...request.args], {
@@ -49,6 +51,10 @@ class ShimChannel implements Contained {
       this.exit(code, signal);
       this.end(code, signal);
     });
+  }
+
+  get shimPid(): number | undefined {
+    return this.shim.pid;
   }
 
   signal(signal: NodeJS.Signals): void {

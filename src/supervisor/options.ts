@@ -24,4 +24,6 @@ export interface SupervisorOptions {
   killGraceMs?: number;
   /** The size of tf's own terminal, if it has one: tty-mode processes start with it. */
   terminalSize?: () => TerminalSize | undefined;
+  /** How often to sample each process's CPU and memory; 0 or absent: never (tf start passes 2 s by default). */
+  metricsIntervalMs?: number;
 }

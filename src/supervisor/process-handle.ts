@@ -5,6 +5,7 @@ import { DEFAULT_MAX_LINE_BYTES, LineSplitter } from '../output/line-splitter.js
 import type { Multiplexer } from '../output/multiplexer.js';
 import type { Contained, Daemon, TerminalSize } from '../platform/containment.js';
 import { commandName } from '../platform/proc.js';
+import type { TreeRoot } from '../metrics/tree-usage.js';
 import { spawnEnvironment, type Spawn } from './spawner.js';
 import { DEFAULT_TERMINAL_SIZE, Terminal } from './terminal.js';
 import { realTimers, type Timers } from './timers.js';
@@ -44,6 +45,8 @@ export interface HandleDeps {
 const RECENT_LINES = 10;
 const RECENT_BYTES = 4096;
 const NEWLINE = Buffer.from('\n');
+/** The end of a line in output kept as read: LF, or a terminal's CRLF. */
+const LINE_END = /\r?\n/;
 /**
  * How long an exit waits for the output before it to be read, unless tf's own output holds the pipes
  * paused. Its pipes end as soon as nothing holds them; only something that escaped the tree (portable
@@ -131,6 +134,17 @@ export class ProcessHandle {
     for (const resolve of this.goneWaiters.splice(0)) resolve();
   }
 
+  /**
+   * Where its tree starts for the metrics: under the shim, the shim's descendants (daemons and
+   * orphans included, the shim itself not); otherwise the process (or its first daemon) and its
+   * descendants. Undefined once it has exited.
+   */
+  get usageRoot(): TreeRoot | undefined {
+    if (this.exited || this.pid === undefined) return undefined;
+    const shim = this.contained?.shimPid;
+    return shim === undefined ? { pid: this.pid, countsItself: true } : { pid: shim, countsItself: false };
+  }
+
   /** Resolves once nothing of its tree is left (with the shim: it has reaped the last process). */
   whenGone(): Promise<void> {
     if (this.isGone || this.contained === undefined) return Promise.resolve();
@@ -186,7 +200,8 @@ export class ProcessHandle {
       if (fast && output.block(this.source, fast.parts)) {
         // The common case, no restart policy and no pending line check, allocates nothing here.
         const { parts } = fast;
-        if (this.keepsRecent || this.lineCheck) this.observe(() => parts, () => parts.flatMap((part) => part.toString().slice(0, -1).split('\n')));
+        // A CR in a block taken is a CRLF's (a terminal's newline), which ends a line as LF does.
+        if (this.keepsRecent || this.lineCheck) this.observe(() => parts, () => parts.flatMap((part) => part.toString().slice(0, -1).split(LINE_END)));
       } else if (fast) {
         for (const part of fast.parts) splitter.push(part, collect);
       }
@@ -228,7 +243,7 @@ export class ProcessHandle {
 
   /** The last lines it printed (up to ten), shown when tf gives up restarting it. */
   get recent(): string[] {
-    const lines = lineText(this.recentOutput).split('\n').slice(0, -1);
+    const lines = lineText(this.recentOutput).split(LINE_END).slice(0, -1);
     // The tail may start mid-line once it has been cut to size.
     if (this.recentOutput.length >= RECENT_BYTES) lines.shift();
     return lines.slice(-RECENT_LINES);

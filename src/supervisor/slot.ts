@@ -2,6 +2,7 @@ import type { ProcessSpec } from '../formation/formation.js';
 import type { CrashHistory } from './backoff.js';
 import type { ProcessHandle } from './process-handle.js';
 import type { Readiness } from './readiness.js';
+import type { ProcessMetrics } from '../metrics/sampler.js';
 
 /**
  * What `tf ps` shows. waiting: not started until its depends_on types are ready; starting: spawned,
@@ -29,13 +30,20 @@ export interface ProcessInfo {
   daemon?: string;
   /** The release it runs (tf start --release), null for the working tree. */
   release: string | null;
+  /** Percent of one core used by it and its descendants over the last sampling window; null before two samples or when not running. */
+  cpuPercent: number | null;
+  /** Memory of it and its descendants (PSS where readable, else RSS); null when not running or not sampled yet. */
+  rssBytes: number | null;
+  /** How many processes run under it, not counting itself. */
+  descendants: number;
 }
 
 /**
  * Why a run ended: tf restarted, stopped (tf stop, or tf itself stopping) or scaled it away, or
- * it ended on its own, with status 0 (exited) or not (crashed).
+ * it ended on its own, with status 0 (exited) or not (crashed), or tf stopped it for going over
+ * its memory_limit (memory; its crash policy then applies).
  */
-export type ExitReason = 'restarted' | 'stopped' | 'removed' | 'exited' | 'crashed';
+export type ExitReason = 'restarted' | 'stopped' | 'removed' | 'exited' | 'crashed' | 'memory';
 
 const REASON_OF_INTENT: Record<Intent, ExitReason> = { restart: 'restarted', stop: 'stopped', remove: 'removed' };
 
@@ -64,6 +72,8 @@ export class Slot {
    * the type back), not the crash policy's, so a bad release cannot stop the whole formation.
    */
   trial = false;
+  /** tf is stopping this run for going over its memory_limit: its exit is a crash named "memory". */
+  overMemory = false;
   private exitWaiters: Array<() => void> = [];
   private settleWaiters: Array<() => void> = [];
 
@@ -90,7 +100,7 @@ export class Slot {
     return this.state === 'ready' || this.state === 'running' || (this.state === 'exited' && this.lastExit === 0);
   }
 
-  info(now: number): ProcessInfo {
+  info(now: number, metrics: ProcessMetrics): ProcessInfo {
     const live = this.live && this.state !== 'backoff';
     return {
       name: this.spec.name,
@@ -104,6 +114,7 @@ export class Slot {
       lastExitReason: this.lastExitReason,
       lastExitSignal: this.lastExitSignal,
       release: this.spec.release ?? null,
+      ...(live ? metrics : { cpuPercent: null, rssBytes: null, descendants: 0 }),
       ...(live && this.handle!.daemons.length > 0 ? { daemon: this.handle!.daemonCommand } : {}),
     };
   }
@@ -112,7 +123,7 @@ export class Slot {
   recordExit(status: number, signal: NodeJS.Signals | null, intent: Intent | undefined): void {
     this.lastExit = status;
     this.lastExitSignal = signal;
-    this.lastExitReason = intent ? REASON_OF_INTENT[intent] : status === 0 ? 'exited' : 'crashed';
+    this.lastExitReason = intent ? REASON_OF_INTENT[intent] : this.overMemory ? 'memory' : status === 0 ? 'exited' : 'crashed';
   }
 
   /** Resolves when the current run exits (at once if nothing runs). */

@@ -18,6 +18,8 @@ import type { TypeDeps } from './order.js';
 import { describeExit, describeStop, exitStatus, exitStatusOf, isKill, type StopReason } from './stop-reason.js';
 import { realTimers, type Timers } from './timers.js';
 import { Watchdog } from './watchdog.js';
+import { FormationMetrics } from './metrics.js';
+import type { MetricsHistory } from '../metrics/sampler.js';
 
 export type { ProcessInfo, ProcessState, RestartResult, RollResult, RollTarget, ScaleResult, SupervisorOptions };
 
@@ -42,6 +44,7 @@ export class Supervisor {
   private readonly childEnv: Record<string, string>;
   private readonly live: LiveControl;
   private readonly stopper: Stopper;
+  private readonly metrics: FormationMetrics;
   private specFor: SpecFactory;
   private types: string[];
   private watchdog: Watchdog | undefined;
@@ -67,6 +70,16 @@ export class Supervisor {
     };
     options.output.reserve(options.specs.map((s) => s.name));
     options.output.onClosed(() => this.shutdown({ kind: 'output-closed' }));
+    this.metrics = new FormationMetrics({
+      intervalMs: options.metricsIntervalMs ?? 0,
+      timers: this.timers,
+      slots: () => this.slots,
+      stopOverLimit: (slot) => {
+        slot.cancelReadiness();
+        this.stopper.signal([slot]);
+      },
+      say: (text) => this.say(text),
+    });
     this.live = new LiveControl({
       slots: () => this.slots,
       running: () => this.phase === 'running',
@@ -89,13 +102,19 @@ export class Supervisor {
     // With the shim, a dead tf closes each shim's control channel and the shim kills its tree itself.
     if ((this.options.watchdog ?? process.platform !== 'win32') && containmentMode() === 'portable') this.watchdog = new Watchdog(this.marker);
     this.live.startWaiting();
+    this.metrics.start();
     if (this.slots.length === 0) this.shutdown({ kind: 'all-exited', status: 0 });
     return done;
   }
 
   /** Every process of the formation, in Procfile order: what `tf ps` shows. */
   processes(): ProcessInfo[] {
-    return this.slots.map((slot) => slot.info(this.timers.now()));
+    return this.slots.map((slot) => slot.info(this.timers.now(), this.metrics.of(slot)));
+  }
+
+  /** The CPU and memory samples of the last 30 minutes (the `metrics` control command); SINCE: only later ones. */
+  metricsHistory(since?: number): MetricsHistory {
+    return this.metrics.history(since);
   }
 
   /** Each type: how many run, what it depends on, whether it is the web type (the dashboard links its ports). */
@@ -122,11 +141,6 @@ export class Supervisor {
   /** tf's terminal changed size: so do the terminals of tty-mode processes nobody is attached to. */
   resizeTerminals(size: TerminalSize): void {
     for (const handle of this.running()) if (handle.terminal && !handle.terminal.attached) handle.terminal.resize(size);
-  }
-
-  /** tf start's keyboard (interactive: true): to the first running process of the interactive type. */
-  keyboard(data: Buffer): void {
-    this.slots.find((slot) => slot.spec.interactive && slot.live)?.handle?.terminal?.write(undefined, data);
   }
 
   /** The terminal of a running tty-mode process (`tf attach`): TARGET names it (web.1) or its type, if it runs one. */
@@ -191,6 +205,7 @@ export class Supervisor {
     if (this.phase !== 'running') return;
     this.phase = 'draining';
     this.reason = reason;
+    this.metrics.stop();
     const live = this.slots.filter((slot) => slot.handle && !slot.handle.done);
     const longest = Math.max(0, ...live.map((slot) => slot.spec.drainMs));
     this.sequence = new StopSequence(live, this.graph(), (slots) => this.stopper.signal(slots));
@@ -213,6 +228,7 @@ export class Supervisor {
     if (this.phase !== 'running') return;
     this.stopper.clear(slot);
     slot.intent = undefined;
+    this.metrics.launched(slot);
     const handle = new ProcessHandle(slot.spec, {
       spawn: this.options.spawn ?? spawnContained,
       output: this.options.output,

@@ -18,12 +18,14 @@ export type Viewer = (data: Buffer) => void;
  * unfiltered) for whoever is attached, the keystrokes of the most recent attacher, its size.
  */
 export class Terminal {
-  private tail = Buffer.alloc(0);
+  private readonly tail = new ByteRing(TAIL_BYTES);
   /** In the order they attached: the last one types. */
   private readonly viewers: Viewer[] = [];
   private readonly ends = new Map<Viewer, () => void>();
   private closed = false;
   private idle: NodeJS.Timeout | undefined;
+  /** Told of each output (tf start's live line of the process its keyboard goes to). */
+  private readonly watchers = new Set<() => void>();
 
   constructor(
     private readonly resizer: (size: TerminalSize) => void,
@@ -34,21 +36,43 @@ export class Terminal {
 
   /** Raw output just read from the terminal. */
   output(chunk: Buffer): void {
-    clearTimeout(this.idle);
     if (chunk.length > 0 && chunk[chunk.length - 1] !== LF) {
-      this.idle = setTimeout(() => !this.attached && !this.closed && this.onPrompt(), PROMPT_IDLE_MS).unref();
+      // One timer per process, pushed back by each read: a fast printer makes no timer per read.
+      if (this.idle) this.idle.refresh();
+      else this.idle = setTimeout(() => this.promptIdle(), PROMPT_IDLE_MS).unref();
+    } else {
+      clearTimeout(this.idle);
+      this.idle = undefined;
     }
-    this.tail = this.tail.length + chunk.length <= TAIL_BYTES ? Buffer.concat([this.tail, chunk]) : Buffer.concat([this.tail, chunk]).subarray(-TAIL_BYTES);
+    this.tail.push(chunk);
     for (const viewer of this.viewers) viewer(chunk);
+    for (const watcher of this.watchers) watcher();
+  }
+
+  /** Calls LISTENER after each output; returns its stop. */
+  watch(listener: () => void): () => void {
+    this.watchers.add(listener);
+    return () => void this.watchers.delete(listener);
+  }
+
+  /** The output since the last newline: a prompt, and what was typed at it. */
+  partialLine(): Buffer {
+    return this.tail.sinceLast(LF);
+  }
+
+  private promptIdle(): void {
+    this.idle = undefined;
+    if (!this.attached && !this.closed) this.onPrompt();
   }
 
   /** The last ROWS lines of raw output (the screenful `tf attach` shows first). */
   lastLines(rows: number): Buffer {
-    let at = this.tail.length;
+    const tail = this.tail.contents();
+    let at = tail.length;
     // A last line still being written (a prompt) counts as one of them.
-    if (this.tail[at - 1] === LF) at--;
-    for (let seen = 0; seen < rows && at > 0; seen++) at = this.tail.lastIndexOf(LF, at - 1);
-    return this.tail.subarray(at < 0 ? 0 : at + 1);
+    if (tail[at - 1] === LF) at--;
+    for (let seen = 0; seen < rows && at > 0; seen++) at = tail.lastIndexOf(LF, at - 1);
+    return tail.subarray(at < 0 ? 0 : at + 1);
   }
 
   /** VIEWER gets the output from now on and becomes the one who types; ONEND runs when the process ends. Returns its detach. */
@@ -87,6 +111,49 @@ export class Terminal {
     for (const end of [...this.ends.values()]) end();
     this.ends.clear();
     this.viewers.length = 0;
+  }
+}
+
+/**
+ * The last SIZE bytes written, in one buffer allocated on first use and written round: a process
+ * printing fast pays a copy of what it printed, not of the whole tail, per read.
+ */
+export class ByteRing {
+  private bytes: Buffer | undefined;
+  /** Where the next byte goes. */
+  private end = 0;
+  private full = false;
+
+  constructor(private readonly size: number) {}
+
+  push(chunk: Buffer): void {
+    if (chunk.length === 0) return;
+    const bytes = (this.bytes ??= Buffer.allocUnsafe(this.size));
+    if (chunk.length >= this.size) {
+      chunk.copy(bytes, 0, chunk.length - this.size);
+      this.end = 0;
+      this.full = true;
+      return;
+    }
+    const first = chunk.copy(bytes, this.end);
+    if (first < chunk.length) chunk.copy(bytes, 0, first);
+    if (this.end + chunk.length >= this.size) this.full = true;
+    this.end = (this.end + chunk.length) % this.size;
+  }
+
+  /** What follows the last BYTE (all it holds if none), as a new buffer; copies only that much when it can. */
+  sinceLast(byte: number): Buffer {
+    if (!this.bytes) return Buffer.alloc(0);
+    const recent = this.bytes.lastIndexOf(byte, this.end - 1);
+    if (this.end > 0 && recent !== -1) return Buffer.from(this.bytes.subarray(recent + 1, this.end));
+    const all = this.contents();
+    return all.subarray(all.lastIndexOf(byte) + 1);
+  }
+
+  /** What it holds, oldest first, as a new buffer. */
+  contents(): Buffer {
+    if (!this.bytes) return Buffer.alloc(0);
+    return this.full ? Buffer.concat([this.bytes.subarray(this.end), this.bytes.subarray(0, this.end)]) : Buffer.from(this.bytes.subarray(0, this.end));
   }
 }
 

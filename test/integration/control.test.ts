@@ -30,9 +30,11 @@ describe('tf ps', () => {
     const table = await runTf(['ps'], { cwd: root });
     expect(table.code).toBe(0);
     const lines = table.stdout.trimEnd().split('\n');
-    expect(lines[0]).toMatch(/^NAME +PID +PORT +STATE +UPTIME +RESTARTS +LAST EXIT$/);
-    expect(lines[1]).toMatch(/^web\.1 +\d+ +7300 +running +\d+s +0 +-$/);
-    expect(lines[2]).toMatch(/^worker\.1 +\d+ +7400 +running +\d+s +0 +-$/);
+    expect(lines[0]).toMatch(/^NAME +PID +PORT +STATE +UPTIME +CPU% +MEM +RESTARTS +LAST EXIT$/);
+    // CPU% and MEM are - until the first samples (2 s), then numbers.
+    expect(lines[1]).toMatch(/^web\.1 +\d+ +7300 +running +\d+s +(-|\d+\.\d%) +(-|[\d.]+[BKMG]) +0 +-$/);
+    expect(lines[2]).toMatch(/^worker\.1 +\d+ +7400 +running +\d+s +(-|\d+\.\d%) +(-|[\d.]+[BKMG]) +0 +-$/);
+    expect(lines[3]).toMatch(/^total +(-|\d+\.\d%) +(-|[\d.]+[BKMG])$/);
     const rows = await ps(root);
     expect(rows.map((r) => [r.name, r.type, r.port, r.state, r.restarts, r.lastExit])).toEqual([
       ['web.1', 'web', 7300, 'running', 0, null],

@@ -1,27 +1,10 @@
 import { spawn } from 'node:child_process';
-import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { fixture, tmpApp } from '../helpers/tmp-app.js';
 import { cleanEnv, startTf, TF_BIN } from '../helpers/tf.js';
 import { newTag, TAG_VARIABLE, expectNoSurvivors } from '../helpers/processes.js';
-import { waitFor } from '../helpers/wait.js';
-
-/** Checks that each writer's lines arrived whole, in order, attributed to the right process. */
-function checkLines(stdout: string, writers: string[], count: number): void {
-  const seen = new Map(writers.map((w) => [w, 0]));
-  for (const line of stdout.split('\n')) {
-    const match = /^(\S+) +\| (\S+) (\d{7}) x{60}$/.exec(line);
-    if (!match) {
-      expect(line).toMatch(/^(system +\| |$)/);
-      continue;
-    }
-    const [, name, id, seq] = match;
-    expect(id).toBe(name);
-    expect(Number(seq)).toBe(seen.get(name!));
-    seen.set(name!, Number(seq) + 1);
-  }
-  for (const writer of writers) expect(seen.get(writer), writer).toBe(count);
-}
+import { checkLines, expectAwkwardBytes } from '../helpers/lines.js';
+import { expectFloodPausedByReader } from '../helpers/flood.js';
 
 describe('tf start output', () => {
   it('keeps every line of concurrent writers whole, ordered and attributed', async () => {
@@ -73,13 +56,8 @@ describe('tf start output', () => {
     await tf.waitForLine('READY bytes');
     tf.signal('SIGTERM');
     const { stdout } = await tf.result();
-    const lines = stdout.split('\n').filter((l) => l.startsWith('bytes.1 | ')).map((l) => l.slice('bytes.1 | '.length));
-    expect(lines).toContain('split:€:end');
-    expect(lines).toContain('bad:\uFFFD\uFFFD:end');
-    expect(lines).toContain('nul:\u2400:end');
-    expect(lines).toEqual(expect.arrayContaining(['progress 10%', 'progress 50%', 'progress 100%', 'crlf:end', 'no newline at the end', 'READY bytes']));
-    expect(lines).toContain(`huge:${'h'.repeat(huge)}:end`);
-    expect(stdout).not.toContain('\r');
+    const lines = expectAwkwardBytes(stdout, huge);
+    expect(lines).toEqual(expect.arrayContaining(['no newline at the end', 'READY bytes']));
   });
 
   it('splits a line past the 16 MiB cap, and says so', async () => {
@@ -123,40 +101,6 @@ describe('tf start output', () => {
 
   it('slows a fast writer down when nobody reads, instead of buffering without bound', async () => {
     const root = tmpApp({ Procfile: `flood: ${fixture('flood', '256', 'progress.txt')}\n` });
-    const tag = newTag();
-    const tf = spawn(process.execPath, [TF_BIN, 'start', '--no-timestamps'], { cwd: root, env: cleanEnv({ [TAG_VARIABLE]: tag }), stdio: ['ignore', 'pipe', 'inherit'] });
-    tf.stdout.pause();
-    const written = (): number => {
-      try {
-        return Number(readFileSync(`${root}/progress.txt`, 'utf8'));
-      } catch {
-        return -1;
-      }
-    };
-    await waitFor(() => written() >= 0, 'the writer to start');
-    // Wait until the writer stops making progress: it is blocked on its pipe.
-    let last = -1;
-    await waitFor(async () => {
-      const now = written();
-      const stalled = now === last;
-      last = now;
-      await new Promise((r) => setTimeout(r, 250));
-      return stalled && written() === now;
-    }, 'the writer to block', 30_000);
-    const rss = Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${tf.pid}/status`, 'utf8'))![1]) * 1024;
-    expect(written()).toBeLessThan(64 * 1024 * 1024);
-    expect(rss).toBeLessThan(150 * 1024 * 1024);
-    let bytes = 0;
-    let text = '';
-    tf.stdout.on('data', (d: Buffer) => {
-      bytes += d.length;
-      text = (text + d.toString()).slice(-200);
-    });
-    tf.stdout.resume();
-    await waitFor(() => text.includes('FLOOD DONE'), 'the writer to finish once read', 60_000);
-    tf.kill('SIGTERM');
-    await new Promise((r) => tf.once('close', r));
-    expect(bytes).toBeGreaterThan(256 * 1024 * 1024);
-    await expectNoSurvivors(tag);
+    await expectFloodPausedByReader(root, newTag(), 256);
   });
 });

@@ -33,3 +33,6 @@ export function tmuxPane(cwd: string, command: string, name = 'tmux'): Pane {
 export function attachCommand(root: string, ...args: string[]): string {
   return [process.execPath, TF_BIN, 'attach', '-d', root, ...args].map((a) => `'${a}'`).join(' ');
 }
+
+/** A shell command printing `modes=icanon,echo` when the terminal is sane (`-icanon,-echo` when raw). */
+export const MODES = "echo modes=$(stty -a | tr ' ;' '\\n\\n' | grep -xE -- '-?(icanon|echo)' | paste -sd, -)";

@@ -198,8 +198,14 @@ describe('takeBlock: the fast path hands out whole lines at once', () => {
     expect(taken?.rest.toString()).toBe('more');
   });
 
+  it('hands out CRs with the lines: a CRLF is a line end to the caller, a lone CR its cue to push() them', () => {
+    const splitter = new LineSplitter(64);
+    const taken = splitter.takeBlock(b('a\r\nb\rc\nd\r'));
+    expect(taken?.parts.map(String)).toEqual(['a\r\nb\rc\n']);
+    expect(taken?.rest.toString()).toBe('d\r');
+  });
+
   it.each<[string, string[], string]>([
-    ['a CR in the read', [], 'a\rb\n'],
     ['a CR held from the last read', ['x\r'], 'a\n'],
     ['no LF in the read', [], 'abc'],
     ['a read that would pass the line limit', ['0123456789'], `${'y'.repeat(60)}\n`],

@@ -294,6 +294,8 @@ describe('block: whole lines printed in one piece', () => {
     ['an escape sequence', {}, 'fine\n\x1b]0;title\x07\n'],
     ['an escape sequence, without the kernel', { kernel: null }, 'fine\n\x1b[2J\n'],
     ['a backspace', {}, 'a\bb\n'],
+    ['a lone CR (progress)', {}, 'ok\r\n50%\r100%\n'],
+    ['a CRLF, without the kernel', { kernel: null }, 'a\r\n'],
   ])('declines %s, writing nothing, so the lines take the careful path', (_, options, text) => {
     const { sink, text: written } = memorySink();
     expect(mux(sink, options).block(web1, [Buffer.from(text, 'latin1')])).toBe(false);

@@ -91,6 +91,31 @@ describe('PrefixKernel', () => {
     }
   });
 
+  it('ends a line at a CRLF (a terminal\'s newline) as at an LF, at every position around the vector size', () => {
+    for (let length = 0; length < 40; length++) {
+      const line = `${'a'.repeat(length)}\r\n`;
+      const block = ascii(`${line}\r\nok\r\n${line}`);
+      expect(kernel!.prefixLines(ascii('w | '), [block])?.toString(), `length ${length}`).toBe(`w | ${'a'.repeat(length)}\nw | \nw | ok\nw | ${'a'.repeat(length)}\n`);
+    }
+  });
+
+  it('matches the line-by-line result on random CRLF lines split into parts, the cut between CR and LF too', () => {
+    const next = generator(11);
+    for (let round = 0; round < 200; round++) {
+      const prefix = ascii('x'.repeat(1 + next(40)));
+      const lf = randomLines(next, 1 + next(40));
+      const block = Buffer.from(lf.toString('latin1').replaceAll('\n', '\r\n'), 'latin1');
+      const cut = block.indexOf(10, next(block.length)) + 1;
+      const parts = cut > 0 && cut < block.length ? [block.subarray(0, cut), block.subarray(cut)] : [block];
+      expect(kernel!.prefixLines(prefix, parts), `round ${round}`).toEqual(expected(prefix, [lf]));
+    }
+  });
+
+  it.each(['a\rb\n', 'a\r\r\n', '\r\n\rx', 'a\r\n\rb\n'])('still refuses a CR that no LF follows: %j', (text) => {
+    const block = ascii(text.endsWith('\n') ? text : `${text}\n`);
+    expect(kernel!.prefixLines(ascii('w | '), [block])).toBe(NEEDS_CARE);
+  });
+
   it('takes Latin-1 characters that share the C1 lead byte (©, °, NBSP) at every position', () => {
     for (let at = 0; at < 40; at++) {
       const line = Buffer.concat([Buffer.alloc(at, 0x61), Buffer.from('© °\u00a0\n')]);

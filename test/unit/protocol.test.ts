@@ -11,6 +11,8 @@ describe('parseRequest', () => {
     expect(parseRequest('{"v":1,"id":2,"cmd":"stop","targets":["web.1"]}')).toMatchObject({ targets: ['web.1'] });
     expect(parseRequest('{"v":1,"id":3,"cmd":"logs"}')).toEqual({ v: 1, id: 3, cmd: 'logs', lines: 200, targets: [], follow: true });
     expect(parseRequest('{"v":1,"id":3,"cmd":"logs","lines":5,"targets":["web"],"follow":false}')).toEqual({ v: 1, id: 3, cmd: 'logs', lines: 5, targets: ['web'], follow: false });
+    expect(parseRequest('{"v":1,"id":4,"cmd":"metrics"}')).toEqual({ v: 1, id: 4, cmd: 'metrics' });
+    expect(parseRequest('{"v":1,"id":4,"cmd":"metrics","since":1796100484670}')).toEqual({ v: 1, id: 4, cmd: 'metrics', since: 1796100484670 });
   });
 
   it.each([
@@ -28,6 +30,7 @@ describe('parseRequest', () => {
     ['{"v":1,"cmd":"logs","follow":"no"}', 'follow must be true or false'],
     ['{"v":1,"cmd":"restart","dependents":"yes"}', 'dependents must be true or false, and only for restart'],
     ['{"v":1,"cmd":"stop","targets":["db"],"dependents":true}', 'dependents must be true or false, and only for restart'],
+    ['{"v":1,"cmd":"metrics","since":"10m"}', 'since must be a time in ms since the epoch'],
   ])('refuses %s', (line, message) => {
     expect(() => parseRequest(line)).toThrow(ProtocolError);
     expect(() => parseRequest(line)).toThrow(message);

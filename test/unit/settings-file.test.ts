@@ -98,9 +98,14 @@ describe('parseSettings: errors name file:line and key path', () => {
     ['count as text', yaml('formation:', '  web: two'), 'tf.yml:2: formation.web: "two" is not a count'],
     ['formation not a mapping', yaml('formation: [web]'), 'tf.yml:1: formation: expected a mapping of process type to count, e.g. "web: 2"'],
     ['processes not a mapping', yaml('formation: {}', 'processes: 3'), 'tf.yml:2: processes: expected a mapping of process type to its settings'],
-    ['type settings not a mapping', yaml('processes:', '  web: fast'), 'tf.yml:2: processes.web: expected a mapping with keys stop_signal, drain, restart, ready, ready_timeout, depends_on, watch, tty, interactive'],
-    ['empty type settings', yaml('processes:', '  web:'), 'tf.yml:2: processes.web: expected a mapping with keys stop_signal, drain, restart, ready, ready_timeout, depends_on, watch, tty, interactive'],
+    ['type settings not a mapping', yaml('processes:', '  web: fast'), 'tf.yml:2: processes.web: expected a mapping with keys stop_signal, drain, restart, ready, ready_timeout, depends_on, watch, tty, interactive, memory_limit'],
+    ['empty type settings', yaml('processes:', '  web:'), 'tf.yml:2: processes.web: expected a mapping with keys stop_signal, drain, restart, ready, ready_timeout, depends_on, watch, tty, interactive, memory_limit'],
     ['tty not true or false', yaml('processes:', '  web:', '    tty: on'), 'tf.yml:3: processes.web.tty: "on" is not true or false'],
+    ['memory_limit without a unit', web('memory_limit: 512'), 'tf.yml:3: processes.web.memory_limit: 512 is not a size'],
+    ['memory_limit in a unit tf does not know', web('memory_limit: 2T'), 'tf.yml:3: processes.web.memory_limit: "2T" is not a size'],
+    ['memory_limit of nothing', web('memory_limit: 0M'), 'tf.yml:3: processes.web.memory_limit: "0M" is not a size'],
+    ['metrics_interval not a duration', yaml('port: 5000', 'metrics_interval: often'), 'tf.yml:2: metrics_interval: "often" is not a duration'],
+    ['metrics_interval too short', yaml('metrics_interval: 10ms'), 'tf.yml:1: metrics_interval: "10ms" is shorter than 100ms'],
     ['two interactive types', yaml('processes:', '  web:', '    interactive: true', '  dbg:', '    interactive: true'), 'tf.yml:5: processes.dbg.interactive: web and dbg are both interactive'],
     ['top level a list', yaml('# settings', '- web'), 'tf.yml:2: (top level): expected a mapping of settings'],
     ['top level a scalar', 'hello\n', 'tf.yml:1: (top level): expected a mapping of settings'],
@@ -126,9 +131,20 @@ describe('parseSettings: errors name file:line and key path', () => {
     expect(settings.types.get('worker')?.drainMs).toBe(2000);
   });
 
+  it('reads memory_limit in K, M or G (powers of 1024) and metrics_interval as a duration, 0 for off', () => {
+    expect(typeSettings(web('memory_limit: 512M'))?.memoryLimit).toBe(512 * 1024 ** 2);
+    expect(typeSettings(web('memory_limit: 1.5G'))?.memoryLimit).toBe(1.5 * 1024 ** 3);
+    expect(typeSettings(web('memory_limit: 800k'))?.memoryLimit).toBe(800 * 1024);
+    expect(typeSettings(web('memory_limit: 256MiB'))?.memoryLimit).toBe(256 * 1024 ** 2);
+    expect(parse(yaml('metrics_interval: 5s')).metricsIntervalMs).toBe(5000);
+    expect(parse(yaml('metrics_interval: 0')).metricsIntervalMs).toBe(0);
+    const error = tfError(() => parse(web('memory_limit: 512')));
+    expect(error.hint).toBe('write a number and a unit, K, M or G, e.g. 512M or 1.5G');
+  });
+
   it('gives a hint listing the known settings', () => {
-    expect(tfError(() => parse(yaml('bogus: 1'))).hint).toBe('known settings: build, formation, processes, port, env_files, timeout');
-    expect(tfError(() => parse(web('colour: red'))).hint).toBe('known settings: stop_signal, drain, restart, ready, ready_timeout, depends_on, watch, tty, interactive');
+    expect(tfError(() => parse(yaml('bogus: 1'))).hint).toBe('known settings: build, formation, processes, port, env_files, timeout, metrics_interval');
+    expect(tfError(() => parse(web('colour: red'))).hint).toBe('known settings: stop_signal, drain, restart, ready, ready_timeout, depends_on, watch, tty, interactive, memory_limit');
   });
 
   it.each([
