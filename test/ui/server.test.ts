@@ -178,7 +178,7 @@ describe('tf ui API', () => {
     await tf.result();
   });
 
-  it('gives the depends_on graph and the start timeline, and an empty metrics reply where tf keeps none', async () => {
+  it('gives the depends_on graph, the start timeline and the metrics, as events and as history', async () => {
     const { tf } = await withUi({ Procfile: PROCFILE, 'tf.yml': 'processes:\n  web: { ready: "line /^READY/" }\n  worker:\n    depends_on: [web]\n' }, ['--ui', '-p', '30040']);
     await tf.waitForLine(/READY worker/);
     const dashboard = await Dashboard.open(tf);
@@ -191,9 +191,16 @@ describe('tf ui API', () => {
     // The worker waited for web's ready check: it started after web was ready.
     expect(web!.readyAt).toBeGreaterThan(web!.startedAt);
     expect(worker!.startedAt).toBeGreaterThanOrEqual(web!.readyAt);
-    const metrics = await dashboard.get<{ intervalMs: number; processes: unknown[] }>('/api/metrics?since=0');
-    expect(typeof metrics.intervalMs).toBe('number');
-    expect(Array.isArray(metrics.processes)).toBe(true);
+    // Metrics: each sample is an event; the history is /api/metrics.
+    const stream = dashboard.events('?logs=0');
+    const sample = await stream.next((e) => e.event === 'metrics', 'a metrics event');
+    const { t, processes } = JSON.parse(sample.data) as { t: number; processes: Record<string, [number | null, number | null]> };
+    expect(t).toBeGreaterThan(web!.startedAt);
+    expect(Object.keys(processes).sort()).toEqual(['web.1', 'worker.1']);
+    expect(processes['web.1']![1]).toBeGreaterThan(0);
+    const metrics = await dashboard.get<{ intervalMs: number; processes: Array<{ name: string; samples: number[][] }> }>('/api/metrics?since=0');
+    expect(metrics.intervalMs).toBe(2000);
+    expect(metrics.processes.find((p) => p.name === 'web.1')?.samples.some(([at]) => at === t)).toBe(true);
     expect((await call(dashboard.port, '/api/metrics?since=soon', { cookie: dashboard.cookie })).status).toBe(400);
     tf.signal('SIGTERM');
     await tf.result();
