@@ -18,6 +18,8 @@
 //   7. env         `tf check` of a .env of 20,000 lines that each expand a `$`, against the same size without
 //                  one: env expansion must be linear (bench/env.mjs)
 //   8. metrics     tf's CPU with 64 idle processes sampled every 2 s, against sampling off (bench/metrics.mjs)
+//   9. ui          tf's CPU over the throughput workload with one dashboard tab on /api/events, against
+//                  none (bench/ui.mjs)
 //
 // Helpers: writer.mjs, ready.mjs and test/fixtures/drain.mjs (the workloads), verify.mjs (checks tf's throughput
 // output line by line), rusage.mjs (preloaded into tf to record its own CPU time and peak RSS:
@@ -34,7 +36,7 @@
 // share, so starting them any other way would skew the comparison on a busy machine.
 //
 // Environment: BENCH_QUICK=1 scales the sizes down about 10x for a smoke run;
-// BENCH_ONLY=throughput,tty,spawn,stop,oneoff,release,control,env,metrics runs a subset (tty: the tty rows of 1 and 2).
+// BENCH_ONLY=throughput,tty,spawn,stop,oneoff,release,control,env,metrics,ui runs a subset (tty: the tty rows of 1 and 2).
 import { closeSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, tmpdir, totalmem } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -64,6 +66,7 @@ import { benchControl } from './control.mjs';
 import { benchEnvExpansion } from './env.mjs';
 import { benchMetrics } from './metrics.mjs';
 import { benchStopTree } from './stop-tree.mjs';
+import { benchUi } from './ui.mjs';
 
 const ROOT = resolve(import.meta.dirname, '..');
 const BENCH = join(ROOT, 'bench');
@@ -761,6 +764,7 @@ async function main() {
   if (wanted('control')) await benchControl({ tmp: TMP, quick: QUICK, tf: TF, node: NODE, bench: BENCH, check, target, results });
   if (wanted('env')) await benchEnvExpansion({ tmp: TMP, quick: QUICK, tf: TF, node: NODE, check, target, results });
   if (wanted('metrics')) await benchMetrics({ tmp: TMP, quick: QUICK, tf: TF, node: NODE, check, target, results });
+  if (wanted('ui')) await benchUi({ tmp: TMP, quick: QUICK, tf: TF, node: NODE, bench: BENCH, check, target, results });
   summary();
   results.loadavgAtEnd = loadavg();
   console.log(`load average at the end ${loadavg().map((l) => l.toFixed(2)).join(' ')} (other work on the machine inflates and scatters every figure)`);

@@ -16,6 +16,7 @@ function declareStart(tf: Command, lazy: Lazy): void {
     .option('--tty', 'run every process on its own terminal (as tty: true in tf.yml; see tf attach)')
     .option('--metrics-interval <duration>', 'how often to sample each process\'s CPU and memory, e.g. 5s; 0 turns it off (default: tf.yml metrics_interval, else 2s)')
     .option('--log-dir <dir>', "also write each process's lines to DIR/NAME.log and tf's to DIR/tf.log, rotated (as log_dir in tf.yml)")
+    .option('--ui', 'serve the browser dashboard from the start and print its address (see tf ui)')
     .examples('tf start', 'tf start web=2 worker=3', 'tf start -f Procfile.dev -e .env,.env.local -p 3000', 'tf start --json | jq .')
     .action(lazy(() => (require('./start.js') as typeof import('./start.js')).start));
 }
@@ -70,6 +71,7 @@ const COMMANDS: ReadonlyArray<[names: string[], declare: () => Declare]> = [
   [['export'], () => declareExport],
   [['release', 'build', 'config'], () => (require('./release-commands.js') as typeof import('./release-commands.js')).addReleaseCommands],
   [['ps', 'scale', 'restart', 'stop', 'quit', 'kill', 'logs', 'attach'], () => (require('./control-commands.js') as typeof import('./control-commands.js')).addControlCommands],
+  [['ui'], () => (require('./ui.js') as typeof import('./ui.js')).declareUi],
   [['completion', 'man', '__complete'], () => (require('./docs-commands.js') as typeof import('./docs-commands.js')).addDocsCommands],
 ];
 

@@ -8,8 +8,13 @@ import type { Terminal, Viewer } from '../supervisor/terminal.js';
 import { TfError } from '../util/errors.js';
 import type { Render } from './logs-reply.js';
 
+/** What a tf start may add to the commands: `ui` serves the dashboard (absent: this tf cannot). */
+export interface HandlerExtras {
+  ui?: () => Promise<{ url: string; openUrl: string }>;
+}
+
 /** The control commands, each one call into the supervisor (or the log tail). */
-export function controlHandler(supervisor: Supervisor, logs: LogTail, render: Render): Handler {
+export function controlHandler(supervisor: Supervisor, logs: LogTail, render: Render, extras: HandlerExtras = {}): Handler {
   return async (request) => {
     switch (request.cmd) {
       case 'ps':
@@ -28,6 +33,9 @@ export function controlHandler(supervisor: Supervisor, logs: LogTail, render: Re
         const command = request.cmd;
         return new Streaming({ pid: process.pid }, () => supervisor.shutdown({ kind: 'request', command }));
       }
+      case 'ui':
+        if (!extras.ui) throw new TfError('this tf cannot serve the dashboard', 'start it with tf start');
+        return await extras.ui();
       case 'attach':
         return attachStream(supervisor.terminalOf(request.target), request);
       case 'logs':

@@ -18,12 +18,14 @@ import { isProcessCount, PROCESS_COUNT_HINT } from '../formation/scale.js';
  * (keystrokes) or {"resize":{"rows":R,"cols":C}}; closing the connection detaches.
  * `metrics` replies {"intervalMs":2000,"processes":[{"name","type","samples":[[EPOCH_MS,CPU_PERCENT,RSS_BYTES],...]}]},
  * samples oldest first, the last 30 minutes; with "since":EPOCH_MS, only the samples taken after it.
+ * `ui` starts the dashboard server inside tf if it does not run yet and replies {"url":...,"openUrl":...}: the
+ * address with its token, and a sign-in link that works once within a minute (for a browser's command line).
  * A version other than 1 is refused, so a newer client never gets a misread answer.
  */
 export const PROTOCOL_VERSION = 1;
 /** Larger requests are refused and the connection closed: nothing legitimate comes near it. */
 export const MAX_MESSAGE_BYTES = 64 * 1024;
-export const COMMANDS = ['hello', 'ps', 'scale', 'restart', 'stop', 'logs', 'quit', 'kill', 'attach', 'metrics'] as const;
+export const COMMANDS = ['hello', 'ps', 'scale', 'restart', 'stop', 'logs', 'quit', 'kill', 'attach', 'metrics', 'ui'] as const;
 export const DEFAULT_LOG_LINES = 200;
 export const MAX_LOG_LINES = 10_000;
 
@@ -31,7 +33,7 @@ export type CommandName = (typeof COMMANDS)[number];
 export type RequestId = string | number | null;
 
 export type Request =
-  | { v: 1; id: RequestId; cmd: 'hello' | 'ps' | 'quit' | 'kill' }
+  | { v: 1; id: RequestId; cmd: 'hello' | 'ps' | 'quit' | 'kill' | 'ui' }
   | { v: 1; id: RequestId; cmd: 'scale'; formation: Record<string, number> }
   | { v: 1; id: RequestId; cmd: 'restart' | 'stop'; targets: string[]; dependents?: boolean }
   /**
@@ -110,7 +112,8 @@ export function parseRequest(line: string): Request {
     case 'ps':
     case 'quit':
     case 'kill':
-      return { v: 1, id, cmd: cmd as 'hello' | 'ps' | 'quit' | 'kill' };
+    case 'ui':
+      return { v: 1, id, cmd: cmd as 'hello' | 'ps' | 'quit' | 'kill' | 'ui' };
     case 'scale':
       return { v: 1, id, cmd: 'scale', formation: formationOf(message.formation, id) };
     case 'restart':

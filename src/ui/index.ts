@@ -1,0 +1,33 @@
+import { basename } from 'node:path';
+import type { LogTail } from '../control/log-tail.js';
+import type { Render } from '../control/logs-reply.js';
+import { recordBytes, recordLines } from '../output/record.js';
+import type { Handler } from '../control/server.js';
+import type { StoreLocation } from '../release/store.js';
+import type { Supervisor } from '../supervisor/supervisor.js';
+import { ReleaseViews } from './releases.js';
+import { UiServer } from './server.js';
+
+export type { UiServer } from './server.js';
+
+export interface UiStart {
+  handler: Handler;
+  supervisor: Supervisor;
+  logs: LogTail;
+  /** Lines as tf start printed them (prefix, colours). */
+  render: Render;
+  root: string;
+  store: StoreLocation;
+}
+
+/** The dashboard for one tf start. Required only when asked for: tf without --ui or tf ui loads none of this. */
+export function startUi(start: UiStart): Promise<UiServer> {
+  return UiServer.start({
+    handler: start.handler,
+    app: { name: basename(start.root), root: start.root },
+    formation: () => start.supervisor.formation(),
+    timeline: () => start.supervisor.timeline(),
+    releases: new ReleaseViews(start.store),
+    subscribeLogs: (listener) => start.logs.subscribe((record) => listener({ bytes: recordBytes(record), text: () => start.render(recordLines(record)) })),
+  });
+}
