@@ -14,6 +14,7 @@ function declareStart(tf: Command, lazy: Lazy): void {
     .option('--json', 'print one JSON object a line: time, process, pid, stream, text')
     .option('-w, --watch [globs...]', 'restart the affected types when files change (default: any file in the root)')
     .option('--tty', 'run every process on its own terminal (as tty: true in tf.yml; see tf attach)')
+    .option('--ui', 'serve the browser dashboard from the start and print its address (see tf ui)')
     .examples('tf start', 'tf start web=2 worker=3', 'tf start -f Procfile.dev -e .env,.env.local -p 3000', 'tf start --json | jq .')
     .action(lazy(() => (require('./start.js') as typeof import('./start.js')).start));
 }
@@ -66,6 +67,7 @@ const COMMANDS: ReadonlyArray<[names: string[], declare: () => Declare]> = [
   [['env'], () => declareEnv],
   [['export'], () => declareExport],
   [['release', 'build', 'config'], () => (require('./release-commands.js') as typeof import('./release-commands.js')).addReleaseCommands],
+  [['ui'], () => (require('./ui.js') as typeof import('./ui.js')).declareUi],
   [['ps', 'scale', 'restart', 'stop', 'quit', 'kill', 'logs', 'attach'], () => (require('./control-commands.js') as typeof import('./control-commands.js')).addControlCommands],
   [['completion', 'man', '__complete'], () => (require('./docs-commands.js') as typeof import('./docs-commands.js')).addDocsCommands],
 ];

@@ -24,6 +24,8 @@ export interface StartFlags extends ReleaseFlags, FormationFlags {
   controlSocket?: string;
   /** Every type on terminals, as tf.yml's tty: true. */
   tty?: boolean;
+  /** Serve the dashboard from the start (tf ui). */
+  ui?: boolean;
 }
 
 /**
@@ -82,7 +84,9 @@ export async function start(items: string[], flags: StartFlags): Promise<number>
     const onResize = (): void => supervisor.resizeTerminals(ownTerminalSize() ?? DEFAULT_TERMINAL_SIZE);
     process.stdout.on('resize', onResize);
     const stopKeyboard = forwardKeyboard(specs, supervisor);
-    control.attach(supervisor, output);
+    control.attach(supervisor, output, locateStore(flags));
+    // The token goes to tf's terminal (stderr) only: never into the stream, which may be a log file.
+    if (flags.ui) process.stderr.write(`tf | dashboard ${(await control.dashboard()).url}\n`);
     const stopListening = listenForSignals((signal) => supervisor.shutdown({ kind: 'signal', signal }));
     const stopJobControl = listenForJobControl({ processes: () => supervisor.running(), say: (text) => output.system(text) });
     const running = supervisor.run();

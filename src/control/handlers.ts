@@ -7,8 +7,13 @@ import { MAX_LOG_LINES, parseAttachMessage } from './protocol.js';
 import type { Terminal, Viewer } from '../supervisor/terminal.js';
 import { TfError } from '../util/errors.js';
 
+/** What a tf start may add to the commands: `ui` serves the dashboard (absent: this tf cannot). */
+export interface HandlerExtras {
+  ui?: () => Promise<{ url: string }>;
+}
+
 /** The control commands, each one call into the supervisor (or the log tail). */
-export function controlHandler(supervisor: Supervisor, logs: LogTail): Handler {
+export function controlHandler(supervisor: Supervisor, logs: LogTail, extras: HandlerExtras = {}): Handler {
   return async (request) => {
     switch (request.cmd) {
       case 'ps':
@@ -25,6 +30,9 @@ export function controlHandler(supervisor: Supervisor, logs: LogTail): Handler {
         const command = request.cmd;
         return new Streaming({ pid: process.pid }, () => supervisor.shutdown({ kind: 'request', command }));
       }
+      case 'ui':
+        if (!extras.ui) throw new TfError('this tf cannot serve the dashboard', 'start it with tf start');
+        return await extras.ui();
       case 'attach':
         return attachStream(supervisor.terminalOf(request.target), request);
       case 'logs': {

@@ -12,12 +12,13 @@ import { isProcessCount, PROCESS_COUNT_HINT } from '../formation/scale.js';
  * `attach` (a tty-mode process) replies {"name":"web.1"}, then streams its raw terminal output as
  * {"event":"tty","data":BASE64}; after the reply, each line the client sends is {"input":BASE64}
  * (keystrokes) or {"resize":{"rows":R,"cols":C}}; closing the connection detaches.
+ * `ui` starts the dashboard server inside tf if it does not run yet and replies {"url":...} (with its token).
  * A version other than 1 is refused, so a newer client never gets a misread answer.
  */
 export const PROTOCOL_VERSION = 1;
 /** Larger requests are refused and the connection closed: nothing legitimate comes near it. */
 export const MAX_MESSAGE_BYTES = 64 * 1024;
-export const COMMANDS = ['hello', 'ps', 'scale', 'restart', 'stop', 'logs', 'quit', 'kill', 'attach'] as const;
+export const COMMANDS = ['hello', 'ps', 'scale', 'restart', 'stop', 'logs', 'quit', 'kill', 'attach', 'ui'] as const;
 export const DEFAULT_LOG_LINES = 200;
 export const MAX_LOG_LINES = 10_000;
 
@@ -25,7 +26,7 @@ export type CommandName = (typeof COMMANDS)[number];
 export type RequestId = string | number | null;
 
 export type Request =
-  | { v: 1; id: RequestId; cmd: 'hello' | 'ps' | 'quit' | 'kill' }
+  | { v: 1; id: RequestId; cmd: 'hello' | 'ps' | 'quit' | 'kill' | 'ui' }
   | { v: 1; id: RequestId; cmd: 'scale'; formation: Record<string, number> }
   | { v: 1; id: RequestId; cmd: 'restart' | 'stop'; targets: string[]; dependents?: boolean }
   /** targets: process names or types, none for all; grep: a RegExp source; follow false: the tail alone, as the result {text}. */
@@ -100,7 +101,8 @@ export function parseRequest(line: string): Request {
     case 'ps':
     case 'quit':
     case 'kill':
-      return { v: 1, id, cmd: cmd as 'hello' | 'ps' | 'quit' | 'kill' };
+    case 'ui':
+      return { v: 1, id, cmd: cmd as 'hello' | 'ps' | 'quit' | 'kill' | 'ui' };
     case 'scale':
       return { v: 1, id, cmd: 'scale', formation: formationOf(message.formation, id) };
     case 'restart':

@@ -1,5 +1,7 @@
 import type { Multiplexer } from '../output/multiplexer.js';
+import type { StoreLocation } from '../release/store.js';
 import type { Supervisor } from '../supervisor/supervisor.js';
+import type { UiServer } from '../ui/index.js';
 import { controlHandler } from './handlers.js';
 import { LogTail } from './log-tail.js';
 import { TfError } from '../util/errors.js';
@@ -9,8 +11,13 @@ import { listenPlace, socketPlace } from './socket-path.js';
 /** The control side of one `tf start`: its socket, and the output tail `tf logs` reads. */
 export class ControlSession {
   private readonly logs = new LogTail();
+  private ui: Promise<UiServer> | undefined;
+  private serveUi: (() => Promise<UiServer>) | undefined;
+
+  private say: ((text: string) => void) | undefined;
 
   private constructor(
+    private readonly root: string,
     private readonly server: ControlServer | undefined,
     private readonly unavailable?: string,
   ) {}
@@ -24,10 +31,10 @@ export class ControlSession {
   static async open(root: string, socketFlag?: string): Promise<ControlSession> {
     const place = listenPlace(socketPlace(root, socketFlag));
     try {
-      return new ControlSession(await ControlServer.open(place, root));
+      return new ControlSession(root, await ControlServer.open(place, root));
     } catch (error) {
       if (!place.short || !(error instanceof TfError) || error instanceof AlreadyRunning) throw error;
-      return new ControlSession(undefined, error.message);
+      return new ControlSession(root, undefined, error.message);
     }
   }
 
@@ -36,14 +43,30 @@ export class ControlSession {
     return this.server?.path;
   }
 
-  attach(supervisor: Supervisor, output: Multiplexer): void {
-    if (!this.server) return output.system(`live control is off (tf ps, scale and logs cannot reach this tf): ${this.unavailable ?? 'no socket'}`);
+  /** STORE: where the dashboard finds the app's releases. */
+  attach(supervisor: Supervisor, output: Multiplexer, store: StoreLocation): void {
+    const handler = controlHandler(supervisor, this.logs, { ui: async () => ({ url: (await this.dashboard()).url }) });
+    // The dashboard module is loaded only here, when someone asks for it (tf ui, tf start --ui).
+    this.serveUi = () => (require('../ui/index.js') as typeof import('../ui/index.js')).startUi({ handler, supervisor, root: this.root, store });
+    this.say = (text) => output.system(text);
+    if (!this.server) output.system(`live control is off (tf ps, scale and logs cannot reach this tf): ${this.unavailable ?? 'no socket'}`);
     output.tap((data) => this.logs.write(data));
-    this.server.serve(controlHandler(supervisor, this.logs));
+    this.server?.serve(handler);
+  }
+
+  /**
+   * The dashboard server, started on first use. Its address goes into the stream without the
+   * token: the stream may be a log file, and `tf logs` replays it.
+   */
+  dashboard(): Promise<UiServer> {
+    if (!this.serveUi) return Promise.reject(new TfError('tf is still starting', 'try again in a moment'));
+    this.ui ??= this.serveUi().then((ui) => (this.say?.(`dashboard at ${ui.address} (tf ui prints its address with the token)`), ui));
+    return this.ui;
   }
 
   async close(): Promise<void> {
     await this.server?.close();
+    await (await this.ui?.catch(() => undefined))?.close();
     this.logs.close();
   }
 }

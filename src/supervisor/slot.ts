@@ -57,6 +57,8 @@ export class Slot {
   intent: Intent | undefined;
   /** tf has said that it waits for its dependencies. */
   noticed = false;
+  /** When its current run came up (ready, or spawned without a ready check), for the dashboard's start timeline. */
+  readyAt: number | null = null;
   /**
    * Its run is a trial on a new release (a follow roll): an exit is the roll's to judge (it rolls
    * the type back), not the crash policy's, so a bad release cannot stop the whole formation.

@@ -98,6 +98,22 @@ export class Supervisor {
     return this.slots.map((slot) => slot.info(this.timers.now()));
   }
 
+  /** Each type: how many run, what it depends on, whether it is the web type (the dashboard links its ports). */
+  formation(): Array<{ type: string; count: number; dependsOn: string[]; web: boolean }> {
+    const graph = this.graph();
+    return this.types.map((type) => ({
+      type,
+      count: this.slots.filter((slot) => slot.spec.type === type && slot.intent !== 'remove').length,
+      dependsOn: [...(graph.find((t) => t.type === type)?.dependsOn ?? [])],
+      web: type === 'web',
+    }));
+  }
+
+  /** When each process's current run started and came up (null: not yet), for the dashboard's start timeline. */
+  timeline(): Array<{ name: string; startedAt: number | null; readyAt: number | null }> {
+    return this.slots.map((slot) => ({ name: slot.spec.name, startedAt: slot.handle ? slot.handle.startedAt : null, readyAt: slot.readyAt }));
+  }
+
   /** The runs still going, for job control: signals reach them through their containment, never a bare PID. */
   running(): ProcessHandle[] {
     return this.slots.flatMap((slot) => (slot.live && slot.handle!.pid !== undefined ? [slot.handle!] : []));
@@ -212,6 +228,7 @@ export class Supervisor {
     slot.state = slot.spec.ready ? 'starting' : 'running';
     this.handles.add(handle);
     handle.start(this.timers.now());
+    slot.readyAt = slot.spec.ready ? null : handle.startedAt;
     if (!handle.exited && !slot.spec.ready) {
       slot.settled();
       this.live.startWaiting();
@@ -237,6 +254,7 @@ export class Supervisor {
     slot.readiness = undefined;
     if (slot.handle !== handle || slot.state !== 'starting') return;
     slot.state = state;
+    slot.readyAt = this.timers.now();
     this.say(text);
     slot.settled();
     this.live.startWaiting();

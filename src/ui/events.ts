@@ -1,0 +1,196 @@
+import type { ServerResponse } from 'node:http';
+
+/** At most this much waits in tf for one dashboard tab; past it, that tab's log text is dropped and counted. */
+export const CLIENT_BUFFER_BYTES = 1 << 20;
+/** Log text is sent in batches this far apart: one write per tab instead of one per line. */
+const LOG_BATCH_MS = 100;
+/** How often the process list is compared with the last one sent (so at most 5 ps events a second). */
+const PS_POLL_MS = 200;
+/** An unchanged process list is sent again this often: uptimes move, and the tab knows tf is alive. */
+const PS_EVERY_MS = 2000;
+const METRICS_POLL_MS = 1000;
+
+/** The `metrics` control reply (h16's contract). */
+export interface MetricsReply {
+  intervalMs: number;
+  processes: Array<{ name: string; type: string; samples: Array<[number, number | null, number | null]> }>;
+}
+
+/** Where the events come from: the same control commands the CLI uses. */
+export interface EventSources {
+  ps(): Promise<Array<Record<string, unknown>>>;
+  /** undefined: this tf keeps no metrics. */
+  metrics(since: number | undefined): Promise<MetricsReply | undefined>;
+  subscribeLogs(listener: (text: string) => void): () => void;
+}
+
+/**
+ * One open /api/events stream. ps and metrics events coalesce while the tab is behind (only the
+ * latest of each is sent when it catches up); log text past the bound is dropped and the tab is
+ * told how much (a gap event), so a tab that never reads costs tf a bounded amount of memory.
+ */
+export class EventClient {
+  dropped = 0;
+  private readonly waiting = new Map<string, string>();
+
+  constructor(
+    private readonly response: ServerResponse,
+    readonly logs: boolean,
+  ) {
+    response.on('drain', () => this.catchUp());
+  }
+
+  /** ps, metrics: only the latest matters. */
+  latest(event: string, data: string): void {
+    if (this.response.writableNeedDrain) this.waiting.set(event, data);
+    else this.write(event, data);
+  }
+
+  log(text: string): void {
+    if (!this.logs || text.length === 0) return;
+    const size = Buffer.byteLength(text);
+    if (this.response.writableLength + size > CLIENT_BUFFER_BYTES) {
+      this.dropped += size;
+      return;
+    }
+    this.sendGap();
+    this.write('log', JSON.stringify({ text }));
+  }
+
+  private catchUp(): void {
+    for (const [event, data] of this.waiting) this.write(event, data);
+    this.waiting.clear();
+    this.sendGap();
+  }
+
+  private sendGap(): void {
+    if (this.dropped === 0) return;
+    this.write('gap', JSON.stringify({ dropped: this.dropped }));
+    this.dropped = 0;
+  }
+
+  private write(event: string, data: string): void {
+    if (!this.response.writableEnded) this.response.write(`event: ${event}\ndata: ${data}\n\n`);
+  }
+}
+
+/**
+ * Every open stream, and the pollers that feed them: running only while a tab is connected, so a
+ * dashboard nobody looks at costs nothing (and the log feed only while a tab wants logs).
+ */
+export class EventHub {
+  private readonly clients = new Set<EventClient>();
+  private timers: NodeJS.Timeout[] = [];
+  private unsubscribe: (() => void) | undefined;
+  private batch: string[] = [];
+  private batchBytes = 0;
+  private batchDropped = 0;
+  private lastPs = '';
+  private lastPsAt = 0;
+  private metricsSince: number | undefined;
+  private metricsOff = false;
+
+  constructor(private readonly sources: EventSources) {}
+
+  async add(client: EventClient, closed: Promise<void>): Promise<void> {
+    this.clients.add(client);
+    if (this.clients.size === 1) this.startPolling();
+    this.updateLogFeed();
+    const rows = await this.sources.ps().catch(() => undefined);
+    if (rows) client.latest('ps', JSON.stringify(rows));
+    await closed;
+    this.clients.delete(client);
+    this.updateLogFeed();
+    if (this.clients.size === 0) this.stopPolling();
+  }
+
+  close(): void {
+    this.clients.clear();
+    this.stopPolling();
+    this.updateLogFeed();
+  }
+
+  private startPolling(): void {
+    this.timers = [setInterval(() => void this.pollPs(), PS_POLL_MS), setInterval(() => void this.pollMetrics(), METRICS_POLL_MS), setInterval(() => this.flushLogs(), LOG_BATCH_MS)];
+    for (const timer of this.timers) timer.unref();
+  }
+
+  private stopPolling(): void {
+    for (const timer of this.timers) clearInterval(timer);
+    this.timers = [];
+    this.lastPs = '';
+  }
+
+  private updateLogFeed(): void {
+    const wanted = [...this.clients].some((client) => client.logs);
+    if (wanted && !this.unsubscribe) this.unsubscribe = this.sources.subscribeLogs((text) => this.collect(text));
+    if (!wanted && this.unsubscribe) {
+      this.unsubscribe();
+      this.unsubscribe = undefined;
+      this.batch = [];
+      this.batchBytes = 0;
+    }
+  }
+
+  /** A flood faster than any tab reads is cut here already: one batch holds at most a tab's bound. */
+  private collect(text: string): void {
+    if (this.batchBytes + text.length > CLIENT_BUFFER_BYTES) {
+      this.batchDropped += Buffer.byteLength(text);
+      return;
+    }
+    this.batch.push(text);
+    this.batchBytes += text.length;
+  }
+
+  private flushLogs(): void {
+    if (this.batch.length === 0 && this.batchDropped === 0) return;
+    const text = this.batch.join('');
+    this.batch = [];
+    this.batchBytes = 0;
+    for (const client of this.clients) {
+      if (!client.logs) continue;
+      client.dropped += this.batchDropped;
+      client.log(text);
+    }
+    this.batchDropped = 0;
+  }
+
+  private async pollPs(): Promise<void> {
+    const rows = await this.sources.ps().catch(() => undefined);
+    if (!rows) return;
+    // Uptime moves every poll: a change is anything else.
+    const signature = JSON.stringify(rows.map(({ uptimeMs: _uptime, ...rest }) => rest));
+    const now = Date.now();
+    if (signature === this.lastPs && now - this.lastPsAt < PS_EVERY_MS) return;
+    this.lastPs = signature;
+    this.lastPsAt = now;
+    const data = JSON.stringify(rows);
+    for (const client of this.clients) client.latest('ps', data);
+  }
+
+  private async pollMetrics(): Promise<void> {
+    if (this.metricsOff) return;
+    const reply = await this.sources.metrics(this.metricsSince).catch(() => undefined);
+    if (!reply || !Array.isArray(reply.processes)) {
+      this.metricsOff = true;
+      return;
+    }
+    const byTime = new Map<number, Record<string, [number | null, number | null]>>();
+    for (const process of reply.processes) {
+      for (const [t, cpu, rss] of process.samples) {
+        if (this.metricsSince !== undefined && t <= this.metricsSince) continue;
+        byTime.set(t, { ...byTime.get(t), [process.name]: [cpu, rss] });
+      }
+    }
+    const times = [...byTime.keys()].sort((a, b) => a - b);
+    // The first poll only finds where the samples stand: a new tab fetches history from /api/metrics.
+    const first = this.metricsSince === undefined;
+    if (times.length > 0) this.metricsSince = times.at(-1);
+    else if (first) this.metricsSince = Date.now();
+    if (first) return;
+    for (const t of times) {
+      const data = JSON.stringify({ t, processes: byTime.get(t) });
+      for (const client of this.clients) client.latest('metrics', data);
+    }
+  }
+}

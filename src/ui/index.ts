@@ -1,0 +1,26 @@
+import { basename } from 'node:path';
+import type { Handler } from '../control/server.js';
+import type { StoreLocation } from '../release/store.js';
+import type { Supervisor } from '../supervisor/supervisor.js';
+import { ReleaseViews } from './releases.js';
+import { UiServer } from './server.js';
+
+export type { UiServer } from './server.js';
+
+export interface UiStart {
+  handler: Handler;
+  supervisor: Supervisor;
+  root: string;
+  store: StoreLocation;
+}
+
+/** The dashboard for one tf start. Required only when asked for: tf without --ui or tf ui loads none of this. */
+export function startUi(start: UiStart): Promise<UiServer> {
+  return UiServer.start({
+    handler: start.handler,
+    app: { name: basename(start.root), root: start.root },
+    formation: () => start.supervisor.formation(),
+    timeline: () => start.supervisor.timeline(),
+    releases: new ReleaseViews(start.store),
+  });
+}
