@@ -25,6 +25,8 @@ function App() {
   useEffect(() => {
     const onHash = () => setPage(currentPage());
     window.addEventListener('hashchange', onHash);
+    // The hash may have changed between the first render and this listener.
+    onHash();
     // Uptimes and sparklines move on every second.
     const tick = setInterval(() => setNow(Date.now()), 1000);
     return () => {

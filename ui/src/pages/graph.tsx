@@ -90,12 +90,11 @@ function Timeline({ entries, now }: { entries: TimelineEntry[]; now: number }) {
   if (entries.length === 0) return <p class="empty">Nothing has started yet.</p>;
   const start = Math.min(...entries.map((e) => e.startedAt));
   const end = Math.max(...entries.map((e) => e.readyAt ?? Math.min(now, e.startedAt + 60_000)), start + 1);
-  const span = end - start;
   const width = 640;
   const labelW = 110;
   const rowH = 22;
   const height = entries.length * rowH + 24;
-  const x = (t: number) => labelW + ((t - start) / span) * (width - labelW - 70);
+  const x = (t: number) => labelW + ((t - start) / (end - start)) * (width - labelW - 70);
   return (
     <div class="scroll">
       <svg class="timeline" width={width} height={height} viewBox={`0 0 ${width} ${height}`} role="img" aria-label="Start timeline">
@@ -110,7 +109,7 @@ function Timeline({ entries, now }: { entries: TimelineEntry[]; now: number }) {
               </text>
               <rect x={x(entry.startedAt)} y={y + 2} width={Math.max(2, x(barEnd) - x(entry.startedAt))} height={rowH - 8} rx="3" />
               <text x={x(barEnd) + 6} y={y + 13} class="label muted">
-                {ready === null ? 'not ready' : `${((ready - entry.startedAt) / 1000).toFixed(2)} s`}
+                {ready === null ? 'not ready' : span(ready - entry.startedAt)}
               </text>
             </g>
           );
@@ -119,9 +118,13 @@ function Timeline({ entries, now }: { entries: TimelineEntry[]; now: number }) {
           0 s
         </text>
         <text x={width - 70} y={height - 4} class="label muted" text-anchor="end">
-          {(span / 1000).toFixed(1)} s
+          {span(end - start)}
         </text>
       </svg>
     </div>
   );
+}
+
+function span(ms: number): string {
+  return ms < 1000 ? `${Math.round(ms)} ms` : `${(ms / 1000).toFixed(2)} s`;
 }
