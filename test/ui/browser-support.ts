@@ -86,11 +86,12 @@ export interface RunningApp {
  * `tf start --ui ARGS` in `root`; resolves once tf printed the dashboard address. stop() ends tf
  * with SIGTERM and fails if anything tf started is still alive.
  */
-export async function startApp(root: string, args: string[]): Promise<RunningApp> {
+export async function startApp(root: string, args: string[], { recordLines = true } = {}): Promise<RunningApp> {
   const tf = new TfProcess(['start', '--ui', '--no-timestamps', ...args], { cwd: root });
   const seen = new Map<string, number>();
   let partial = '';
   tf.child.stdout!.on('data', (text: string) => {
+    if (!recordLines) return;
     const now = Date.now();
     const lines = (partial + text).split('\n');
     partial = lines.pop() ?? '';
