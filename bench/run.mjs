@@ -14,7 +14,9 @@
 //                  `tf ps` round trip; tf's memory from restart 1,000 to 3,000, against plain Node (bench/control.mjs)
 //   7. env         `tf check` of a .env of 20,000 lines that each expand a `$`, against the same size without
 //                  one: env expansion must be linear (bench/env.mjs)
-//   8. page        tf ui's built page (dist/ui), gzipped: what a browser transfers (bench/page.mjs)
+//   ui             tf's CPU over the throughput workload with one dashboard tab on /api/events, against
+//                  none (bench/ui.mjs)
+//   page           tf ui's built page (dist/ui), gzipped: what a browser transfers (bench/page.mjs)
 //
 // Helpers: writer.mjs, ready.mjs and test/fixtures/drain.mjs (the workloads), verify.mjs (checks tf's throughput
 // output line by line), rusage.mjs (preloaded into tf to record its own CPU time and peak RSS:
@@ -31,6 +33,7 @@
 // share, so starting them any other way would skew the comparison on a busy machine.
 //
 // Environment: BENCH_QUICK=1 scales the sizes down about 10x for a smoke run;
+// BENCH_ONLY=throughput,spawn,stop,oneoff,release,control,env,ui runs a subset.
 // BENCH_ONLY=throughput,spawn,stop,oneoff,release,control,env,page runs a subset.
 import { closeSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, tmpdir, totalmem } from 'node:os';
@@ -60,6 +63,7 @@ import { benchRelease } from './release.mjs';
 import { benchControl } from './control.mjs';
 import { benchEnvExpansion } from './env.mjs';
 import { benchStopTree } from './stop-tree.mjs';
+import { benchUi } from './ui.mjs';
 import { benchPage } from './page.mjs';
 
 const ROOT = resolve(import.meta.dirname, '..');
@@ -621,6 +625,7 @@ async function main() {
   if (wanted('release')) await benchRelease({ tmp: TMP, quick: QUICK, tf: TF, node: NODE, check, target, results });
   if (wanted('control')) await benchControl({ tmp: TMP, quick: QUICK, tf: TF, node: NODE, bench: BENCH, check, target, results });
   if (wanted('env')) await benchEnvExpansion({ tmp: TMP, quick: QUICK, tf: TF, node: NODE, check, target, results });
+  if (wanted('ui')) await benchUi({ tmp: TMP, quick: QUICK, tf: TF, node: NODE, bench: BENCH, check, target, results });
   if (wanted('page')) benchPage({ root: ROOT, check, target, results });
   summary();
   results.loadavgAtEnd = loadavg();

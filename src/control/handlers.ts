@@ -44,8 +44,8 @@ export function controlHandler(supervisor: Supervisor, logs: LogTail, extras: Ha
         if (!request.follow) return { lines: request.lines, text: tail };
         return new Streaming({ lines: request.lines }, (send, onClose) => {
           if (tail) send(tail);
-          onClose(logs.subscribe((text) => {
-            const kept = filter.keep(text);
+          onClose(logs.subscribe((data) => {
+            const kept = filter.keep(String(data));
             if (kept) send(kept);
           }));
         });

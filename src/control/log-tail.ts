@@ -1,7 +1,8 @@
 /** Past this, the oldest output is forgotten: `tf logs` shows the last lines that fit. */
 const MAX_TAIL_BYTES = 1 << 20;
 
-type Listener = (text: string) => void;
+/** Gets each chunk as written: decoding is the listener's (a dashboard drops most of a flood undecoded). */
+type Listener = (data: Buffer | string) => void;
 
 /**
  * What tf has printed lately, and a feed of what it prints next, for `tf logs`. It holds the
@@ -25,10 +26,7 @@ export class LogTail {
       this.chunks = this.chunks.slice(this.first);
       this.first = 0;
     }
-    if (this.listeners.size > 0) {
-      const text = data.toString();
-      for (const listener of this.listeners) listener(text);
-    }
+    for (const listener of this.listeners) listener(data);
   }
 
   /** The last `lines` whole lines printed. */

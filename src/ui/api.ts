@@ -1,6 +1,5 @@
 import type { IncomingMessage } from 'node:http';
 import type { Handler } from '../control/server.js';
-import { Streaming } from '../control/server.js';
 import { parseRequest, type Request } from '../control/protocol.js';
 import { TfError } from '../util/errors.js';
 import type { MetricsReply } from './events.js';
@@ -14,6 +13,11 @@ export interface UiContext {
   formation(): Array<{ type: string; count: number; dependsOn: string[]; web: boolean }>;
   timeline(): Array<{ name: string; startedAt: number | null; readyAt: number | null }>;
   releases: ReleaseViews;
+  /**
+   * The merged stream, undecoded: straight from tf's log tail rather than through the `logs`
+   * command, which decodes every chunk (a flood the page never shows would cost tf the decode).
+   */
+  subscribeLogs(listener: (data: Buffer | string) => void): () => void;
 }
 
 /** A JSON answer and its status. */
@@ -44,20 +48,6 @@ export async function metrics(context: UiContext, since: number | undefined): Pr
   } catch {
     return undefined;
   }
-}
-
-/** The merged stream as `tf logs` follows it, from now on. */
-export function subscribeLogs(context: UiContext, listener: (text: string) => void): () => void {
-  let cleanUp: (() => void) | undefined;
-  let stopped = false;
-  void command(context, { cmd: 'logs', lines: 0, follow: true }).then((result) => {
-    if (!(result instanceof Streaming) || stopped) return;
-    result.start(listener, (fn) => (cleanUp = fn), () => {});
-  });
-  return () => {
-    stopped = true;
-    cleanUp?.();
-  };
 }
 
 export async function get(context: UiContext, path: string, query: URLSearchParams): Promise<Answer> {

@@ -4,6 +4,11 @@ import type { ServerResponse } from 'node:http';
 export const CLIENT_BUFFER_BYTES = 1 << 20;
 /** Log text is sent in batches this far apart: one write per tab instead of one per line. */
 const LOG_BATCH_MS = 100;
+/**
+ * At most this much log text a batch (2.5 MiB/s, some 25,000 lines a second): more than a page
+ * can show, so a flood past it is dropped here, once for every tab, before any encoding.
+ */
+export const LOG_BATCH_BYTES = 256 * 1024;
 /** How often the process list is compared with the last one sent (so at most 5 ps events a second). */
 const PS_POLL_MS = 200;
 /** An unchanged process list is sent again this often: uptimes move, and the tab knows tf is alive. */
@@ -21,7 +26,8 @@ export interface EventSources {
   ps(): Promise<Array<Record<string, unknown>>>;
   /** undefined: this tf keeps no metrics. */
   metrics(since: number | undefined): Promise<MetricsReply | undefined>;
-  subscribeLogs(listener: (text: string) => void): () => void;
+  /** The merged stream's chunks as tf writes them, undecoded. */
+  subscribeLogs(listener: (data: Buffer | string) => void): () => void;
 }
 
 /**
@@ -132,14 +138,15 @@ export class EventHub {
     }
   }
 
-  /** A flood faster than any tab reads is cut here already: one batch holds at most a tab's bound. */
-  private collect(text: string): void {
-    if (this.batchBytes + text.length > CLIENT_BUFFER_BYTES) {
-      this.batchDropped += Buffer.byteLength(text);
+  /** A flood faster than any tab reads is cut here already, before it costs a decode. */
+  private collect(data: Buffer | string): void {
+    const size = typeof data === 'string' ? Buffer.byteLength(data) : data.length;
+    if (this.batchBytes + size > LOG_BATCH_BYTES) {
+      this.batchDropped += size;
       return;
     }
-    this.batch.push(text);
-    this.batchBytes += text.length;
+    this.batch.push(String(data));
+    this.batchBytes += size;
   }
 
   private flushLogs(): void {

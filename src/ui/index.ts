@@ -1,4 +1,5 @@
 import { basename } from 'node:path';
+import type { LogTail } from '../control/log-tail.js';
 import type { Handler } from '../control/server.js';
 import type { StoreLocation } from '../release/store.js';
 import type { Supervisor } from '../supervisor/supervisor.js';
@@ -10,6 +11,7 @@ export type { UiServer } from './server.js';
 export interface UiStart {
   handler: Handler;
   supervisor: Supervisor;
+  logs: LogTail;
   root: string;
   store: StoreLocation;
 }
@@ -22,5 +24,6 @@ export function startUi(start: UiStart): Promise<UiServer> {
     formation: () => start.supervisor.formation(),
     timeline: () => start.supervisor.timeline(),
     releases: new ReleaseViews(start.store),
+    subscribeLogs: (listener) => start.logs.subscribe(listener),
   });
 }

@@ -2,11 +2,11 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { ProtocolError } from '../control/protocol.js';
 import { TfError } from '../util/errors.js';
-import { get, metrics, post, processes, readBody, subscribeLogs, type UiContext } from './api.js';
+import { get, metrics, post, processes, readBody, type UiContext } from './api.js';
 import { cookieValue, hostAllowed, newSecret, originAllowed, sameSecret, SECURITY_HEADERS, sessionCookie } from './auth.js';
 import { EventClient, EventHub } from './events.js';
 import { NotFound } from './releases.js';
-import { pageDir, staticFile } from './static.js';
+import { pageDir, pageFile, staticFile } from './static.js';
 
 /**
  * The dashboard's HTTP server, inside the running tf start: 127.0.0.1 only, on a port the kernel
@@ -24,7 +24,7 @@ export class UiServer {
     this.hub = new EventHub({
       ps: () => processes(context),
       metrics: (since) => metrics(context, since),
-      subscribeLogs: (listener) => subscribeLogs(context, listener),
+      subscribeLogs: (listener) => context.subscribeLogs(listener),
     });
     this.server = createServer((request, response) => void this.serve(request, response).catch((error: unknown) => this.fail(response, error)));
   }
@@ -97,6 +97,7 @@ export class UiServer {
   }
 
   private async page(path: string, response: ServerResponse): Promise<void> {
+    if (!pageFile(path)) return this.text(response, 404, 'not found\n');
     const dir = pageDir();
     if (!dir) return this.text(response, 503, 'the dashboard page is not built (npm run build)\n');
     const file = await staticFile(dir, path);

@@ -38,15 +38,18 @@ export interface StaticFile {
  * (no listing, no other folder). undefined: not one of ours.
  */
 export async function staticFile(dir: string, path: string): Promise<StaticFile | undefined> {
-  let file: string;
-  if (path === '/' || path === '/index.html') file = join(dir, 'index.html');
-  else if (path.startsWith('/assets/') && ASSET_NAME.test(path.slice('/assets/'.length))) file = join(dir, 'assets', path.slice('/assets/'.length));
-  else return undefined;
-  const type = TYPES[extname(file)];
-  if (!type) return undefined;
+  const file = pageFile(path);
+  if (!file) return undefined;
   try {
-    return { body: await readFile(file), type };
+    return { body: await readFile(join(dir, file)), type: TYPES[extname(file)]! };
   } catch {
     return undefined;
   }
+}
+
+/** The file, inside the page's folder, that a GET path may name; undefined for anything else. */
+export function pageFile(path: string): string | undefined {
+  const name = path.startsWith('/assets/') ? path.slice('/assets/'.length) : undefined;
+  const file = path === '/' || path === '/index.html' ? 'index.html' : name !== undefined && ASSET_NAME.test(name) ? join('assets', name) : undefined;
+  return file !== undefined && TYPES[extname(file)] ? file : undefined;
 }

@@ -48,7 +48,7 @@ describe('LogTail', () => {
   it('feeds subscribers until they leave, and forgets the oldest past its size', () => {
     const tail = new LogTail();
     const seen: string[] = [];
-    const leave = tail.subscribe((text) => seen.push(text));
+    const leave = tail.subscribe((data) => seen.push(String(data)));
     tail.write('x\n');
     leave();
     tail.write('y\n');
