@@ -33,8 +33,7 @@
 // share, so starting them any other way would skew the comparison on a busy machine.
 //
 // Environment: BENCH_QUICK=1 scales the sizes down about 10x for a smoke run;
-// BENCH_ONLY=throughput,spawn,stop,oneoff,release,control,env,ui runs a subset.
-// BENCH_ONLY=throughput,spawn,stop,oneoff,release,control,env,page runs a subset.
+// BENCH_ONLY=throughput,spawn,stop,oneoff,release,control,env,ui,page runs a subset.
 import { closeSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, tmpdir, totalmem } from 'node:os';
 import { join, resolve } from 'node:path';
