@@ -23,14 +23,15 @@ setInterval(() => console.log('\\x1b[32mtick\\x1b[0m ' + (++n) + (n % 5 === 0 ? 
 `;
 const DB = `
 process.on('SIGTERM', () => process.exit(0));
-console.log('db accepting connections');
+setTimeout(() => console.log('db accepting connections'), 300);
 setInterval(() => {}, 1 << 30);
 `;
 
 function app(): string {
   return appFolder('shop', {
-    Procfile: [`db: node db.js`, `web: ${process.execPath} ${join(FIXTURES, 'server.mjs')}`, `worker: node worker.js`, ''].join('\n'),
-    'tf.yml': 'processes:\n  web: { depends_on: [db] }\n  worker: { depends_on: [db] }\n',
+    Procfile: [`db: node db.js`, `web: ${process.execPath} ${join(FIXTURES, 'server.mjs')} 400`, `worker: node worker.js`, ''].join('\n'),
+    // Ready checks give the start timeline something to show: db, then web, ready after a while.
+    'tf.yml': 'processes:\n  db: { ready: "line /accepting connections/" }\n  web: { depends_on: [db], ready: port }\n  worker: { depends_on: [db] }\n',
     '.env': 'GREETING=hello\nSECRET=hunter2\n',
     'db.js': DB,
     'worker.js': TICKER,
@@ -71,11 +72,12 @@ describe.skipIf(!haveChromium())('tf ui in a browser', () => {
   it('lists every process with its state', async () => {
     const rows = await waitFor(async () => {
       const list = await ps(running.root);
-      return list.length === 3 && list.every((r) => r.state === 'running') ? list : undefined;
-    }, 'db, web and worker running', 30_000);
+      const up = (name: string, state: string) => list.some((r) => r.name === name && r.state === state);
+      return list.length === 3 && up('db.1', 'ready') && up('web.1', 'ready') && up('worker.1', 'running') ? list : undefined;
+    }, 'db and web ready, worker running', 30_000);
     for (const row of rows) {
       const tr = page.locator(`tr.process[data-name="${row.name}"]`);
-      await tr.locator('.state.st-running').waitFor({ timeout: 5000 });
+      await tr.locator(`.state.st-${row.state}`).waitFor({ timeout: 5000 });
       expect(await tr.locator('.pid').textContent()).toBe(String(row.pid));
     }
     expect(await page.locator('tr.process').count()).toBe(3);
@@ -107,7 +109,7 @@ describe.skipIf(!haveChromium())('tf ui in a browser', () => {
     await dialog.locator('[data-confirm]').click();
     const after = await waitFor(async () => {
       const row = (await ps(running.root)).find((r) => r.name === 'web.1');
-      return row && row.pid !== before.pid && row.state === 'running' ? row : undefined;
+      return row && row.pid !== before.pid && row.state === 'ready' ? row : undefined;
     }, 'web.1 with a new pid', 30_000);
     await page.locator('tr.process[data-name="web.1"] .pid', { hasText: String(after.pid) }).waitFor({ timeout: 5000 });
     expect(after.restarts).toBe(before.restarts + 1);
@@ -194,6 +196,8 @@ describe.skipIf(!haveChromium())('tf ui in a browser', () => {
     expect(await page.locator('svg.graph line.edge').count()).toBe(2);
     expect(await page.locator('svg.graph g.node[data-type="worker"] circle.st-running').count()).toBe(3);
     expect(await page.locator('svg.timeline g').count()).toBeGreaterThanOrEqual(3);
+    // web waited for db and then for its port: its bar starts after db's.
+    expect(await page.locator('svg.timeline g.ready').count()).toBeGreaterThanOrEqual(3);
     expect(pageErrors(page)).toEqual([]);
   });
 
