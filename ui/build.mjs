@@ -7,8 +7,10 @@
 //   dist/ui/assets/style-HASH.css   ui/src/style.css
 //
 // Hashed names let the server cache assets for ever; the page holds nothing from the network.
-// Prints the gzipped size of the whole page (the bench row `page` measures the same thing).
-import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+// The licences of the packages inside the page (Preact) are added to dist/THIRD-PARTY-LICENSES.txt,
+// which scripts/bundle.mjs wrote just before. Prints the gzipped size of the whole page (the bench
+// row `page` measures the same thing).
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { build } from 'esbuild';
@@ -58,6 +60,23 @@ const html = `<!doctype html>
 </html>
 `;
 writeFileSync(join(OUT, 'index.html'), html);
+
+addLicences(Object.keys(result.metafile.inputs));
+
+/** Appends the licence of every npm package in the page to dist/THIRD-PARTY-LICENSES.txt (once). */
+function addLicences(inputs) {
+  const target = join(ROOT, 'dist', 'THIRD-PARTY-LICENSES.txt');
+  const marker = '\n\ntf ui\'s page (dist/ui/assets) holds these packages. Their licences follow.\n';
+  const before = existsSync(target) ? readFileSync(target, 'utf8').split(marker)[0] : '';
+  const dirs = new Set(inputs.map((input) => /^(.*node_modules\/(?:@[^/]+\/)?[^/]+)\//.exec(input)?.[1]).filter(Boolean));
+  const sections = [...dirs].sort().map((dir) => {
+    const { name, version, license } = JSON.parse(readFileSync(join(ROOT, dir, 'package.json'), 'utf8'));
+    const file = readdirSync(join(ROOT, dir)).find((entry) => /^licen[cs]e/i.test(entry));
+    if (!file) throw new Error(`ui build: ${name} has no licence file to ship`);
+    return `\n== ${name}@${version} (${license})\n\n${readFileSync(join(ROOT, dir, file), 'utf8').trim()}\n`;
+  });
+  writeFileSync(target, `${before.trimEnd()}${marker}${sections.join('')}`);
+}
 
 const files = [join(OUT, 'index.html'), join(ASSETS, script), join(ASSETS, style)];
 const gzipped = files.reduce((sum, file) => sum + gzipSync(readFileSync(file), { level: 9 }).length, 0);
