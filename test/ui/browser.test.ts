@@ -1,7 +1,7 @@
 // The dashboard in a real browser (Debian's Chromium through playwright-core) against a real
 // `tf start --ui`: processes, actions, logs, search, releases; then screenshots of every page,
 // light and dark, into docs/screenshots (README "tf ui" shows them).
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
@@ -131,6 +131,19 @@ describe.skipIf(!haveChromium())('tf ui in a browser', () => {
     expect((await ps(running.root)).filter((r) => r.type === 'worker').length).toBe(3);
   });
 
+  it('stops worker.3 and starts it again from its row', async () => {
+    await page.getByRole('button', { name: 'Stop worker.3', exact: true }).click();
+    await page.locator('dialog.confirm [data-confirm]').click();
+    await page.locator('tr.process[data-name="worker.3"] .state.st-stopped').waitFor({ timeout: 20_000 });
+    expect((await ps(running.root)).find((r) => r.name === 'worker.3')?.state).toBe('stopped');
+    await page.getByRole('button', { name: 'Start worker.3', exact: true }).click();
+    await page.locator('dialog.confirm [data-confirm]').click();
+    await page.locator('tr.process[data-name="worker.3"] .state.st-running').waitFor({ timeout: 20_000 });
+    const row = (await ps(running.root)).find((r) => r.name === 'worker.3')!;
+    expect(row.state).toBe('running');
+    await page.locator('tr.process[data-name="worker.3"] .pid', { hasText: String(row.pid) }).waitFor({ timeout: 5000 });
+  });
+
   it("shows a line a process prints in that process's log view within a second", async () => {
     await page.goto(`${running.origin}/#/logs`);
     await page.getByRole('combobox', { name: 'Show logs of' }).selectOption('worker.1');
@@ -167,7 +180,39 @@ describe.skipIf(!haveChromium())('tf ui in a browser', () => {
     const [shown, of] = /^(\d+) of (\d+) lines/.exec((await page.locator('.count').textContent()) ?? '')!.slice(1).map(Number);
     expect(shown).toBeGreaterThan(0);
     expect(shown).toBeLessThan(of / 3);
+    // Download saves what the view shows.
+    const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Download' }).click()]);
+    const saved = readFileSync((await download.path())!, 'utf8').trimEnd().split('\n');
+    expect(saved.length).toBeGreaterThanOrEqual(shown);
+    expect(saved.every((line) => line.includes('every fifth'))).toBe(true);
+    expect(download.suggestedFilename()).toBe('shop-all.log');
     await page.getByRole('searchbox', { name: /Search logs/ }).fill('');
+  });
+
+  it('a hidden tab asks for no log text and catches up when shown again', async () => {
+    const requests: string[] = [];
+    const record = (request: { url(): string }) => requests.push(new URL(request.url()).pathname + new URL(request.url()).search);
+    page.on('request', record);
+    // Headless Chromium never hides a page (minimised or in the background), so the page is told
+    // the way a browser tells it: visibilityState changes and a visibilitychange event fires.
+    const visibility = (state: 'hidden' | 'visible') =>
+      page.evaluate((value) => {
+        Object.defineProperty(document, 'visibilityState', { configurable: true, get: () => value });
+        document.dispatchEvent(new Event('visibilitychange'));
+      }, state);
+    try {
+      await visibility('hidden');
+      await waitFor(() => requests.includes('/api/events?logs=0'), () => `/api/events?logs=0 (requests: ${requests.join(' ')})`, 10_000);
+      await visibility('visible');
+      // Visible again: the full stream, and the log tail it missed.
+      await waitFor(() => {
+        const after = requests.slice(requests.indexOf('/api/events?logs=0') + 1);
+        return after.includes('/api/events') && after.some((r) => r.startsWith('/api/logs')) ? true : undefined;
+      }, () => `/api/events and /api/logs again (requests: ${requests.join(' ')})`, 10_000);
+      await page.waitForSelector('.connection.live', { timeout: 10_000 });
+    } finally {
+      page.off('request', record);
+    }
   });
 
   it('shows both releases and their env diff with the values masked until clicked', async () => {
@@ -188,6 +233,16 @@ describe.skipIf(!haveChromium())('tf ui in a browser', () => {
     await page.locator('tr[data-key="SECRET"] code', { hasText: 'swordfish' }).waitFor({ timeout: 5000 });
     expect((await page.locator('main').textContent()) ?? '').not.toContain('hunter2');
     await page.locator('ul.files li', { hasText: 'worker.js' }).waitFor({ timeout: 5000 });
+    // Roll back to the older one (confirmed): a new release, current, and tf's own list agrees.
+    const older = ids[1]!;
+    await page.locator(`tr[data-release="${older}"]`).getByRole('button', { name: 'Roll back' }).click();
+    await page.locator('dialog.confirm [data-confirm]').click();
+    await page.locator('tr[data-release].current').nth(0).waitFor();
+    await waitFor(async () => ((await page.locator('tr[data-release]').count()) === 3 ? true : undefined), 'three releases after the rollback', 20_000);
+    const listed = JSON.parse(await tf(running.root, ['release', 'list', '--json'])) as Array<{ id: string; current: boolean; kind: string }>;
+    const current = listed.find((r) => r.current)!;
+    expect(current.kind).toBe('rollback');
+    expect(await page.locator(`tr[data-release="${current.id}"]`).getAttribute('class')).toBe('current');
   });
 
   it('draws the depends_on graph and the start timeline', async () => {
