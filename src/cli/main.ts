@@ -67,8 +67,8 @@ const COMMANDS: ReadonlyArray<[names: string[], declare: () => Declare]> = [
   [['env'], () => declareEnv],
   [['export'], () => declareExport],
   [['release', 'build', 'config'], () => (require('./release-commands.js') as typeof import('./release-commands.js')).addReleaseCommands],
-  [['ui'], () => (require('./ui.js') as typeof import('./ui.js')).declareUi],
   [['ps', 'scale', 'restart', 'stop', 'quit', 'kill', 'logs', 'attach'], () => (require('./control-commands.js') as typeof import('./control-commands.js')).addControlCommands],
+  [['ui'], () => (require('./ui.js') as typeof import('./ui.js')).declareUi],
   [['completion', 'man', '__complete'], () => (require('./docs-commands.js') as typeof import('./docs-commands.js')).addDocsCommands],
 ];
 

@@ -20,7 +20,8 @@ export interface UiFlags extends ControlFlags {
 
 /** Asks the running tf to serve its dashboard (it starts the server on first use) and opens it. */
 export async function ui(flags: UiFlags): Promise<number> {
-  const { url } = (await controlRequest(controlTarget(flags), { cmd: 'ui' })) as { url: string };
+  // An older tf start answers without openUrl.
+  const { url, openUrl } = (await controlRequest(controlTarget(flags), { cmd: 'ui' })) as { url: string; openUrl?: string };
   if (flags.printUrl) {
     process.stdout.write(`${url}\n`);
     return 0;
@@ -28,7 +29,8 @@ export async function ui(flags: UiFlags): Promise<number> {
   process.stdout.write(`dashboard: ${url}\n`);
   const opener = flags.open ? browserOpener() : undefined;
   if (opener) {
-    const opened = await openBrowser(opener, url);
+    // The browser's command line is visible to other users (ps): it gets a link that works once.
+    const opened = await openBrowser(opener, openUrl ?? url);
     if (!opened) process.stderr.write(`tf: could not run ${opener[0]} (open the address above in a browser)\n`);
   } else if (flags.open) {
     process.stdout.write('no desktop here (DISPLAY and WAYLAND_DISPLAY are unset): open the address in a browser\n');

@@ -9,7 +9,7 @@ import { TfError } from '../util/errors.js';
 
 /** What a tf start may add to the commands: `ui` serves the dashboard (absent: this tf cannot). */
 export interface HandlerExtras {
-  ui?: () => Promise<{ url: string }>;
+  ui?: () => Promise<{ url: string; openUrl: string }>;
 }
 
 /** The control commands, each one call into the supervisor (or the log tail). */

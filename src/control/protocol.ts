@@ -12,7 +12,8 @@ import { isProcessCount, PROCESS_COUNT_HINT } from '../formation/scale.js';
  * `attach` (a tty-mode process) replies {"name":"web.1"}, then streams its raw terminal output as
  * {"event":"tty","data":BASE64}; after the reply, each line the client sends is {"input":BASE64}
  * (keystrokes) or {"resize":{"rows":R,"cols":C}}; closing the connection detaches.
- * `ui` starts the dashboard server inside tf if it does not run yet and replies {"url":...} (with its token).
+ * `ui` starts the dashboard server inside tf if it does not run yet and replies {"url":...,"openUrl":...}: the
+ * address with its token, and a sign-in link that works once within a minute (for a browser's command line).
  * A version other than 1 is refused, so a newer client never gets a misread answer.
  */
 export const PROTOCOL_VERSION = 1;

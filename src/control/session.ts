@@ -45,7 +45,7 @@ export class ControlSession {
 
   /** STORE: where the dashboard finds the app's releases. */
   attach(supervisor: Supervisor, output: Multiplexer, store: StoreLocation): void {
-    const handler = controlHandler(supervisor, this.logs, { ui: async () => ({ url: (await this.dashboard()).url }) });
+    const handler = controlHandler(supervisor, this.logs, { ui: async () => this.dashboard().then((ui) => ({ url: ui.url, openUrl: ui.openUrl() })) });
     // The dashboard module is loaded only here, when someone asks for it (tf ui, tf start --ui).
     this.serveUi = () => (require('../ui/index.js') as typeof import('../ui/index.js')).startUi({ handler, supervisor, logs: this.logs, root: this.root, store });
     this.say = (text) => output.system(text);

@@ -8,6 +8,9 @@ import { EventClient, EventHub } from './events.js';
 import { NotFound } from './releases.js';
 import { pageDir, pageFile, staticFile } from './static.js';
 
+const TICKET_MS = 60_000;
+const MAX_TICKETS = 100;
+
 /**
  * The dashboard's HTTP server, inside the running tf start: 127.0.0.1 only, on a port the kernel
  * picks, every request checked by the rules in auth.ts. It lives and dies with tf.
@@ -18,6 +21,8 @@ export class UiServer {
   private readonly session = newSecret();
   private readonly server: Server;
   private readonly hub: EventHub;
+  /** One-use sign-in links for a browser that tf ui starts, and when each expires. */
+  private readonly tickets = new Map<string, number>();
   private port = 0;
 
   private constructor(private readonly context: UiContext) {
@@ -44,6 +49,20 @@ export class UiServer {
     return `http://127.0.0.1:${this.port}/?token=${this.token}`;
   }
 
+  /**
+   * A sign-in link that works once, within a minute: what tf ui hands the browser it starts, whose
+   * command line (and so the link) other users can see in ps. The token itself never goes there.
+   */
+  openUrl(): string {
+    const now = Date.now();
+    for (const [ticket, expires] of this.tickets) if (expires <= now) this.tickets.delete(ticket);
+    // Nobody opens a hundred browsers in a minute: past that, the oldest link stops working.
+    if (this.tickets.size >= MAX_TICKETS) this.tickets.delete(this.tickets.keys().next().value!);
+    const ticket = newSecret();
+    this.tickets.set(ticket, now + TICKET_MS);
+    return `http://127.0.0.1:${this.port}/?ticket=${ticket}`;
+  }
+
   /** The address alone, for messages that may end up in logs. */
   get address(): string {
     return `http://127.0.0.1:${this.port}/`;
@@ -63,7 +82,8 @@ export class UiServer {
     if (!hostAllowed(request, this.port)) return this.text(response, 421, 'tf ui answers only to 127.0.0.1 and localhost with its own port\n');
     const url = new URL(request.url ?? '/', 'http://127.0.0.1');
     const path = url.pathname;
-    if (request.method === 'GET' && path === '/' && url.searchParams.has('token')) return this.exchange(url.searchParams.get('token') ?? '', response);
+    if (request.method === 'GET' && path === '/' && url.searchParams.has('token')) return this.exchange(sameSecret(url.searchParams.get('token') ?? '', this.token), response);
+    if (request.method === 'GET' && path === '/' && url.searchParams.has('ticket')) return this.exchange(this.useTicket(url.searchParams.get('ticket') ?? ''), response);
     if (!sameSecret(cookieValue(request), this.session)) return this.unauthorized(path, response);
     if (path.startsWith('/api/')) response.setHeader('Cache-Control', 'no-store');
     if (request.method === 'POST') {
@@ -84,11 +104,20 @@ export class UiServer {
     return this.page(path, response);
   }
 
-  /** The token, once, for the cookie; then straight to / so the token leaves the address bar and history entry. */
-  private exchange(token: string, response: ServerResponse): void {
-    if (!sameSecret(token, this.token)) return this.text(response, 401, 'wrong token: open the address tf ui prints\n');
+  /** A valid token or ticket buys the cookie; then straight to / so the secret leaves the address bar and history entry. */
+  private exchange(valid: boolean, response: ServerResponse): void {
+    if (!valid) return this.text(response, 401, 'wrong or used token: open the address tf ui prints\n');
     response.writeHead(303, { 'Set-Cookie': sessionCookie(this.session), Location: '/', 'Cache-Control': 'no-store' });
     response.end();
+  }
+
+  private useTicket(given: string): boolean {
+    for (const [ticket, expires] of this.tickets) {
+      if (!sameSecret(given, ticket)) continue;
+      this.tickets.delete(ticket);
+      return expires > Date.now();
+    }
+    return false;
   }
 
   private unauthorized(path: string, response: ServerResponse): void {

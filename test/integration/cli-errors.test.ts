@@ -279,7 +279,7 @@ describe('the good path, which keeps the error contract honest', () => {
   it('declares only the command being run, yet help and -v see what they always saw', async () => {
     const all = await tf(['--help'], {});
     const listed = [...all.stdout.matchAll(/^  (\w+) /gm)].map((m) => m[1]);
-    expect(listed).toEqual(['start', 'run', 'check', 'env', 'export', 'release', 'build', 'config', 'ps', 'scale', 'restart', 'stop', 'quit', 'kill', 'attach', 'logs', 'completion', 'man', 'help']);
+    expect(listed).toEqual(['start', 'run', 'check', 'env', 'export', 'release', 'build', 'config', 'ps', 'scale', 'restart', 'stop', 'quit', 'kill', 'attach', 'logs', 'ui', 'completion', 'man', 'help']);
     expect((await tf(['-v'], {})).stdout).toBe((await tf(['--version'], {})).stdout);
     const release = await tf(['release', '--help'], {});
     expect([...release.stdout.split('Examples:')[0]!.matchAll(/^  (\w+) /gm)].map((m) => m[1])).toEqual(['create', 'list', 'show', 'diff', 'rollback', 'verify', 'prune', 'destroy']);

@@ -1,5 +1,5 @@
 import { connect } from 'node:net';
-import { existsSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ps, started, waitForPs } from '../helpers/control.js';
@@ -228,6 +228,27 @@ describe('tf ui command', () => {
     tf.signal('SIGTERM');
     await tf.result();
     expect(await refused(Number(url.port))).toBe('ECONNREFUSED');
+  });
+
+  it('opens a browser with a link that works once, never with the token', async () => {
+    const { root, tf } = await withUi({ Procfile: PROCFILE }, []);
+    // A desktop whose "browser" writes down the address it was given.
+    const bin = tmpApp({ 'xdg-open': `#!/bin/sh\nprintf '%s\\n' "$1" > "$(dirname "$0")/opened.tmp" && mv "$(dirname "$0")/opened.tmp" "$(dirname "$0")/opened"\n` });
+    chmodSync(join(bin, 'xdg-open'), 0o755);
+    const result = await runTf(['ui'], { cwd: root, env: { DISPLAY: ':99', PATH: `${bin}:${process.env.PATH}` } });
+    expect(result.code, result.stderr).toBe(0);
+    const url = new URL(/^dashboard: (\S+)$/m.exec(result.stdout)![1]!);
+    const opened = new URL((await waitFor(() => existsSync(join(bin, 'opened')) && readFileSync(join(bin, 'opened'), 'utf8'), 'the browser to be opened')).trim());
+    expect(opened.searchParams.get('token')).toBeNull();
+    expect(opened.href).not.toContain(url.searchParams.get('token'));
+    const ticket = `/${opened.search}`;
+    const first = await call(Number(url.port), ticket);
+    expect(first.status).toBe(303);
+    expect(String(first.headers['set-cookie'])).toMatch(/^tf_ui=.*HttpOnly/);
+    expect((await call(Number(url.port), ticket)).status).toBe(401);
+    expect((await call(Number(url.port), '/?ticket=made-up')).status).toBe(401);
+    tf.signal('SIGTERM');
+    await tf.result();
   });
 
   it('says so when no tf is running', async () => {
