@@ -65,9 +65,9 @@ function TypeGroup({ type, rows, now }: { type: TypeInfo; rows: ProcessInfo[]; n
           <span class="muted"> × {rows.length}</span>
           {type.dependsOn.length > 0 && <span class="muted"> · after {type.dependsOn.join(', ')}</span>}
         </th>
-        <td class="num">{percent(cpu)}</td>
-        <td class="num">{bytes(rss)}</td>
-        <td>
+        <td class="num" data-label="CPU">{percent(cpu)}</td>
+        <td class="num" data-label="Memory">{bytes(rss)}</td>
+        <td class="cell-actions">
 <div class="actions">
           <Scale type={type.type} count={rows.length} />
           <button type="button" onClick={() => restart([type.type], `every ${type.type} process`)} aria-label={`Restart ${type.type}`}>
@@ -90,11 +90,11 @@ function ProcessRow({ row, web, now }: { row: ProcessInfo; web: boolean; now: nu
   return (
     <tr class="process" data-name={row.name}>
       <td class="name">{row.name}</td>
-      <td>
+      <td data-label="State">
         <span class={`state st-${row.state}`}>{row.state}</span>
       </td>
-      <td class="num pid">{row.pid ?? '–'}</td>
-      <td class="num">
+      <td class="num pid" data-label="PID">{row.pid ?? '–'}</td>
+      <td class="num" data-label="Port">
         {web && row.port ? (
           <a href={`http://localhost:${row.port}`} target="_blank" rel="noopener noreferrer">
             {row.port}
@@ -103,19 +103,19 @@ function ProcessRow({ row, web, now }: { row: ProcessInfo; web: boolean; now: nu
           row.port || '–'
         )}
       </td>
-      <td>{row.release ?? <span class="muted">working tree</span>}</td>
-      <td class="num">{running ? duration(uptime) : '–'}</td>
-      <td class="num">{row.restarts}</td>
-      <td>{lastExit(row)}</td>
-      <td class="metric">
+      <td data-label="Release">{row.release ?? <span class="muted">working tree</span>}</td>
+      <td class="num" data-label="Uptime">{running ? duration(uptime) : '–'}</td>
+      <td class="num" data-label="Restarts">{row.restarts}</td>
+      <td data-label="Last exit">{lastExit(row)}</td>
+      <td class="metric" data-label="CPU">
         <span class="num cpu">{percent(row.cpuPercent)}</span>
         <Sparkline samples={samples} field={1} now={now} label={`CPU of ${row.name}, last 10 minutes`} />
       </td>
-      <td class="metric">
+      <td class="metric" data-label="Memory">
         <span class="num mem">{bytes(row.rssBytes)}</span>
         <Sparkline samples={samples} field={2} now={now} label={`Memory of ${row.name}, last 10 minutes`} />
       </td>
-      <td>
+      <td class="cell-actions">
 <div class="actions">
         <button type="button" onClick={() => restart([row.name], row.name)} aria-label={`Restart ${row.name}`}>
           Restart
