@@ -73,7 +73,9 @@ function segment(text: string, style: Style): Segment {
   else if (typeof fg === 'string') out.color = fg;
   if (typeof bg === 'number') classes.push(`b${bg}`);
   else if (typeof bg === 'string') out.background = bg;
-  if (style.inverse && fg === null) classes.push('inv');
+  // Inverse of the default colours: text in the page's background colour, on its text colour.
+  if (style.inverse && fg === null) classes.push('ifg');
+  if (style.inverse && bg === null) classes.push('ibg');
   if (style.bold) classes.push('bo');
   if (style.dim) classes.push('di');
   if (style.italic) classes.push('it');
