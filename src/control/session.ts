@@ -60,7 +60,14 @@ export class ControlSession {
    */
   dashboard(): Promise<UiServer> {
     if (!this.serveUi) return Promise.reject(new TfError('tf is still starting', 'try again in a moment'));
-    this.ui ??= this.serveUi().then((ui) => (this.say?.(`dashboard at ${ui.address} (tf ui prints its address with the token)`), ui));
+    this.ui ??= this.serveUi().then(
+      (ui) => (this.say?.(`dashboard at ${ui.address} (tf ui prints its address with the token)`), ui),
+      (error: unknown) => {
+        // Not cached: the next tf ui tries again.
+        this.ui = undefined;
+        throw error;
+      },
+    );
     return this.ui;
   }
 

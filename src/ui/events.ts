@@ -183,10 +183,10 @@ export class EventHub {
       return;
     }
     const byTime = new Map<number, Record<string, [number | null, number | null]>>();
-    for (const process of reply.processes) {
-      for (const [t, cpu, rss] of process.samples) {
+    for (const row of reply.processes) {
+      for (const [t, cpu, rss] of row.samples) {
         if (this.metricsSince !== undefined && t <= this.metricsSince) continue;
-        byTime.set(t, { ...byTime.get(t), [process.name]: [cpu, rss] });
+        byTime.set(t, { ...byTime.get(t), [row.name]: [cpu, rss] });
       }
     }
     const times = [...byTime.keys()].sort((a, b) => a - b);

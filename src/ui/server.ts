@@ -1,7 +1,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { ProtocolError } from '../control/protocol.js';
-import { TfError } from '../util/errors.js';
+import { errnoCode, TfError } from '../util/errors.js';
 import { get, metrics, post, processes, readBody, type UiContext } from './api.js';
 import { cookieValue, hostAllowed, newSecret, originAllowed, sameSecret, SECURITY_HEADERS, sessionCookie } from './auth.js';
 import { EventClient, EventHub } from './events.js';
@@ -9,6 +9,7 @@ import { NotFound } from './releases.js';
 import { pageDir, pageFile, staticFile } from './static.js';
 
 const TICKET_MS = 60_000;
+const MAX_CONNECTIONS = 128;
 const MAX_TICKETS = 100;
 
 /**
@@ -32,13 +33,15 @@ export class UiServer {
       subscribeLogs: (listener) => context.subscribeLogs(listener),
     });
     this.server = createServer((request, response) => void this.serve(request, response).catch((error: unknown) => this.fail(response, error)));
+    // Each costs a file descriptor in tf: a local program without the token must not exhaust them.
+    this.server.maxConnections = MAX_CONNECTIONS;
   }
 
   static async start(context: UiContext): Promise<UiServer> {
     const ui = new UiServer(context);
     await new Promise<void>((resolve, reject) => {
-      ui.server.once('error', reject);
-      ui.server.listen(0, '127.0.0.1', () => (ui.server.off('error', reject), resolve()));
+      ui.server.once('error', (error) => reject(new TfError(`cannot serve the dashboard on 127.0.0.1 (${errnoCode(error) ?? error.message})`, 'is the loopback interface (lo) up?')));
+      ui.server.listen(0, '127.0.0.1', () => resolve());
     });
     ui.port = (ui.server.address() as AddressInfo).port;
     return ui;

@@ -1,0 +1,108 @@
+import { createServer, request, type IncomingMessage, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { describe, expect, it, onTestFinished } from 'vitest';
+import { CLIENT_BUFFER_BYTES, EventClient, EventHub, type EventSources, type MetricsReply } from '../../src/ui/events.js';
+import { waitFor } from '../helpers/wait.js';
+
+/** A real HTTP server whose one route is the hub's event stream; the sources are the test's. */
+async function serve(sources: EventSources): Promise<{ port: number; hub: EventHub }> {
+  const hub = new EventHub(sources);
+  const server: Server = createServer((req, res) => {
+    res.writeHead(200, { 'Content-Type': 'text/event-stream' });
+    res.flushHeaders();
+    void hub.add(new EventClient(res, !req.url?.includes('logs=0')), new Promise((resolve) => res.once('close', () => resolve())));
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  onTestFinished(async () => {
+    hub.close();
+    server.closeAllConnections();
+    await new Promise((resolve) => server.close(resolve));
+  });
+  return { port: (server.address() as AddressInfo).port, hub };
+}
+
+function open(port: number, path = '/'): Promise<{ text: () => string; response: IncomingMessage }> {
+  return new Promise((resolve) => {
+    let text = '';
+    const req = request({ host: '127.0.0.1', port, path }, (response) => {
+      response.setEncoding('utf8').on('data', (chunk: string) => (text += chunk));
+      resolve({ text: () => text, response });
+    });
+    req.on('error', () => {});
+    req.end();
+    onTestFinished(() => void req.destroy());
+  });
+}
+
+function eventsOf(text: string, name: string): string[] {
+  return [...text.matchAll(new RegExp(`event: ${name}\\ndata: ([^\\n]*)\\n\\n`, 'g'))].map((m) => m[1]!);
+}
+
+describe('the dashboard event stream', () => {
+  it('turns metrics samples into one event per sample time, only new ones', async () => {
+    let samples: Array<[number, number | null, number | null]> = [[1000, 1, 100]];
+    const reply = (): MetricsReply => ({ intervalMs: 2000, processes: [{ name: 'web.1', type: 'web', samples }, { name: 'worker.1', type: 'worker', samples: samples.map(([t]) => [t, 0.5, 50]) }] });
+    const asked: Array<number | undefined> = [];
+    const { port } = await serve({
+      ps: async () => [{ name: 'web.1', state: 'running', uptimeMs: 1 }],
+      metrics: async (since) => (asked.push(since), reply()),
+      subscribeLogs: () => () => {},
+    });
+    const client = await open(port);
+    await waitFor(() => asked.length >= 1, 'the first metrics poll');
+    samples = [[1000, 1, 100], [3000, 2.5, 200]];
+    const event = await waitFor(() => eventsOf(client.text(), 'metrics')[0], 'a metrics event');
+    expect(JSON.parse(event)).toEqual({ t: 3000, processes: { 'web.1': [2.5, 200], 'worker.1': [0.5, 50] } });
+    // The sample of before the tab came is history (/api/metrics), not an event; later polls ask from the last one.
+    await waitFor(() => asked.at(-1) === 3000, 'a poll since 3000');
+    expect(eventsOf(client.text(), 'metrics')).toHaveLength(1);
+  });
+
+  it('sends ps on a change and batches log text; logs=0 gets none', async () => {
+    let state = 'running';
+    let feed: ((data: Buffer | string) => void) | undefined;
+    const { port } = await serve({
+      ps: async () => [{ name: 'web.1', state, uptimeMs: Date.now() }],
+      metrics: async () => undefined,
+      subscribeLogs: (listener) => ((feed = listener), () => (feed = undefined)),
+    });
+    const client = await open(port);
+    const quiet = await open(port, '/?logs=0');
+    await waitFor(() => eventsOf(client.text(), 'ps').length >= 1 && feed, 'the first ps event and the log feed');
+    for (let i = 0; i < 50; i++) feed!(Buffer.from(`line ${i}\n`));
+    const logs = await waitFor(() => {
+      const all = eventsOf(client.text(), 'log').map((data) => (JSON.parse(data) as { text: string }).text).join('');
+      return all.includes('line 49\n') && all;
+    }, 'the 50 lines');
+    expect(logs).toBe(Array.from({ length: 50 }, (_, i) => `line ${i}\n`).join(''));
+    // Batched: far fewer events than lines.
+    expect(eventsOf(client.text(), 'log').length).toBeLessThan(10);
+    const before = eventsOf(client.text(), 'ps').length;
+    state = 'stopped';
+    await waitFor(() => eventsOf(client.text(), 'ps').slice(before).some((data) => data.includes('"stopped"')), 'a ps event saying stopped');
+    await waitFor(() => eventsOf(quiet.text(), 'ps').some((data) => data.includes('"stopped"')), 'the same on the quiet stream');
+    expect(eventsOf(quiet.text(), 'log')).toEqual([]);
+  });
+
+  it('drops log text for a tab that does not read, counts it, and says so when it reads again', async () => {
+    let feed: ((data: Buffer | string) => void) | undefined;
+    const { port } = await serve({ ps: async () => [], metrics: async () => undefined, subscribeLogs: (listener) => ((feed = listener), () => (feed = undefined)) });
+    const client = await open(port);
+    client.response.pause();
+    await waitFor(() => feed, 'the log feed');
+    const chunk = Buffer.from(`${'x'.repeat(1023)}\n`);
+    // 64 MiB over a few seconds, far past what the socket buffers and the tab's bound hold.
+    for (let sent = 0; sent < 64 * 1024 * 1024; sent += chunk.length * 256) {
+      for (let i = 0; i < 256; i++) feed!(chunk);
+      await new Promise((resolve) => setTimeout(resolve, 2));
+    }
+    client.response.resume();
+    const dropped = (): number => eventsOf(client.text(), 'gap').reduce((sum, data) => sum + (JSON.parse(data) as { dropped: number }).dropped, 0);
+    await waitFor(() => dropped() > 32 * 1024 * 1024, () => `gap events counting most of it (${dropped()})`);
+    const received = (): number => eventsOf(client.text(), 'log').reduce((sum, data) => sum + (JSON.parse(data) as { text: string }).text.length, 0);
+    // Every byte is either received or counted as dropped, and what got through is whole lines.
+    await waitFor(() => received() + dropped() === 64 * 1024 * 1024, () => `received ${received()} + dropped ${dropped()} to be all 64 MiB`);
+    expect(received()).toBeGreaterThanOrEqual(CLIENT_BUFFER_BYTES);
+    expect(eventsOf(client.text(), 'log').every((data) => /^(x{1023}\n)+$/.test((JSON.parse(data) as { text: string }).text))).toBe(true);
+  });
+});
