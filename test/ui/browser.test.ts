@@ -283,4 +283,10 @@ describe.skipIf(!haveChromium())('tf ui in a browser', () => {
     await page.screenshot({ path: join(SCREENSHOTS, 'processes-phone.png') });
     expect(pageErrors(page)).toEqual([]);
   });
+
+  it('says so when tf stops', async () => {
+    await page.setViewportSize({ width: 1280, height: 800 });
+    await running.stop();
+    await page.locator('.connection.lost', { hasText: 'tf is not answering' }).waitFor({ timeout: 30_000 });
+  });
 });

@@ -52,7 +52,7 @@ function App() {
           ))}
         </nav>
         <span class={`connection ${store.connection}`} role="status">
-          {store.connection === 'live' ? 'live' : store.connection === 'lost' ? 'tf is gone' : 'connecting…'}
+          {store.connection === 'live' ? 'live' : store.connection === 'lost' ? 'tf is not answering' : 'connecting…'}
         </span>
       </header>
       {store.error && (

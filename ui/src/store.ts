@@ -150,7 +150,9 @@ function connect(): void {
   const events = new EventSource(withLogs ? '/api/events' : '/api/events?logs=0');
   source = events;
   store.connection = 'connecting';
+  let failures = 0;
   events.onopen = () => {
+    failures = 0;
     store.connection = 'live';
     notify();
     // Whatever happened while the stream was down or had no logs: fetch the state and tail again.
@@ -158,7 +160,9 @@ function connect(): void {
     if (withLogs) void refreshLogs();
   };
   events.onerror = () => {
-    store.connection = events.readyState === EventSource.CLOSED ? 'lost' : 'connecting';
+    // EventSource retries by itself; after a few failures in a row tf has most likely stopped.
+    failures++;
+    store.connection = events.readyState === EventSource.CLOSED || failures >= 3 ? 'lost' : 'connecting';
     notify();
   };
   events.addEventListener('ps', (event) => {
