@@ -115,10 +115,17 @@ describe.skipIf(!haveChromium())('tf ui in a browser', () => {
     expect(after.restarts).toBe(before.restarts + 1);
   });
 
-  it('cancelling the dialog changes nothing', async () => {
+  it('cancelling the dialog (with the mouse or the keyboard) changes nothing', async () => {
     const before = (await ps(running.root)).find((r) => r.name === 'db.1')!;
     await page.getByRole('button', { name: 'Restart db.1' }).click();
     await page.locator('dialog.confirm').getByRole('button', { name: 'Cancel' }).click();
+    await page.locator('dialog.confirm').waitFor({ state: 'detached' });
+    // From the keyboard: Enter on the focused button opens the dialog with Cancel focused, Escape closes it.
+    await page.getByRole('button', { name: 'Restart db.1' }).focus();
+    await page.keyboard.press('Enter');
+    await page.locator('dialog.confirm').waitFor();
+    expect(await page.evaluate(() => document.activeElement?.textContent)).toBe('Cancel');
+    await page.keyboard.press('Escape');
     await page.locator('dialog.confirm').waitFor({ state: 'detached' });
     expect((await ps(running.root)).find((r) => r.name === 'db.1')!.pid).toBe(before.pid);
   });
