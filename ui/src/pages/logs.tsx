@@ -30,7 +30,7 @@ export function LogsPage() {
       <div class="toolbar">
         <label>
           <span class="sr-only">Show logs of</span>
-          <select value={target} onChange={(e) => setTarget((e.target as HTMLSelectElement).value)} aria-label="Show logs of">
+          <select value={target} onChange={(e) => (setPaused(null), setTarget((e.target as HTMLSelectElement).value))} aria-label="Show logs of">
             <option value="">All processes</option>
             {names.map((name) => (
               <option key={name} value={name}>
