@@ -20,6 +20,7 @@
 //   8. metrics     tf's CPU with 64 idle processes sampled every 2 s, against sampling off (bench/metrics.mjs)
 //   9. ui          tf's CPU over the throughput workload with one dashboard tab on /api/events, against
 //                  none (bench/ui.mjs)
+//   page           tf ui's built page (dist/ui), gzipped: what a browser transfers (bench/page.mjs)
 //
 // Helpers: writer.mjs, ready.mjs and test/fixtures/drain.mjs (the workloads), verify.mjs (checks tf's throughput
 // output line by line), rusage.mjs (preloaded into tf to record its own CPU time and peak RSS:
@@ -36,7 +37,7 @@
 // share, so starting them any other way would skew the comparison on a busy machine.
 //
 // Environment: BENCH_QUICK=1 scales the sizes down about 10x for a smoke run;
-// BENCH_ONLY=throughput,tty,spawn,stop,oneoff,release,control,env,metrics,ui runs a subset (tty: the tty rows of 1 and 2).
+// BENCH_ONLY=throughput,tty,spawn,stop,oneoff,release,control,env,metrics,ui,page runs a subset (tty: the tty rows of 1 and 2).
 import { closeSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, tmpdir, totalmem } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -67,6 +68,7 @@ import { benchEnvExpansion } from './env.mjs';
 import { benchMetrics } from './metrics.mjs';
 import { benchStopTree } from './stop-tree.mjs';
 import { benchUi } from './ui.mjs';
+import { benchPage } from './page.mjs';
 
 const ROOT = resolve(import.meta.dirname, '..');
 const BENCH = join(ROOT, 'bench');
@@ -765,6 +767,7 @@ async function main() {
   if (wanted('env')) await benchEnvExpansion({ tmp: TMP, quick: QUICK, tf: TF, node: NODE, check, target, results });
   if (wanted('metrics')) await benchMetrics({ tmp: TMP, quick: QUICK, tf: TF, node: NODE, check, target, results });
   if (wanted('ui')) await benchUi({ tmp: TMP, quick: QUICK, tf: TF, node: NODE, bench: BENCH, check, target, results });
+  if (wanted('page')) benchPage({ root: ROOT, check, target, results });
   summary();
   results.loadavgAtEnd = loadavg();
   console.log(`load average at the end ${loadavg().map((l) => l.toFixed(2)).join(' ')} (other work on the machine inflates and scatters every figure)`);

@@ -1,0 +1,118 @@
+// The dashboard under a flood: 10,000 lines a second for 10 s into the logs page. The tab's heap
+// stays bounded (the page keeps at most its configured lines), clicks are answered within 200 ms
+// throughout, and the view catches up with the newest line afterwards.
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { CDPSession, Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
+import { waitFor } from '../helpers/wait.js';
+import { appFolder, haveChromium, launch, openDashboard, pageErrors, startApp } from './browser-support.js';
+
+const RATE = 10_000;
+const SECONDS = 10;
+const TOTAL = RATE * SECONDS;
+
+/** Waits for the file `go`, then prints RATE lines a second (in 50 ms batches, catching up on any lag) for SECONDS. */
+const FLOOD = `
+const { existsSync } = require('node:fs');
+process.on('SIGTERM', () => process.exit(0));
+console.log('READY');
+const wait = setInterval(() => {
+  if (!existsSync('go')) return;
+  clearInterval(wait);
+  const start = Date.now();
+  let n = 0;
+  const tick = setInterval(() => {
+    const due = Math.min(${TOTAL}, Math.floor(((Date.now() - start) * ${RATE}) / 1000));
+    let chunk = '';
+    for (; n < due; n++) chunk += 'flood ' + n + ' \\x1b[36m' + 'x'.repeat(50) + '\\x1b[0m\\n';
+    process.stdout.write(chunk);
+    if (n >= ${TOTAL}) {
+      clearInterval(tick);
+      console.log('FLOOD DONE');
+    }
+  }, 50);
+}, 20);
+setInterval(() => {}, 1 << 30);
+`;
+
+async function heapUsed(cdp: CDPSession): Promise<number> {
+  const { metrics } = await cdp.send('Performance.getMetrics');
+  return metrics.find((m) => m.name === 'JSHeapUsedSize')!.value;
+}
+
+/**
+ * Clicks Pause (or Resume) with a real mouse event and returns the time from the event's arrival
+ * in the page until the button shows its new label, measured by the page itself.
+ */
+async function clickLatency(page: Page): Promise<number> {
+  const button = page.getByRole('button', { name: /^(Pause|Resume)$/ });
+  const before = (await button.textContent())!;
+  const measured = page.evaluate((label) => {
+    const element = [...document.querySelectorAll('button')].find((b) => b.textContent === label)!;
+    return new Promise<number>((resolve) => {
+      element.addEventListener(
+        'click',
+        (event) => {
+          const check = () => (element.textContent !== label ? resolve(performance.now() - event.timeStamp) : requestAnimationFrame(check));
+          requestAnimationFrame(check);
+        },
+        { once: true },
+      );
+    });
+  }, before);
+  const box = (await button.boundingBox())!;
+  await page.mouse.click(box.x + box.width / 2, box.y + box.height / 2);
+  return measured;
+}
+
+describe.skipIf(!haveChromium())('tf ui under a log flood', () => {
+  it(`stays responsive and bounded through ${RATE} lines a second for ${SECONDS} s`, async () => {
+    const root = appFolder('flood', { Procfile: 'flood: node flood.js\n', 'flood.js': FLOOD });
+    const running = await startApp(root, ['-p', '30800'], { recordLines: false });
+    const browser = await launch();
+    try {
+      await running.tf.waitForLine('READY');
+      const page = await openDashboard(browser.context, running, '#/logs');
+      await page.locator('.log-row', { hasText: 'READY' }).waitFor({ timeout: 10_000 });
+      const cdp = await browser.context.newCDPSession(page);
+      await cdp.send('Performance.enable');
+      await cdp.send('HeapProfiler.collectGarbage');
+      const baseline = await heapUsed(cdp);
+
+      writeFileSync(join(root, 'go'), '');
+      const latencies: number[] = [];
+      let peak = baseline;
+      const floodOver = () => running.tf.stdout.slice(-200).includes('FLOOD DONE');
+      const started = Date.now();
+      while (!floodOver()) {
+        if (Date.now() - started > 60_000) throw new Error('the flood did not end within 60 s');
+        // Pause then Resume at once: the view is live nearly all the time, as a reader's would be.
+        latencies.push(await clickLatency(page), await clickLatency(page));
+        peak = Math.max(peak, await heapUsed(cdp));
+        await new Promise((resolve) => setTimeout(resolve, 300));
+      }
+      // The view shows the newest line once it caught up.
+      await page.locator('.log-row', { hasText: `flood ${TOTAL - 1} ` }).waitFor({ timeout: 20_000 });
+      const count = (await page.locator('.count').textContent()) ?? '';
+      const lines = Number(/^(\d+) lines/.exec(count)?.[1]);
+      expect(lines, count).toBeLessThanOrEqual(5000);
+      expect(await page.locator('.log-row').count()).toBeLessThan(200); // virtualised: only the rows in view
+      await cdp.send('HeapProfiler.collectGarbage');
+      const after = await heapUsed(cdp);
+      const mb = (n: number) => `${(n / 1048576).toFixed(1)} MB`;
+      process.stderr.write(
+        `flood: ${latencies.length} clicks, slowest ${Math.max(...latencies).toFixed(0)} ms; heap ${mb(baseline)} before, ${mb(peak)} peak, ${mb(after)} after\n`,
+      );
+      expect(latencies.length).toBeGreaterThanOrEqual(10);
+      expect(Math.max(...latencies)).toBeLessThan(200);
+      // 5,000 parsed lines take a few MB; an unbounded page would hold 100,000 (tens of MB) by now.
+      expect(after - baseline).toBeLessThan(24 * 1048576);
+      expect(peak).toBeLessThan(96 * 1048576);
+      expect(pageErrors(page)).toEqual([]);
+    } finally {
+      await browser.close();
+      await running.stop();
+    }
+  }, 120_000);
+});
