@@ -62,7 +62,8 @@ export class Terminal {
 
   private promptIdle(): void {
     this.idle = undefined;
-    if (!this.attached && !this.closed) this.onPrompt();
+    // Watched, the prompt is on show already (tf start's live line, where its keyboard goes).
+    if (!this.attached && !this.closed && this.watchers.size === 0) this.onPrompt();
   }
 
   /** The last ROWS lines of raw output (the screenful `tf attach` shows first). */

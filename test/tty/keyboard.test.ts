@@ -43,7 +43,7 @@ describe.runIf(shim && hasTmux)("tf start's keyboard, raw", () => {
     const root = tmpApp({ Procfile: 'app: python3 ask.py\n', 'ask.py': ASK, 'tf.yml': 'processes:\n  app:\n    interactive: true\n' });
     const tag = newTag();
     const pane = tmuxPane(root, startCommand(tag));
-    await pane.waitFor(/app\.1 is waiting for input/, 'the prompt notice');
+    await pane.waitFor(/app\.1 +\| name\? *\n*$/, 'the prompt on the live line');
     // Before Enter, the prompt and what is typed show at the bottom (the live line), edited as typed.
     pane.keys('bobx', 'BSpace');
     await pane.waitFor(/app\.1 +\| name\? bob\n*$/, 'the live line');

@@ -132,7 +132,8 @@ describe.runIf(shim)('tty mode', () => {
     const root = tmpApp({ Procfile: 'app: python3 ask.py\nother: sleep 600\n', 'ask.py': script, 'tf.yml': 'processes:\n  app:\n    interactive: true\n' });
     const tag = newTag();
     const pane = tmuxPane(root, `env -u PYTHONUNBUFFERED ${TAG_VARIABLE}=${tag} ${[process.execPath, TF_BIN, 'start'].map((a) => `'${a}'`).join(' ')}; echo tf-exit=$?`);
-    await pane.waitFor(/app\.1 is waiting for input/, 'the prompt notice');
+    // The prompt shows on tf start's live line (so no 'waiting for input' notice: it is in view).
+    await pane.waitFor(/app\.1 +\| name\? *\n*$/, 'the prompt on the live line');
     pane.keys('bob', 'Enter');
     await pane.waitFor(/app\.1 +\| name\? bob\n(.*\n)*.*app\.1 +\| hi bob$/m, 'the answer');
     pane.keys('C-c');
