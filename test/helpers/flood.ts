@@ -10,6 +10,16 @@ import { waitFor } from './wait.js';
  * reading tf's output: the writer must block (having written well under 64 MiB, tf's memory
  * bounded), then finish once tf's output is read. Leaves nothing running.
  */
+/** tf's kernel state and where it waits, for a failure message. */
+function tfState(pid: number | undefined): string {
+  try {
+    const state = /State:\s+(.*)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1];
+    return `${state}, wchan ${readFileSync(`/proc/${pid}/wchan`, 'utf8')}`;
+  } catch {
+    return 'gone';
+  }
+}
+
 export async function expectFloodPausedByReader(root: string, tag: string, mib: number): Promise<void> {
   const tf = spawn(process.execPath, [TF_BIN, 'start', '--no-timestamps'], { cwd: root, env: cleanEnv({ [TAG_VARIABLE]: tag }), stdio: ['ignore', 'pipe', 'inherit'] });
   tf.stdout.pause();
@@ -29,7 +39,7 @@ export async function expectFloodPausedByReader(root: string, tag: string, mib: 
     last = now;
     await new Promise((r) => setTimeout(r, 250));
     return stalled && written() === now;
-  }, 'the writer to block', 30_000);
+  }, 'the writer to block', 25_000);
   const rss = Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${tf.pid}/status`, 'utf8'))![1]) * 1024;
   expect(written()).toBeLessThan(64 * 1024 * 1024);
   expect(rss).toBeLessThan(150 * 1024 * 1024);
@@ -40,7 +50,8 @@ export async function expectFloodPausedByReader(root: string, tag: string, mib: 
     text = (text + d.toString()).slice(-200);
   });
   tf.stdout.resume();
-  await waitFor(() => text.includes('FLOOD DONE'), 'the writer to finish once read', 60_000);
+  // 25 s + 45 s of waits, within the file's test timeout: a hang says which phase it was in.
+  await waitFor(() => text.includes('FLOOD DONE'), () => `the writer to finish once read (${bytes} bytes read from tf; the writer at ${written()} of ${mib * 1024 * 1024}; tf ${tfState(tf.pid)})`, 45_000);
   tf.kill('SIGTERM');
   await new Promise((r) => tf.once('close', r));
   expect(bytes).toBeGreaterThan(mib * 1024 * 1024);

@@ -102,5 +102,5 @@ describe('tf start output', () => {
   it('slows a fast writer down when nobody reads, instead of buffering without bound', async () => {
     const root = tmpApp({ Procfile: `flood: ${fixture('flood', '256', 'progress.txt')}\n` });
     await expectFloodPausedByReader(root, newTag(), 256);
-  });
+  }, 90_000);
 });

@@ -37,5 +37,5 @@ describe.runIf(shim)('tty mode output', () => {
   it('slows a fast writer down when nobody reads tf, instead of buffering without bound', async () => {
     const root = tmpApp({ Procfile: `flood: ${fixture('flood', '128', 'progress.txt')}\n`, 'tf.yml': ttyYml('flood') });
     await expectFloodPausedByReader(root, newTag(), 128);
-  });
+  }, 90_000);
 });
