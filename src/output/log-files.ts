@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { TfError, errnoCode } from '../util/errors.js';
 import { displayPath } from '../util/fs.js';
 import { lineText, withoutColour as plain } from './format.js';
-import type { OutputRecord } from './record.js';
+import { blockText, type OutputRecord } from './record.js';
 import { QueueBudget, STALL_MS } from './queue-budget.js';
 import { RotatingFile, type Loss } from './rotating-file.js';
 import { writeProblem } from './write-error.js';
@@ -103,7 +103,7 @@ export class LogFiles {
     if (record.kind === 'lines') {
       for (const line of record.lines) text += `${head}${plain(lineText(line))}\n`;
     } else {
-      for (const part of record.parts) text += head + plain(part.toString()).slice(0, -1).replaceAll('\n', `\n${head}`) + '\n';
+      for (const part of record.parts) text += head + plain(blockText(part)).slice(0, -1).replaceAll('\n', `\n${head}`) + '\n';
     }
     this.file(record.source.name).append(text);
   }

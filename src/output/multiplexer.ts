@@ -2,7 +2,7 @@ import type { Readable, Writable } from 'node:stream';
 import { isUtf8 } from 'node:buffer';
 import { NEEDS_CARE, PrefixKernel } from './prefix-kernel.js';
 import { jsonRecord, jsonRecords, lineText, needsCare, printable, SYSTEM, textPrefix, visibleControls, type FormatOptions, type Source, type StreamName } from './format.js';
-import type { OutputLine, OutputRecord } from './record.js';
+import { blockText, recordLines, type OutputLine, type OutputRecord } from './record.js';
 
 export interface MultiplexerOptions extends FormatOptions {
   json: boolean;
@@ -141,6 +141,18 @@ export class Multiplexer {
       else if (this.options.json) out += jsonRecord(source, stream, typeof text === 'string' ? text : lineText(text), time);
       else out += `${this.prefix(source, time).toString()}${String(typeof text === 'string' ? text : printable(text))}\n`;
     }
+    return out;
+  }
+
+  /**
+   * A record as this multiplexer printed it. A block of the fast path is prefixed in one string
+   * operation, as it was printed, not line by line: the dashboard renders a flood's worth of them.
+   */
+  renderRecord(record: OutputRecord): string {
+    if (record.kind !== 'block' || this.options.json) return this.render(recordLines(record));
+    const prefix = this.prefix(record.source, record.time).toString();
+    let out = '';
+    for (const part of record.parts) out += prefix + blockText(part).slice(0, -1).replaceAll('\n', `\n${prefix}`) + '\n';
     return out;
   }
 

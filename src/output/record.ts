@@ -36,9 +36,21 @@ export function recordLines(record: OutputRecord): OutputLine[] {
   for (const part of record.parts) {
     for (let start = 0; start < part.length; ) {
       const end = part.indexOf(0x0a, start);
-      out.push({ source, stream, time, text: part.subarray(start, end) });
+      // A CRLF line end (a terminal's) was printed as LF: the CR is no part of the line.
+      out.push({ source, stream, time, text: part.subarray(start, part[end - 1] === CR ? end - 1 : end) });
       start = end + 1;
     }
   }
   return out;
+}
+
+const CR = 0x0d;
+
+/**
+ * A block part's text, as it was printed: whole lines, each ending in LF. The fast path takes
+ * CRLF line ends (tty mode) and prints them as LF; a lone CR never reaches a block.
+ */
+export function blockText(part: Buffer): string {
+  const text = part.toString();
+  return text.includes('\r') ? text.replaceAll('\r\n', '\n') : text;
 }

@@ -1,7 +1,6 @@
 import { basename } from 'node:path';
 import type { LogTail } from '../control/log-tail.js';
-import type { Render } from '../control/logs-reply.js';
-import { recordBytes, recordLines } from '../output/record.js';
+import { recordBytes, type OutputRecord } from '../output/record.js';
 import type { Handler } from '../control/server.js';
 import type { StoreLocation } from '../release/store.js';
 import type { Supervisor } from '../supervisor/supervisor.js';
@@ -14,8 +13,8 @@ export interface UiStart {
   handler: Handler;
   supervisor: Supervisor;
   logs: LogTail;
-  /** Lines as tf start printed them (prefix, colours). */
-  render: Render;
+  /** A record as tf start printed it (prefix, colours). */
+  render: (record: OutputRecord) => string;
   root: string;
   store: StoreLocation;
 }
@@ -28,6 +27,6 @@ export function startUi(start: UiStart): Promise<UiServer> {
     formation: () => start.supervisor.formation(),
     timeline: () => start.supervisor.timeline(),
     releases: new ReleaseViews(start.store),
-    subscribeLogs: (listener) => start.logs.subscribe((record) => listener({ bytes: recordBytes(record), text: () => start.render(recordLines(record)) })),
+    subscribeLogs: (listener) => start.logs.subscribe((record) => listener({ bytes: recordBytes(record), text: () => start.render(record) })),
   });
 }

@@ -176,4 +176,21 @@ describe.runIf(process.platform === 'linux' && process.env.TF_CONTAINMENT !== 'p
     await tf.result();
     expect(readFileSync(join(root, 'logs', 'app.1.log'), 'utf8')).toMatch(/^\S+Z tty \| to-err$/m);
   });
+
+  it('replays and files a terminal\'s CRLF line ends as the merged stream printed them: LF, no CR', async () => {
+    const root = tmpApp({ Procfile: `app: sh -c 'printf "one\\ntwo\\nthree\\n"; exec ${fixture('drain', '50')}'\n` });
+    const tf = startTf(['start', '--tty', '--no-timestamps', '-p', '29540', '--log-dir', 'logs'], { cwd: root });
+    await tf.waitForLine(/^app\.1 +\| READY/);
+    const text = (await runTf(['logs', 'app', '--no-follow'], { cwd: root })).stdout;
+    expect(text).toMatch(/^app\.1 +\| one\napp\.1 +\| two\napp\.1 +\| three\n/m);
+    expect(text).not.toMatch(/[\r\u240d]/);
+    const records = (await runTf(['logs', 'app', '--json', '--no-follow'], { cwd: root })).stdout.trimEnd().split('\n').map((line) => JSON.parse(line) as { line: string });
+    expect(records.map((record) => record.line)).toEqual(expect.arrayContaining(['one', 'two', 'three']));
+    tf.signal('SIGTERM');
+    await tf.result();
+    expect(tf.stdout).not.toMatch(/\r/);
+    const file = readFileSync(join(root, 'logs', 'app.1.log'), 'utf8');
+    expect(file).toMatch(/tty \| one\n\S+Z tty \| two\n\S+Z tty \| three\n/);
+    expect(file).not.toMatch(/\r/);
+  });
 });

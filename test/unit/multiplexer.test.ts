@@ -3,6 +3,7 @@ import { Readable, Writable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import type { Source } from '../../src/output/format.js';
 import { Multiplexer, type MultiplexerOptions } from '../../src/output/multiplexer.js';
+import type { OutputRecord } from '../../src/output/record.js';
 
 const NOON = new Date(2024, 0, 2, 12, 0, 1).getTime();
 const web1: Source = { name: 'web.1', typeIndex: 0, pid: 101 };
@@ -300,5 +301,33 @@ describe('block: whole lines printed in one piece', () => {
     const { sink, text: written } = memorySink();
     expect(mux(sink, options).block(web1, [Buffer.from(text, 'latin1')])).toBe(false);
     expect(written()).toBe('');
+  });
+});
+
+describe('Multiplexer.renderRecord: a record as it was printed (tf logs, the dashboard)', () => {
+  it.each([
+    ['a block, colours and timestamps on', ['one\ntwo\n', 'three\n'], { color: true, timestamps: true }],
+    ['a block of CRLF lines (a terminal), printed as LF', ['one\r\ntwo\r\n'], {}],
+    ['lines that need care', ['bell \x07 here\n'], {}],
+  ])('%s', (_what, parts, options) => {
+    const out = memorySink();
+    const m = mux(out.sink, options);
+    const records: OutputRecord[] = [];
+    m.onRecord((record) => records.push(record));
+    const buffers = parts.map((part) => Buffer.from(part));
+    if (!m.block(web1, buffers)) m.lines(web1, 'stdout', buffers.flatMap((part) => part.toString().slice(0, -1).split('\n').map((line) => Buffer.from(line))));
+    expect(records.length).toBeGreaterThan(0);
+    expect(records.map((record) => m.renderRecord(record)).join('')).toBe(out.text());
+    expect(out.text()).not.toContain('\r');
+  });
+
+  it('takes a CRLF block on the fast path and prints (and renders) it as LF lines', () => {
+    const out = memorySink();
+    const m = mux(out.sink);
+    const records: OutputRecord[] = [];
+    m.onRecord((record) => records.push(record));
+    expect(m.block(web1, [Buffer.from('one\r\ntwo\r\n')])).toBe(true);
+    expect(out.text()).toBe('web.1  | one\nweb.1  | two\n');
+    expect(m.renderRecord(records[0]!)).toBe(out.text());
   });
 });
