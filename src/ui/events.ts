@@ -6,7 +6,7 @@ export const CLIENT_BUFFER_BYTES = 1 << 20;
 const LOG_BATCH_MS = 100;
 /**
  * At most this much log text a batch (2.5 MiB/s, some 25,000 lines a second): more than a page
- * can show, so a flood past it is dropped here, once for every tab, before any encoding.
+ * can show, so a flood past it is dropped here, once for every tab, before any rendering.
  */
 export const LOG_BATCH_BYTES = 256 * 1024;
 /** How often the process list is compared with the last one sent (so at most 5 ps events a second). */
@@ -112,7 +112,8 @@ export class EventHub {
   private readonly clients = new Set<EventClient>();
   private timers: NodeJS.Timeout[] = [];
   private unsubscribe: (() => void) | undefined;
-  private batch: string[] = [];
+  /** Rendered only when sent: text made as it comes would outlive a scavenge or two and cost a full GC. */
+  private batch: LogChunk[] = [];
   private batchBytes = 0;
   private batchDropped = 0;
   private lastPs = '';
@@ -167,27 +168,36 @@ export class EventHub {
     }
   }
 
-  /** A flood faster than any tab reads is cut here already, before it costs a decode. */
+  /**
+   * A flood faster than any tab reads is cut here already, before it costs a rendering: past the
+   * batch's size, and while every tab that wants logs has a gap pending (it would drop the batch).
+   */
   private collect(chunk: LogChunk): void {
-    if (this.batchBytes + chunk.bytes > LOG_BATCH_BYTES) {
+    if (this.batchBytes + chunk.bytes > LOG_BATCH_BYTES || !this.anyTakesLogs()) {
       this.batchDropped += chunk.bytes;
       return;
     }
-    this.batch.push(chunk.text());
+    this.batch.push(chunk);
     this.batchBytes += chunk.bytes;
+  }
+
+  private anyTakesLogs(): boolean {
+    for (const client of this.clients) if (client.logs && client.dropped === 0) return true;
+    return false;
   }
 
   private flushLogs(): void {
     // A gap waiting for its second is sent even when the stream has gone quiet.
     for (const client of this.clients) client.sendGap();
     if (this.batch.length === 0 && this.batchDropped === 0) return;
-    const text = this.batch.join('');
+    const text = this.batch.map((chunk) => chunk.text()).join('');
     this.batch = [];
     this.batchBytes = 0;
     for (const client of this.clients) {
       if (!client.logs) continue;
-      client.dropped += this.batchDropped;
+      // The batch came before what was dropped after it: it goes out first, then the gap is due.
       client.log(text);
+      client.dropped += this.batchDropped;
     }
     this.batchDropped = 0;
   }

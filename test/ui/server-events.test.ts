@@ -137,4 +137,27 @@ describe('gap events in a lasting flood', () => {
     expect(gaps).toBeGreaterThanOrEqual(2);
     expect(gaps).toBeLessThanOrEqual(Math.ceil(seconds) + 1);
   });
+
+  it('renders log text only for what a tab is sent: none past a batch, none while every tab waits for its gap', async () => {
+    let feed: ((chunk: LogChunk) => void) | undefined;
+    const { port } = await serve({ ps: async () => [], metrics: async () => undefined, subscribeLogs: (listener) => ((feed = listener), () => (feed = undefined)) });
+    const client = await open(port);
+    await waitFor(() => feed, 'the log feed');
+    const line = `${'z'.repeat(1023)}\n`;
+    let rendered = 0;
+    const counted = (): LogChunk => ({ bytes: line.length, text: () => ((rendered += line.length), line) });
+    const started = Date.now();
+    let fed = 0;
+    while (Date.now() - started < 2500) {
+      for (let i = 0; i < 100; i++) feed!(counted());
+      fed += line.length * 100;
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    }
+    const received = (): number => eventsOf(client.text(), 'log').reduce((sum, data) => sum + (JSON.parse(data) as { text: string }).text.length, 0);
+    const dropped = (): number => eventsOf(client.text(), 'gap').reduce((sum, data) => sum + (JSON.parse(data) as { dropped: number }).dropped, 0);
+    await waitFor(() => received() + dropped() === fed, () => `received ${received()} + dropped ${dropped()} to be ${fed}`);
+    // Everything rendered was sent: a flood ten times a batch made no text that went nowhere.
+    expect(rendered).toBe(received());
+    expect(received()).toBeLessThan(fed / 4);
+  });
 });
