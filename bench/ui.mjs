@@ -2,9 +2,9 @@
 // of 80 bytes, output to a file) with one dashboard tab attached to /api/events (reading everything:
 // ps, log and metrics events) against the same run with the dashboard served but no tab. Each
 // writer waits for a `go` file, so the tab is connected before the first line; tf's CPU is counted
-// from then on (its rusage at exit, bench/rusage.mjs, minus /proc's reading at `go`). Median of 7 of
+// from then on (its rusage at exit, bench/rusage.mjs, minus /proc's reading at `go`). Median of 9 of
 // each, alternating. Target: at most 10% more CPU with the tab.
-import { closeSync, mkdirSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { closeSync, mkdirSync, openSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { request } from 'node:http';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -15,12 +15,16 @@ export const UI_TARGETS = { cpuRatio: 1.1 };
 const TICKS_PER_S = 100;
 
 /**
- * The CPU time of a live process so far, in seconds: /proc/PID/schedstat's run time (nanoseconds;
- * /proc/PID/stat's utime + stime count 10 ms ticks, a tenth of the difference this row measures).
+ * The CPU time of a live process so far, in seconds, all its threads (V8's collector and compiler
+ * threads count in the rusage at exit too): the run time in each /proc/PID/task/TID/schedstat
+ * (nanoseconds; /proc/PID/stat's utime + stime count 10 ms ticks, a tenth of the difference this
+ * row measures).
  */
 function cpuOf(pid) {
   try {
-    return Number(readFileSync(`/proc/${pid}/schedstat`, 'utf8').split(' ')[0]) / 1e9;
+    let ns = 0;
+    for (const task of readdirSync(`/proc/${pid}/task`)) ns += Number(readFileSync(`/proc/${pid}/task/${task}/schedstat`, 'utf8').split(' ')[0]);
+    return ns / 1e9;
   } catch {
     const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
     const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
@@ -96,7 +100,7 @@ async function oneRun(ctx, dir, withTab, run) {
 export async function benchUi(ctx) {
   const writers = 8;
   const lines = ctx.quick ? 20_000 : 200_000;
-  const repeats = ctx.quick ? 1 : 7;
+  const repeats = ctx.quick ? 1 : 9;
   const dir = join(ctx.tmp, 'ui');
   mkdirSync(dir, { recursive: true });
   const ids = Array.from({ length: writers }, (_, i) => `w${i + 1}`);

@@ -7,7 +7,8 @@ import { recordBytes, recordLines, type OutputLine, type OutputRecord } from '..
  */
 export const TAIL_BYTES_PER_SOURCE = 512 * 1024;
 
-type Listener = (record: OutputRecord) => void;
+/** A record as printed, and its size (the bytes of its lines' text). */
+type Listener = (record: OutputRecord, bytes: number) => void;
 
 /** Which lines a reader wants: none of these set means every line. */
 export interface LineQuery {
@@ -25,8 +26,7 @@ class Ring {
   private first = 0;
   private bytes = 0;
 
-  push(seq: number, record: OutputRecord): void {
-    const bytes = recordBytes(record);
+  push(seq: number, record: OutputRecord, bytes: number): void {
     this.records.push({ seq, record, bytes });
     this.bytes += bytes;
     while (this.bytes > TAIL_BYTES_PER_SOURCE && this.records.length - this.first > 1) {
@@ -52,13 +52,21 @@ class Ring {
 export class LogTail {
   private readonly rings = new Map<string, Ring>();
   private seq = 0;
+  private bytes = 0;
   private readonly listeners = new Set<Listener>();
 
   write(record: OutputRecord): void {
     let ring = this.rings.get(record.source.name);
     if (!ring) this.rings.set(record.source.name, (ring = new Ring()));
-    ring.push(this.seq++, record);
-    for (const listener of this.listeners) listener(record);
+    const bytes = recordBytes(record);
+    ring.push(this.seq++, record, bytes);
+    this.bytes += bytes;
+    for (const listener of this.listeners) listener(record, bytes);
+  }
+
+  /** How many bytes of text have been printed so far (kept or since forgotten). */
+  get written(): number {
+    return this.bytes;
   }
 
   /** The last `count` lines that pass `query`, oldest first, across sources in the order printed. */

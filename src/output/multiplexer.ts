@@ -156,6 +156,21 @@ export class Multiplexer {
     return out;
   }
 
+  /**
+   * A record as printed, with `lead` before each line (the dashboard's event-stream `data: `). A
+   * fast-path block goes through the kernel again, into bytes, as it went to the terminal: no
+   * string is made of it. Anything else is the rendered text, led line by line.
+   */
+  renderRecordLed(record: OutputRecord, lead: Buffer): Buffer | string {
+    if (record.kind === 'block' && !this.options.json && this.kernel) {
+      const bytes = this.kernel.prefixLines(Buffer.concat([lead, this.prefix(record.source, record.time)]), record.parts);
+      if (bytes instanceof Buffer) return bytes;
+    }
+    const text = this.renderRecord(record);
+    const leadText = lead.toString();
+    return leadText + text.slice(0, -1).replaceAll('\n', `\n${leadText}`) + '\n';
+  }
+
   /** Resolves once everything written so far has reached the sink (or the sink is gone). */
   flush(): Promise<void> {
     if (this.closed) return Promise.resolve();

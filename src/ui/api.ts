@@ -2,7 +2,8 @@ import type { IncomingMessage } from 'node:http';
 import type { Handler } from '../control/server.js';
 import { parseRequest, type Request } from '../control/protocol.js';
 import { TfError } from '../util/errors.js';
-import type { LogChunk, MetricsReply } from './events.js';
+import type { OutputRecord } from '../output/record.js';
+import type { LogFeed, MetricsReply } from './events.js';
 import type { ReleaseViews } from './releases.js';
 
 /** What the dashboard reads beyond the control commands: the app, its types and start timeline. */
@@ -17,7 +18,7 @@ export interface UiContext {
    * The merged stream, undecoded: straight from tf's log tail rather than through the `logs`
    * command, which decodes every chunk (a flood the page never shows would cost tf the decode).
    */
-  subscribeLogs(listener: (chunk: LogChunk) => void): () => void;
+  logs: LogFeed<OutputRecord>;
 }
 
 /** A JSON answer and its status. */

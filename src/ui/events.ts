@@ -1,14 +1,10 @@
 import type { ServerResponse } from 'node:http';
+import { LogBatch, type LogFrame } from './log-batch.js';
 
 /** At most this much waits in tf for one dashboard tab; past it, that tab's log text is dropped and counted. */
 export const CLIENT_BUFFER_BYTES = 1 << 20;
 /** Log text is sent in batches this far apart: one write per tab instead of one per line. */
 const LOG_BATCH_MS = 100;
-/**
- * At most this much log text a batch (2.5 MiB/s, some 25,000 lines a second): more than a page
- * can show, so a flood past it is dropped here, once for every tab, before any rendering.
- */
-export const LOG_BATCH_BYTES = 256 * 1024;
 /** How often the process list is compared with the last one sent (so at most 5 ps events a second). */
 const PS_POLL_MS = 200;
 /** An unchanged process list is sent again this often: uptimes move, and the tab knows tf is alive. */
@@ -26,27 +22,29 @@ export interface MetricsReply {
   processes: Array<{ name: string; type: string; samples: Array<[number, number | null, number | null]> }>;
 }
 
-/** Where the events come from: the same control commands the CLI uses. */
-export interface EventSources {
+/** Where the events come from: the same control commands the CLI uses, and tf's log tail. */
+export interface EventSources<T> {
   ps(): Promise<Array<Record<string, unknown>>>;
   /** undefined: this tf keeps no metrics. */
   metrics(since: number | undefined): Promise<MetricsReply | undefined>;
-  /** The merged stream as tf prints it, a chunk at a time, rendered only when asked. */
-  subscribeLogs(listener: (chunk: LogChunk) => void): () => void;
+  logs: LogFeed<T>;
 }
 
 /**
- * Some of the merged stream: its size is known at once, its text (prefixes, colours) is made
- * only for what a batch keeps, so a flood past the batch costs no rendering.
+ * The merged stream as tf prints it: each item (a record of tf's log tail) comes with its size,
+ * and its text (prefixes, colours) is made only for what a batch sends, so a flood past the batch
+ * costs no rendering. While the hub has no room for more it does not listen at all: what it
+ * missed is counted from `written`, not looked at.
  */
-export interface LogChunk {
-  bytes: number;
-  text(): string;
-}
-
-/** A chunk of text already made. */
-export function textChunk(data: Buffer | string): LogChunk {
-  return { bytes: typeof data === 'string' ? Buffer.byteLength(data) : data.length, text: () => String(data) };
+export interface LogFeed<T> {
+  subscribe(listener: (item: T, bytes: number) => void): () => void;
+  /** Bytes printed so far (the sum of every item's size). */
+  written(): number;
+  /**
+   * The item's lines as printed, each as an event-stream data line (`data: LINE` and LF): a log
+   * event's data is then the lines themselves, with no JSON around them to make and escape.
+   */
+  render(item: T): Buffer | string;
 }
 
 /**
@@ -63,7 +61,7 @@ export class EventClient {
 
   constructor(
     private readonly response: ServerResponse,
-    readonly logs: boolean,
+    readonly wantsLogs: boolean,
   ) {
     response.on('drain', () => this.catchUp());
   }
@@ -74,15 +72,22 @@ export class EventClient {
     else this.write(event, data);
   }
 
-  log(text: string): void {
-    if (!this.logs || text.length === 0) return;
-    const size = Buffer.byteLength(text);
+  /** A batch as one log event, or, when it does not fit, dropped and counted with what followed. */
+  logs(frame: LogFrame, droppedAfter: number): void {
+    if (!this.wantsLogs) return;
     this.sendGap();
-    if (this.dropped > 0 || this.response.writableLength + size > CLIENT_BUFFER_BYTES) {
-      this.dropped += size;
-      return;
+    if (frame.bytes > 0 && this.dropped === 0 && this.response.writableLength + frame.bytes <= CLIENT_BUFFER_BYTES) {
+      if (this.response.writableEnded) return;
+      this.response.cork();
+      this.response.write('event: log\n');
+      for (const chunk of frame.chunks) this.response.write(chunk);
+      this.response.write('\n');
+      this.response.uncork();
+    } else {
+      this.dropped += frame.bytes;
     }
-    this.write('log', JSON.stringify({ text }));
+    // The batch came before what was dropped after it: it goes out first, then the gap is due.
+    this.dropped += droppedAfter;
   }
 
   /** Sends the pending gap event once the tab has room and the last one is a second old. */
@@ -108,20 +113,19 @@ export class EventClient {
  * Every open stream, and the pollers that feed them: running only while a tab is connected, so a
  * dashboard nobody looks at costs nothing (and the log feed only while a tab wants logs).
  */
-export class EventHub {
+export class EventHub<T> {
   private readonly clients = new Set<EventClient>();
   private timers: NodeJS.Timeout[] = [];
-  private unsubscribe: (() => void) | undefined;
-  /** Rendered only when sent: text made as it comes would outlive a scavenge or two and cost a full GC. */
-  private batch: LogChunk[] = [];
-  private batchBytes = 0;
-  private batchDropped = 0;
+  private logTimer: NodeJS.Timeout | undefined;
+  private readonly logs: LogBatch<T>;
   private lastPs = '';
   private lastPsAt = 0;
   private metricsSince: number | undefined;
   private metricsOff = false;
 
-  constructor(private readonly sources: EventSources) {}
+  constructor(private readonly sources: EventSources<T>) {
+    this.logs = new LogBatch(sources.logs, () => this.anyTakesLogs());
+  }
 
   async add(client: EventClient, closed: Promise<void>): Promise<void> {
     this.clients.add(client);
@@ -147,7 +151,7 @@ export class EventHub {
   }
 
   private startPolling(): void {
-    this.timers = [setInterval(() => void this.pollPs(), PS_POLL_MS), setInterval(() => void this.pollMetrics(), METRICS_POLL_MS), setInterval(() => this.flushLogs(), LOG_BATCH_MS)];
+    this.timers = [setInterval(() => void this.pollPs(), PS_POLL_MS), setInterval(() => void this.pollMetrics(), METRICS_POLL_MS)];
     for (const timer of this.timers) timer.unref();
   }
 
@@ -157,49 +161,31 @@ export class EventHub {
     this.lastPs = '';
   }
 
+  /** The log feed and its batches run only while some tab wants logs. */
   private updateLogFeed(): void {
-    const wanted = [...this.clients].some((client) => client.logs);
-    if (wanted && !this.unsubscribe) this.unsubscribe = this.sources.subscribeLogs((text) => this.collect(text));
-    if (!wanted && this.unsubscribe) {
-      this.unsubscribe();
-      this.unsubscribe = undefined;
-      this.batch = [];
-      this.batchBytes = 0;
+    const wanted = [...this.clients].some((client) => client.wantsLogs);
+    if (wanted && !this.logs.on) {
+      this.logs.start();
+      this.logTimer = setInterval(() => this.flushLogs(), LOG_BATCH_MS).unref();
+    }
+    if (!wanted && this.logs.on) {
+      this.logs.stop();
+      clearInterval(this.logTimer);
     }
   }
 
-  /**
-   * A flood faster than any tab reads is cut here already, before it costs a rendering: past the
-   * batch's size, and while every tab that wants logs has a gap pending (it would drop the batch).
-   */
-  private collect(chunk: LogChunk): void {
-    if (this.batchBytes + chunk.bytes > LOG_BATCH_BYTES || !this.anyTakesLogs()) {
-      this.batchDropped += chunk.bytes;
-      return;
-    }
-    this.batch.push(chunk);
-    this.batchBytes += chunk.bytes;
-  }
-
+  /** A flood is cut before it costs a rendering while every tab that wants logs has a gap pending (it would drop the batch). */
   private anyTakesLogs(): boolean {
-    for (const client of this.clients) if (client.logs && client.dropped === 0) return true;
+    for (const client of this.clients) if (client.wantsLogs && client.dropped === 0) return true;
     return false;
   }
 
   private flushLogs(): void {
     // A gap waiting for its second is sent even when the stream has gone quiet.
     for (const client of this.clients) client.sendGap();
-    if (this.batch.length === 0 && this.batchDropped === 0) return;
-    const text = this.batch.map((chunk) => chunk.text()).join('');
-    this.batch = [];
-    this.batchBytes = 0;
-    for (const client of this.clients) {
-      if (!client.logs) continue;
-      // The batch came before what was dropped after it: it goes out first, then the gap is due.
-      client.log(text);
-      client.dropped += this.batchDropped;
-    }
-    this.batchDropped = 0;
+    const { frame, dropped } = this.logs.take();
+    if (frame.bytes === 0 && dropped === 0) return;
+    for (const client of this.clients) client.logs(frame, dropped);
   }
 
   private async pollPs(): Promise<void> {

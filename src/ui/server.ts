@@ -2,6 +2,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { ProtocolError } from '../control/protocol.js';
 import { errnoCode, TfError } from '../util/errors.js';
+import type { OutputRecord } from '../output/record.js';
 import { get, metrics, post, processes, readBody, type UiContext } from './api.js';
 import { cookieValue, hostAllowed, newSecret, originAllowed, sameSecret, SECURITY_HEADERS, sessionCookie } from './auth.js';
 import { EventClient, EventHub } from './events.js';
@@ -21,7 +22,7 @@ export class UiServer {
   /** One session secret for every tab: the cookie the token buys. */
   private readonly session = newSecret();
   private readonly server: Server;
-  private readonly hub: EventHub;
+  private readonly hub: EventHub<OutputRecord>;
   /** One-use sign-in links for a browser that tf ui starts, and when each expires. */
   private readonly tickets = new Map<string, number>();
   private port = 0;
@@ -30,7 +31,7 @@ export class UiServer {
     this.hub = new EventHub({
       ps: () => processes(context),
       metrics: (since) => metrics(context, since),
-      subscribeLogs: (listener) => context.subscribeLogs(listener),
+      logs: context.logs,
     });
     this.server = createServer((request, response) => void this.serve(request, response).catch((error: unknown) => this.fail(response, error)));
     // Each costs a file descriptor in tf: a local program without the token must not exhaust them.

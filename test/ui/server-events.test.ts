@@ -1,11 +1,11 @@
 import { createServer, request, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { describe, expect, it, onTestFinished } from 'vitest';
-import { CLIENT_BUFFER_BYTES, EventClient, EventHub, textChunk, type EventSources, type LogChunk, type MetricsReply } from '../../src/ui/events.js';
+import { CLIENT_BUFFER_BYTES, EventClient, EventHub, type EventSources, type LogFeed, type MetricsReply } from '../../src/ui/events.js';
 import { waitFor } from '../helpers/wait.js';
 
 /** A real HTTP server whose one route is the hub's event stream; the sources are the test's. */
-async function serve(sources: EventSources): Promise<{ port: number; hub: EventHub }> {
+async function serve(sources: EventSources<string>): Promise<{ port: number; hub: EventHub<string> }> {
   const hub = new EventHub(sources);
   const server: Server = createServer((req, res) => {
     res.writeHead(200, { 'Content-Type': 'text/event-stream' });
@@ -21,6 +21,29 @@ async function serve(sources: EventSources): Promise<{ port: number; hub: EventH
   return { port: (server.address() as AddressInfo).port, hub };
 }
 
+/** A log feed of plain text, as tf's log tail is one of records; it counts what the hub asks of it. */
+function textFeed() {
+  const listeners = new Set<(item: string, bytes: number) => void>();
+  const counts = { written: 0, calls: 0, rendered: 0, started: false };
+  const feed: LogFeed<string> = {
+    subscribe: (listener) => {
+      counts.started = true;
+      listeners.add(listener);
+      return () => listeners.delete(listener);
+    },
+    written: () => counts.written,
+    // As tf's feed does: each line a data line.
+    render: (item) => ((counts.rendered += item.length), item.replace(/^/gm, 'data: ').replace(/data: $/, '')),
+  };
+  const print = (text: string | Buffer): void => {
+    const item = String(text);
+    const bytes = Buffer.byteLength(item);
+    counts.written += bytes;
+    for (const listener of listeners) (counts.calls++, listener(item, bytes));
+  };
+  return { feed, print, counts };
+}
+
 function open(port: number, path = '/'): Promise<{ text: () => string; response: IncomingMessage }> {
   return new Promise((resolve) => {
     let text = '';
@@ -34,9 +57,17 @@ function open(port: number, path = '/'): Promise<{ text: () => string; response:
   });
 }
 
+/** The data of each `name` event (its data lines joined, as EventSource gives them). */
 function eventsOf(text: string, name: string): string[] {
-  return [...text.matchAll(new RegExp(`event: ${name}\\ndata: ([^\\n]*)\\n\\n`, 'g'))].map((m) => m[1]!);
+  return text
+    .split('\n\n')
+    .slice(0, -1) // what follows the last blank line is an event still arriving
+    .filter((block) => block.startsWith(`event: ${name}\n`))
+    .map((block) => block.split('\n').filter((line) => line.startsWith('data: ')).map((line) => line.slice(6)).join('\n'));
 }
+
+/** A log event's text: its lines, each ending in LF. */
+const logText = (data: string): string => `${data}\n`;
 
 describe('the dashboard event stream', () => {
   it('turns metrics samples into one event per sample time, only new ones', async () => {
@@ -46,7 +77,7 @@ describe('the dashboard event stream', () => {
     const { port } = await serve({
       ps: async () => [{ name: 'web.1', state: 'running', uptimeMs: 1 }],
       metrics: async (since) => (asked.push(since), reply()),
-      subscribeLogs: () => () => {},
+      logs: textFeed().feed,
     });
     const client = await open(port);
     await waitFor(() => asked.length >= 1, 'the first metrics poll');
@@ -60,21 +91,21 @@ describe('the dashboard event stream', () => {
 
   it('sends ps on a change and batches log text; logs=0 gets none', async () => {
     let state = 'running';
-    let feed: ((chunk: LogChunk) => void) | undefined;
+    const logs = textFeed();
     const { port } = await serve({
       ps: async () => [{ name: 'web.1', state, uptimeMs: Date.now() }],
       metrics: async () => undefined,
-      subscribeLogs: (listener) => ((feed = listener), () => (feed = undefined)),
+      logs: logs.feed,
     });
     const client = await open(port);
     const quiet = await open(port, '/?logs=0');
-    await waitFor(() => eventsOf(client.text(), 'ps').length >= 1 && feed, 'the first ps event and the log feed');
-    for (let i = 0; i < 50; i++) feed!(textChunk(Buffer.from(`line ${i}\n`)));
-    const logs = await waitFor(() => {
-      const all = eventsOf(client.text(), 'log').map((data) => (JSON.parse(data) as { text: string }).text).join('');
+    await waitFor(() => eventsOf(client.text(), 'ps').length >= 1 && logs.counts.started, 'the first ps event and the log feed');
+    for (let i = 0; i < 50; i++) logs.print(Buffer.from(`line ${i}\n`));
+    const text = await waitFor(() => {
+      const all = eventsOf(client.text(), 'log').map((data) => logText(data)).join('');
       return all.includes('line 49\n') && all;
     }, 'the 50 lines');
-    expect(logs).toBe(Array.from({ length: 50 }, (_, i) => `line ${i}\n`).join(''));
+    expect(text).toBe(Array.from({ length: 50 }, (_, i) => `line ${i}\n`).join(''));
     // Batched: far fewer events than lines.
     expect(eventsOf(client.text(), 'log').length).toBeLessThan(10);
     const before = eventsOf(client.text(), 'ps').length;
@@ -85,53 +116,53 @@ describe('the dashboard event stream', () => {
   });
 
   it('drops log text for a tab that does not read, counts it, and says so when it reads again', async () => {
-    let feed: ((chunk: LogChunk) => void) | undefined;
-    const { port } = await serve({ ps: async () => [], metrics: async () => undefined, subscribeLogs: (listener) => ((feed = listener), () => (feed = undefined)) });
+    const logs = textFeed();
+    const { port } = await serve({ ps: async () => [], metrics: async () => undefined, logs: logs.feed });
     const client = await open(port);
     client.response.pause();
-    await waitFor(() => feed, 'the log feed');
+    await waitFor(() => logs.counts.started, 'the log feed');
     const chunk = Buffer.from(`${'x'.repeat(1023)}\n`);
     // 64 MiB over a few seconds, far past what the socket buffers and the tab's bound hold.
     for (let sent = 0; sent < 64 * 1024 * 1024; sent += chunk.length * 256) {
-      for (let i = 0; i < 256; i++) feed!(textChunk(chunk));
+      for (let i = 0; i < 256; i++) logs.print(chunk);
       await new Promise((resolve) => setTimeout(resolve, 2));
     }
     client.response.resume();
     const dropped = (): number => eventsOf(client.text(), 'gap').reduce((sum, data) => sum + (JSON.parse(data) as { dropped: number }).dropped, 0);
     await waitFor(() => dropped() > 32 * 1024 * 1024, () => `gap events counting most of it (${dropped()})`);
-    const received = (): number => eventsOf(client.text(), 'log').reduce((sum, data) => sum + (JSON.parse(data) as { text: string }).text.length, 0);
+    const received = (): number => eventsOf(client.text(), 'log').reduce((sum, data) => sum + logText(data).length, 0);
     // Every byte is either received or counted as dropped, and what got through is whole lines.
     await waitFor(() => received() + dropped() === 64 * 1024 * 1024, () => `received ${received()} + dropped ${dropped()} to be all 64 MiB`);
     expect(received()).toBeGreaterThan(0);
     expect(received()).toBeLessThan(CLIENT_BUFFER_BYTES * 8);
-    expect(eventsOf(client.text(), 'log').every((data) => /^(x{1023}\n)+$/.test((JSON.parse(data) as { text: string }).text))).toBe(true);
+    expect(eventsOf(client.text(), 'log').every((data) => /^(x{1023}\n)+$/.test(logText(data)))).toBe(true);
     // After its gap the tab's stream is whole again.
-    feed!(textChunk('after the flood\n'));
+    logs.print('after the flood\n');
     await waitFor(() => eventsOf(client.text(), 'log').some((data) => data.includes('after the flood')), 'the line after the flood');
   });
 });
 
 describe('gap events in a lasting flood', () => {
   it('come at most once a second to a tab that reads, so the page does not refetch its tail ten times a second', async () => {
-    let feed: ((chunk: LogChunk) => void) | undefined;
-    const { port } = await serve({ ps: async () => [], metrics: async () => undefined, subscribeLogs: (listener) => ((feed = listener), () => (feed = undefined)) });
+    const logs = textFeed();
+    const { port } = await serve({ ps: async () => [], metrics: async () => undefined, logs: logs.feed });
     const client = await open(port);
-    await waitFor(() => feed, 'the log feed');
+    await waitFor(() => logs.counts.started, 'the log feed');
     const chunk = Buffer.from(`${'y'.repeat(1023)}\n`);
     const started = Date.now();
     let fed = 0;
     // 2.5 s at some 10 MiB/s: four times what a batch carries, every batch drops some.
     while (Date.now() - started < 2500) {
-      for (let i = 0; i < 100; i++) feed!(textChunk(chunk));
+      for (let i = 0; i < 100; i++) logs.print(chunk);
       fed += chunk.length * 100;
       await new Promise((resolve) => setTimeout(resolve, 10));
     }
     const seconds = (Date.now() - started) / 1000;
-    const received = (): number => eventsOf(client.text(), 'log').reduce((sum, data) => sum + (JSON.parse(data) as { text: string }).text.length, 0);
+    const received = (): number => eventsOf(client.text(), 'log').reduce((sum, data) => sum + logText(data).length, 0);
     const dropped = (): number => eventsOf(client.text(), 'gap').reduce((sum, data) => sum + (JSON.parse(data) as { dropped: number }).dropped, 0);
     // The last gap is out once every byte is accounted for; a line after it arrives as it is.
     await waitFor(() => received() + dropped() === fed, () => `received ${received()} + dropped ${dropped()} to be ${fed}`);
-    feed!(textChunk('the end\n'));
+    logs.print('the end\n');
     await waitFor(() => client.text().includes('the end'), 'the last line after the last gap');
     const gaps = eventsOf(client.text(), 'gap').length;
     expect(gaps).toBeGreaterThanOrEqual(2);
@@ -139,25 +170,25 @@ describe('gap events in a lasting flood', () => {
   });
 
   it('renders log text only for what a tab is sent: none past a batch, none while every tab waits for its gap', async () => {
-    let feed: ((chunk: LogChunk) => void) | undefined;
-    const { port } = await serve({ ps: async () => [], metrics: async () => undefined, subscribeLogs: (listener) => ((feed = listener), () => (feed = undefined)) });
+    const logs = textFeed();
+    const { port } = await serve({ ps: async () => [], metrics: async () => undefined, logs: logs.feed });
     const client = await open(port);
-    await waitFor(() => feed, 'the log feed');
+    await waitFor(() => logs.counts.started, 'the log feed');
     const line = `${'z'.repeat(1023)}\n`;
-    let rendered = 0;
-    const counted = (): LogChunk => ({ bytes: line.length, text: () => ((rendered += line.length), line) });
     const started = Date.now();
     let fed = 0;
     while (Date.now() - started < 2500) {
-      for (let i = 0; i < 100; i++) feed!(counted());
+      for (let i = 0; i < 100; i++) logs.print(line);
       fed += line.length * 100;
       await new Promise((resolve) => setTimeout(resolve, 10));
     }
-    const received = (): number => eventsOf(client.text(), 'log').reduce((sum, data) => sum + (JSON.parse(data) as { text: string }).text.length, 0);
+    const received = (): number => eventsOf(client.text(), 'log').reduce((sum, data) => sum + logText(data).length, 0);
     const dropped = (): number => eventsOf(client.text(), 'gap').reduce((sum, data) => sum + (JSON.parse(data) as { dropped: number }).dropped, 0);
     await waitFor(() => received() + dropped() === fed, () => `received ${received()} + dropped ${dropped()} to be ${fed}`);
     // Everything rendered was sent: a flood ten times a batch made no text that went nowhere.
-    expect(rendered).toBe(received());
+    expect(logs.counts.rendered).toBe(received());
     expect(received()).toBeLessThan(fed / 4);
+    // Nor was it listened to past a full batch: most of the flood's lines never reached the hub.
+    expect(logs.counts.calls).toBeLessThan(fed / line.length / 2);
   });
 });

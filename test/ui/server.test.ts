@@ -217,8 +217,10 @@ describe('tf ui API', () => {
     expect(stream.response?.headers['content-type']).toMatch(/^text\/event-stream/);
     writeFileSync(join(root, 'go'), '');
     const printed = await waitFor(() => (tf.stdout.includes('GO-LINE') ? Date.now() : undefined), 'tf to print GO-LINE');
-    const event = await stream.next((e) => e.event === 'log' && (JSON.parse(e.data) as { text: string }).text.includes('GO-LINE'), 'GO-LINE');
+    const event = await stream.next((e) => e.event === 'log' && e.data.includes('GO-LINE'), 'GO-LINE');
     expect(event.at - printed).toBeLessThan(1000);
+    // Its data is the line as tf printed it, prefix and all.
+    expect(event.data.split('\n')).toContain(tf.stdout.split('\n').find((line) => line.includes('GO-LINE')));
     // A change of state is a ps event.
     const count = stream.events.length;
     await dashboard.post('/api/stop', { targets: ['web'] });

@@ -319,6 +319,9 @@ describe('Multiplexer.renderRecord: a record as it was printed (tf logs, the das
     expect(records.length).toBeGreaterThan(0);
     expect(records.map((record) => m.renderRecord(record)).join('')).toBe(out.text());
     expect(out.text()).not.toContain('\r');
+    // The dashboard's event-stream form: the same lines, each led by `data: `.
+    const led = records.map((record) => String(m.renderRecordLed(record, DATA))).join('');
+    expect(led).toBe(out.text().replace(/^(?=.)/gm, 'data: '));
   });
 
   it('takes a CRLF block on the fast path and prints (and renders) it as LF lines', () => {
@@ -329,5 +332,11 @@ describe('Multiplexer.renderRecord: a record as it was printed (tf logs, the das
     expect(m.block(web1, [Buffer.from('one\r\ntwo\r\n')])).toBe(true);
     expect(out.text()).toBe('web.1  | one\nweb.1  | two\n');
     expect(m.renderRecord(records[0]!)).toBe(out.text());
+    // For the dashboard the kernel prefixes it again, into bytes: no string is made of a flood.
+    const led = m.renderRecordLed(records[0]!, DATA);
+    expect(led).toBeInstanceOf(Buffer);
+    expect(String(led)).toBe('data: web.1  | one\ndata: web.1  | two\n');
   });
 });
+
+const DATA = Buffer.from('data: ');

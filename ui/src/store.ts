@@ -174,7 +174,8 @@ function connect(): void {
     notify();
   });
   events.addEventListener('log', (event) => {
-    const { text } = JSON.parse((event as MessageEvent<string>).data) as { text: string };
+    // Each line of the batch is a data line; the event's data joins them without the last LF.
+    const text = `${(event as MessageEvent<string>).data}\n`;
     logs.append(text);
     for (const listener of logListeners) listener(text);
     notify();
