@@ -76,7 +76,7 @@ export class EventClient {
   logs(frame: LogFrame, droppedAfter: number): void {
     if (!this.wantsLogs) return;
     this.sendGap();
-    if (frame.bytes > 0 && this.dropped === 0 && this.response.writableLength + frame.bytes <= CLIENT_BUFFER_BYTES) {
+    if (frame.size > 0 && this.dropped === 0 && this.response.writableLength + frame.size <= CLIENT_BUFFER_BYTES) {
       if (this.response.writableEnded) return;
       this.response.cork();
       this.response.write('event: log\n');
@@ -184,7 +184,7 @@ export class EventHub<T> {
     // A gap waiting for its second is sent even when the stream has gone quiet.
     for (const client of this.clients) client.sendGap();
     const { frame, dropped } = this.logs.take();
-    if (frame.bytes === 0 && dropped === 0) return;
+    if (frame.size === 0 && dropped === 0) return;
     for (const client of this.clients) client.logs(frame, dropped);
   }
 

@@ -5,9 +5,12 @@ import type { LogFeed } from './events.js';
  * can show, so a flood past it is dropped here, once for every tab, before any rendering.
  */
 export const LOG_BATCH_BYTES = 256 * 1024;
-/** One batch: its lines as event-stream data lines, in the chunks they were made in, and their size. */
+/** One batch: its lines as event-stream data lines, in the chunks they were made in. */
 export interface LogFrame {
   chunks: Array<Buffer | string>;
+  /** The chunks' size on the wire, for the tab's bound. */
+  size: number;
+  /** The printed bytes it holds (the items' sizes): what a gap counts when the frame is dropped. */
   bytes: number;
 }
 
@@ -93,8 +96,8 @@ export class LogBatch<T> {
 
   private render(): LogFrame {
     const chunks = this.items.map((item) => this.feed.render(item));
-    let bytes = 0;
-    for (const chunk of chunks) bytes += typeof chunk === 'string' ? Buffer.byteLength(chunk) : chunk.length;
-    return { chunks, bytes };
+    let size = 0;
+    for (const chunk of chunks) size += typeof chunk === 'string' ? Buffer.byteLength(chunk) : chunk.length;
+    return { chunks, size, bytes: this.bytes };
   }
 }
