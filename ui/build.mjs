@@ -19,7 +19,10 @@ const ROOT = resolve(import.meta.dirname, '..');
 const OUT = join(ROOT, 'dist', 'ui');
 const ASSETS = join(OUT, 'assets');
 
-rmSync(OUT, { recursive: true, force: true });
+// Only the page's own files: tsc's output of src/ui shares the folder, and scripts/bundle.mjs
+// reads it (a bundle run on its own after a build must still find it).
+rmSync(ASSETS, { recursive: true, force: true });
+rmSync(join(OUT, 'index.html'), { force: true });
 mkdirSync(ASSETS, { recursive: true });
 
 const result = await build({
