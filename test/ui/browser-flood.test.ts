@@ -1,6 +1,7 @@
 // The dashboard under a flood: 10,000 lines a second for 10 s into the logs page. The tab's heap
 // stays bounded (the page keeps at most its configured lines), clicks are answered within 200 ms
-// throughout, and the view catches up with the newest line afterwards.
+// throughout, and the view catches up with the newest line afterwards. And a burst past what the
+// dashboard sends: the page is told of the gap and fetches the tail again.
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { CDPSession, Page } from 'playwright-core';
@@ -109,6 +110,65 @@ describe.skipIf(!haveChromium())('tf ui under a log flood', () => {
       // 5,000 parsed lines take a few MB; an unbounded page would hold 100,000 (tens of MB) by now.
       expect(after - baseline).toBeLessThan(24 * 1048576);
       expect(peak).toBeLessThan(96 * 1048576);
+      expect(pageErrors(page)).toEqual([]);
+    } finally {
+      await browser.close();
+      await running.stop();
+    }
+  }, 120_000);
+});
+
+/** Waits for `go`, then writes 32 MiB as fast as the pipe takes it (far past what a batch carries), then one last line. */
+const BURST = `
+const { existsSync } = require('node:fs');
+process.on('SIGTERM', () => process.exit(0));
+console.log('READY');
+const wait = setInterval(() => {
+  if (!existsSync('go')) return;
+  clearInterval(wait);
+  let n = 0;
+  const chunk = () => {
+    let text = '';
+    while (text.length < 1 << 20) text += 'burst ' + n++ + ' ' + 'y'.repeat(100) + '\\n';
+    return text;
+  };
+  let sent = 0;
+  const write = () => {
+    while (sent < 32) {
+      sent++;
+      if (!process.stdout.write(chunk())) return void process.stdout.once('drain', write);
+    }
+    console.log('AFTER THE BURST ' + n);
+  };
+  write();
+}, 20);
+setInterval(() => {}, 1 << 30);
+`;
+
+describe.skipIf(!haveChromium())('tf ui after text was dropped for it', () => {
+  it('fetches the tail again on the gap event and shows whole lines up to the newest', async () => {
+    const root = appFolder('burst', { Procfile: 'burst: node burst.js\n', 'burst.js': BURST });
+    const running = await startApp(root, ['-p', '30810'], { recordLines: false });
+    const browser = await launch();
+    try {
+      await running.tf.waitForLine('READY');
+      const page = await openDashboard(browser.context, running, '#/logs');
+      await page.locator('.log-row', { hasText: 'READY' }).waitFor({ timeout: 10_000 });
+      const tailFetches: number[] = [];
+      page.on('request', (request) => {
+        if (new URL(request.url()).pathname === '/api/logs') tailFetches.push(Date.now());
+      });
+      const go = Date.now();
+      writeFileSync(join(root, 'go'), '');
+      const last = await waitFor(() => /AFTER THE BURST (\d+)/.exec(running.tf.stdout.slice(-300))?.[0], 'the line after the burst', 60_000);
+      await page.locator('.log-row', { hasText: last }).waitFor({ timeout: 20_000 });
+      // 32 MiB in a few seconds is past the 2.5 MiB a second the dashboard sends: the page was told
+      // of a gap and fetched the tail again, rather than showing a stream with a hole in it.
+      expect(tailFetches.filter((at) => at > go).length).toBeGreaterThanOrEqual(1);
+      const rows = await page.locator('.log-row').allTextContents();
+      const burst = rows.filter((row) => row.includes('burst '));
+      expect(burst.length).toBeGreaterThan(0);
+      for (const row of burst) expect(row).toMatch(/burst \d+ y{100}$/);
       expect(pageErrors(page)).toEqual([]);
     } finally {
       await browser.close();
