@@ -13,14 +13,22 @@ const RATE = 10_000;
 const SECONDS = 10;
 const TOTAL = RATE * SECONDS;
 
-/** Waits for the file `go`, then prints RATE lines a second (in 50 ms batches, catching up on any lag) for SECONDS. */
-const FLOOD = `
+/** A node script that prints READY, waits for the file `go`, then runs `body`, and stays until SIGTERM. */
+function onGo(body: string): string {
+  return `
 const { existsSync } = require('node:fs');
 process.on('SIGTERM', () => process.exit(0));
 console.log('READY');
 const wait = setInterval(() => {
   if (!existsSync('go')) return;
   clearInterval(wait);
+${body}}, 20);
+setInterval(() => {}, 1 << 30);
+`;
+}
+
+/** Waits for the file `go`, then prints RATE lines a second (in 50 ms batches, catching up on any lag) for SECONDS. */
+const FLOOD = onGo(`
   const start = Date.now();
   let n = 0;
   const tick = setInterval(() => {
@@ -33,9 +41,7 @@ const wait = setInterval(() => {
       console.log('FLOOD DONE');
     }
   }, 50);
-}, 20);
-setInterval(() => {}, 1 << 30);
-`;
+`);
 
 async function heapUsed(cdp: CDPSession): Promise<number> {
   const { metrics } = await cdp.send('Performance.getMetrics');
@@ -119,13 +125,7 @@ describe.skipIf(!haveChromium())('tf ui under a log flood', () => {
 });
 
 /** Waits for `go`, then writes 32 MiB as fast as the pipe takes it (far past what a batch carries), then one last line. */
-const BURST = `
-const { existsSync } = require('node:fs');
-process.on('SIGTERM', () => process.exit(0));
-console.log('READY');
-const wait = setInterval(() => {
-  if (!existsSync('go')) return;
-  clearInterval(wait);
+const BURST = onGo(`
   let n = 0;
   const chunk = () => {
     let text = '';
@@ -141,9 +141,7 @@ const wait = setInterval(() => {
     console.log('AFTER THE BURST ' + n);
   };
   write();
-}, 20);
-setInterval(() => {}, 1 << 30);
-`;
+`);
 
 describe.skipIf(!haveChromium())('tf ui after text was dropped for it', () => {
   it('fetches the tail again on the gap event and shows whole lines up to the newest', async () => {
