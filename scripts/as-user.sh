@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Runs a command (the suite, the package check) as an ordinary user, the way real users run tf:
-# root hides permission failures. Used by CI (.ci/run), through scripts/test-as-user.sh, and by
-# developers who are root on their machine. As root it creates the user and hands it the checkout;
-# as anyone else it just runs the command.
+# root hides permission failures. `npm test` runs the suite through it, so CI and developers who
+# are root on their machine run it as a user; CI (.ci/run) runs the package check through it too.
+# As root it creates the user and hands it the checkout; as anyone else it just runs the command.
 #
 #   scripts/as-user.sh COMMAND [ARGS...]
 #

@@ -7,7 +7,7 @@ import { waitFor } from '../helpers/wait.js';
 import { IS_ROOT, list, ok, releaseApp, store, tf } from './helpers.js';
 
 // Issue 11, section 1: the release store as an ordinary user (CI runs this suite as one, through
-// scripts/test-as-user.sh). Root ignores folder modes, which hid every failure here.
+// npm test, through scripts/as-user.sh). Root ignores folder modes, which hid every failure here.
 
 /** Every folder and file under `dir` with its mode, symlinks left out. */
 function modes(dir: string): Array<{ path: string; dir: boolean; mode: number }> {
