@@ -47,7 +47,7 @@ export class ControlSession {
   attach(supervisor: Supervisor, output: Multiplexer, store: StoreLocation): void {
     const handler = controlHandler(supervisor, this.logs, (lines) => output.render(lines), { ui: async () => this.dashboard().then((ui) => ({ url: ui.url, openUrl: ui.openUrl() })) });
     // The dashboard module is loaded only here, when someone asks for it (tf ui, tf start --ui).
-    this.serveUi = () => (require('../ui/index.js') as typeof import('../ui/index.js')).startUi({ handler, supervisor, logs: this.logs, render: (record, lead) => output.renderRecordLed(record, lead), root: this.root, store });
+    this.serveUi = () => (require('../ui/index.js') as typeof import('../ui/index.js')).startUi({ handler, supervisor, logs: this.logs, render: (record, lead) => output.renderRecordBytes(record, lead), root: this.root, store });
     this.say = (text) => output.system(text);
     if (!this.server) output.system(`live control is off (tf ps, scale and logs cannot reach this tf): ${this.unavailable ?? 'no socket'}`);
     output.onRecord((record) => this.logs.write(record));

@@ -145,30 +145,31 @@ export class Multiplexer {
   }
 
   /**
-   * A record as this multiplexer printed it. A block of the fast path is prefixed in one string
-   * operation, as it was printed, not line by line: the dashboard renders a flood's worth of them.
+   * A record as this multiplexer printed it, with `lead` before each line (the dashboard's
+   * event-stream `data: `). A block of the fast path is prefixed in one string operation, as it
+   * was printed, not line by line: the dashboard renders a flood's worth of them.
    */
-  renderRecord(record: OutputRecord): string {
-    if (record.kind !== 'block' || this.options.json) return this.render(recordLines(record));
-    const prefix = this.prefix(record.source, record.time).toString();
+  renderRecord(record: OutputRecord, lead = ''): string {
+    if (record.kind !== 'block' || this.options.json) {
+      const text = this.render(recordLines(record));
+      return lead === '' ? text : lead + text.slice(0, -1).replaceAll('\n', `\n${lead}`) + '\n';
+    }
+    const prefix = lead + this.prefix(record.source, record.time).toString();
     let out = '';
     for (const part of record.parts) out += prefix + blockText(part).slice(0, -1).replaceAll('\n', `\n${prefix}`) + '\n';
     return out;
   }
 
   /**
-   * A record as printed, with `lead` before each line (the dashboard's event-stream `data: `). A
-   * fast-path block goes through the kernel again, into bytes, as it went to the terminal: no
-   * string is made of it. Anything else is the rendered text, led line by line.
+   * renderRecord into bytes where it can: a fast-path block goes through the kernel again, as it
+   * went to the terminal, so no string is made of a flood.
    */
-  renderRecordLed(record: OutputRecord, lead: Buffer): Buffer | string {
+  renderRecordBytes(record: OutputRecord, lead: Buffer): Buffer | string {
     if (record.kind === 'block' && !this.options.json && this.kernel) {
       const bytes = this.kernel.prefixLines(Buffer.concat([lead, this.prefix(record.source, record.time)]), record.parts);
       if (bytes instanceof Buffer) return bytes;
     }
-    const text = this.renderRecord(record);
-    const leadText = lead.toString();
-    return leadText + text.slice(0, -1).replaceAll('\n', `\n${leadText}`) + '\n';
+    return this.renderRecord(record, lead.toString());
   }
 
   /** Resolves once everything written so far has reached the sink (or the sink is gone). */

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import type { CDPSession, Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { waitFor } from '../helpers/wait.js';
-import { appFolder, haveChromium, launch, openDashboard, pageErrors, startApp } from './browser-support.js';
+import { appFolder, haveChromium, launch, openDashboard, pageErrors, startApp, type Browser, type RunningApp } from './browser-support.js';
 
 const RATE = 10_000;
 const SECONDS = 10;
@@ -73,15 +73,28 @@ async function clickLatency(page: Page): Promise<number> {
   return measured;
 }
 
+/**
+ * tf start --ui of an app whose one process, NAME, runs `script` (node); once its READY line shows
+ * on the dashboard's logs page, `body` runs; then the browser and tf stop.
+ */
+async function onLogsPage(name: string, script: string, port: string, body: (app: { root: string; running: RunningApp; browser: Browser; page: Page }) => Promise<void>): Promise<void> {
+  const root = appFolder(name, { Procfile: `${name}: node ${name}.js\n`, [`${name}.js`]: script });
+  const running = await startApp(root, ['-p', port], { recordLines: false });
+  const browser = await launch();
+  try {
+    await running.tf.waitForLine('READY');
+    const page = await openDashboard(browser.context, running, '#/logs');
+    await page.locator('.log-row', { hasText: 'READY' }).waitFor({ timeout: 10_000 });
+    await body({ root, running, browser, page });
+  } finally {
+    await browser.close();
+    await running.stop();
+  }
+}
+
 describe.skipIf(!haveChromium())('tf ui under a log flood', () => {
   it(`stays responsive and bounded through ${RATE} lines a second for ${SECONDS} s`, async () => {
-    const root = appFolder('flood', { Procfile: 'flood: node flood.js\n', 'flood.js': FLOOD });
-    const running = await startApp(root, ['-p', '30800'], { recordLines: false });
-    const browser = await launch();
-    try {
-      await running.tf.waitForLine('READY');
-      const page = await openDashboard(browser.context, running, '#/logs');
-      await page.locator('.log-row', { hasText: 'READY' }).waitFor({ timeout: 10_000 });
+    await onLogsPage('flood', FLOOD, '30800', async ({ root, running, browser, page }) => {
       const cdp = await browser.context.newCDPSession(page);
       await cdp.send('Performance.enable');
       await cdp.send('HeapProfiler.collectGarbage');
@@ -117,10 +130,7 @@ describe.skipIf(!haveChromium())('tf ui under a log flood', () => {
       expect(after - baseline).toBeLessThan(24 * 1048576);
       expect(peak).toBeLessThan(96 * 1048576);
       expect(pageErrors(page)).toEqual([]);
-    } finally {
-      await browser.close();
-      await running.stop();
-    }
+    });
   }, 120_000);
 });
 
@@ -145,13 +155,7 @@ const BURST = onGo(`
 
 describe.skipIf(!haveChromium())('tf ui after text was dropped for it', () => {
   it('fetches the tail again on the gap event and shows whole lines up to the newest', async () => {
-    const root = appFolder('burst', { Procfile: 'burst: node burst.js\n', 'burst.js': BURST });
-    const running = await startApp(root, ['-p', '30810'], { recordLines: false });
-    const browser = await launch();
-    try {
-      await running.tf.waitForLine('READY');
-      const page = await openDashboard(browser.context, running, '#/logs');
-      await page.locator('.log-row', { hasText: 'READY' }).waitFor({ timeout: 10_000 });
+    await onLogsPage('burst', BURST, '30810', async ({ root, running, page }) => {
       const tailFetches: number[] = [];
       page.on('request', (request) => {
         if (new URL(request.url()).pathname === '/api/logs') tailFetches.push(Date.now());
@@ -168,9 +172,6 @@ describe.skipIf(!haveChromium())('tf ui after text was dropped for it', () => {
       expect(burst.length).toBeGreaterThan(0);
       for (const row of burst) expect(row).toMatch(/burst \d+ y{100}$/);
       expect(pageErrors(page)).toEqual([]);
-    } finally {
-      await browser.close();
-      await running.stop();
-    }
+    });
   }, 120_000);
 });

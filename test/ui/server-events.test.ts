@@ -69,6 +69,33 @@ function eventsOf(text: string, name: string): string[] {
 /** A log event's text: its lines, each ending in LF. */
 const logText = (data: string): string => `${data}\n`;
 
+/** Bytes of log text a stream received. */
+const receivedBytes = (text: string): number => eventsOf(text, 'log').reduce((sum, data) => sum + logText(data).length, 0);
+
+/** Bytes its gap events say were dropped. */
+const droppedBytes = (text: string): number => eventsOf(text, 'gap').reduce((sum, data) => sum + (JSON.parse(data) as { dropped: number }).dropped, 0);
+
+/** A hub fed by a text feed, with one tab open on it and the feed started. */
+async function tabOnFeed(): Promise<{ logs: ReturnType<typeof textFeed>; client: Awaited<ReturnType<typeof open>> }> {
+  const logs = textFeed();
+  const { port } = await serve({ ps: async () => [], metrics: async () => undefined, logs: logs.feed });
+  const client = await open(port);
+  await waitFor(() => logs.counts.started, 'the log feed');
+  return { logs, client };
+}
+
+/** Prints `line` in bursts of `perBurst`, 10 ms apart, for 2.5 s; returns the bytes fed and the seconds it took. */
+async function flood(logs: ReturnType<typeof textFeed>, line: string, perBurst: number): Promise<{ fed: number; seconds: number }> {
+  const started = Date.now();
+  let fed = 0;
+  while (Date.now() - started < 2500) {
+    for (let i = 0; i < perBurst; i++) logs.print(line);
+    fed += line.length * perBurst;
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+  return { fed, seconds: (Date.now() - started) / 1000 };
+}
+
 describe('the dashboard event stream', () => {
   it('turns metrics samples into one event per sample time, only new ones', async () => {
     let samples: Array<[number, number | null, number | null]> = [[1000, 1, 100]];
@@ -116,11 +143,8 @@ describe('the dashboard event stream', () => {
   });
 
   it('drops log text for a tab that does not read, counts it, and says so when it reads again', async () => {
-    const logs = textFeed();
-    const { port } = await serve({ ps: async () => [], metrics: async () => undefined, logs: logs.feed });
-    const client = await open(port);
+    const { logs, client } = await tabOnFeed();
     client.response.pause();
-    await waitFor(() => logs.counts.started, 'the log feed');
     const chunk = Buffer.from(`${'x'.repeat(1023)}\n`);
     // 64 MiB over a few seconds, far past what the socket buffers and the tab's bound hold.
     for (let sent = 0; sent < 64 * 1024 * 1024; sent += chunk.length * 256) {
@@ -128,9 +152,9 @@ describe('the dashboard event stream', () => {
       await new Promise((resolve) => setTimeout(resolve, 2));
     }
     client.response.resume();
-    const dropped = (): number => eventsOf(client.text(), 'gap').reduce((sum, data) => sum + (JSON.parse(data) as { dropped: number }).dropped, 0);
+    const dropped = (): number => droppedBytes(client.text());
     await waitFor(() => dropped() > 32 * 1024 * 1024, () => `gap events counting most of it (${dropped()})`);
-    const received = (): number => eventsOf(client.text(), 'log').reduce((sum, data) => sum + logText(data).length, 0);
+    const received = (): number => receivedBytes(client.text());
     // Every byte is either received or counted as dropped, and what got through is whole lines.
     await waitFor(() => received() + dropped() === 64 * 1024 * 1024, () => `received ${received()} + dropped ${dropped()} to be all 64 MiB`);
     expect(received()).toBeGreaterThan(0);
@@ -144,22 +168,11 @@ describe('the dashboard event stream', () => {
 
 describe('gap events in a lasting flood', () => {
   it('come at most once a second to a tab that reads, so the page does not refetch its tail ten times a second', async () => {
-    const logs = textFeed();
-    const { port } = await serve({ ps: async () => [], metrics: async () => undefined, logs: logs.feed });
-    const client = await open(port);
-    await waitFor(() => logs.counts.started, 'the log feed');
-    const chunk = Buffer.from(`${'y'.repeat(1023)}\n`);
-    const started = Date.now();
-    let fed = 0;
+    const { logs, client } = await tabOnFeed();
     // 2.5 s at some 10 MiB/s: four times what a batch carries, every batch drops some.
-    while (Date.now() - started < 2500) {
-      for (let i = 0; i < 100; i++) logs.print(chunk);
-      fed += chunk.length * 100;
-      await new Promise((resolve) => setTimeout(resolve, 10));
-    }
-    const seconds = (Date.now() - started) / 1000;
-    const received = (): number => eventsOf(client.text(), 'log').reduce((sum, data) => sum + logText(data).length, 0);
-    const dropped = (): number => eventsOf(client.text(), 'gap').reduce((sum, data) => sum + (JSON.parse(data) as { dropped: number }).dropped, 0);
+    const { fed, seconds } = await flood(logs, `${'y'.repeat(1023)}\n`, 100);
+    const received = (): number => receivedBytes(client.text());
+    const dropped = (): number => droppedBytes(client.text());
     // The last gap is out once every byte is accounted for; a line after it arrives as it is.
     await waitFor(() => received() + dropped() === fed, () => `received ${received()} + dropped ${dropped()} to be ${fed}`);
     logs.print('the end\n');
@@ -170,22 +183,13 @@ describe('gap events in a lasting flood', () => {
   });
 
   it('renders log text only for what a tab is sent: none past a batch, none while every tab waits for its gap', async () => {
-    const logs = textFeed();
-    const { port } = await serve({ ps: async () => [], metrics: async () => undefined, logs: logs.feed });
-    const client = await open(port);
-    await waitFor(() => logs.counts.started, 'the log feed');
+    const { logs, client } = await tabOnFeed();
     const line = `${'z'.repeat(1023)}\n`;
-    const started = Date.now();
-    let fed = 0;
     // Each burst is eight batches' worth, so however slowly a loaded machine runs the loop or the
     // batch timer, most of every burst is past a batch.
-    while (Date.now() - started < 2500) {
-      for (let i = 0; i < 2000; i++) logs.print(line);
-      fed += line.length * 2000;
-      await new Promise((resolve) => setTimeout(resolve, 10));
-    }
-    const received = (): number => eventsOf(client.text(), 'log').reduce((sum, data) => sum + logText(data).length, 0);
-    const dropped = (): number => eventsOf(client.text(), 'gap').reduce((sum, data) => sum + (JSON.parse(data) as { dropped: number }).dropped, 0);
+    const { fed } = await flood(logs, line, 2000);
+    const received = (): number => receivedBytes(client.text());
+    const dropped = (): number => droppedBytes(client.text());
     await waitFor(() => received() + dropped() === fed, () => `received ${received()} + dropped ${dropped()} to be ${fed}`);
     // Everything rendered was sent: a flood ten times a batch made no text that went nowhere.
     expect(logs.counts.rendered).toBe(received());

@@ -308,6 +308,7 @@ describe('Multiplexer.renderRecord: a record as it was printed (tf logs, the das
   it.each([
     ['a block, colours and timestamps on', ['one\ntwo\n', 'three\n'], { color: true, timestamps: true }],
     ['a block of CRLF lines (a terminal), printed as LF', ['one\r\ntwo\r\n'], {}],
+    ['a block, without the kernel', ['one\ntwo\n', 'three\n'], { kernel: null }],
     ['lines that need care', ['bell \x07 here\n'], {}],
   ])('%s', (_what, parts, options) => {
     const out = memorySink();
@@ -320,7 +321,7 @@ describe('Multiplexer.renderRecord: a record as it was printed (tf logs, the das
     expect(records.map((record) => m.renderRecord(record)).join('')).toBe(out.text());
     expect(out.text()).not.toContain('\r');
     // The dashboard's event-stream form: the same lines, each led by `data: `.
-    const led = records.map((record) => String(m.renderRecordLed(record, DATA))).join('');
+    const led = records.map((record) => String(m.renderRecordBytes(record, DATA))).join('');
     expect(led).toBe(out.text().replace(/^(?=.)/gm, 'data: '));
   });
 
@@ -333,7 +334,7 @@ describe('Multiplexer.renderRecord: a record as it was printed (tf logs, the das
     expect(out.text()).toBe('web.1  | one\nweb.1  | two\n');
     expect(m.renderRecord(records[0]!)).toBe(out.text());
     // For the dashboard the kernel prefixes it again, into bytes: no string is made of a flood.
-    const led = m.renderRecordLed(records[0]!, DATA);
+    const led = m.renderRecordBytes(records[0]!, DATA);
     expect(led).toBeInstanceOf(Buffer);
     expect(String(led)).toBe('data: web.1  | one\ndata: web.1  | two\n');
   });
